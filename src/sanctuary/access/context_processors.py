@@ -1,0 +1,2 @@
+def sanctuary(request):
+    return {}

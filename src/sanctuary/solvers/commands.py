@@ -1,0 +1,9 @@
+"""Solver subcommands: game solve, patrol plan."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Added by the solver work."""
