@@ -1,5 +1,122 @@
+"""People and the roles they hold within organisations."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from sanctuary.registry.models import OrganisationKind
+
+
+class Role(models.TextChoices):
+    PROGRAMME_ADMIN = "programme_admin", "Programme administrator"
+    POLICE_SUPERVISOR = "police_supervisor", "Police supervisor"
+    PATROL_OFFICER = "patrol_officer", "Patrol officer"
+    ENFORCEMENT_OFFICER = "enforcement_officer", "Council enforcement officer"
+    SECURITY_ADVISER = "security_adviser", "Security adviser"
+    GRANT_ASSESSOR = "grant_assessor", "Grant assessor"
+    UMBRELLA_COORDINATOR = "umbrella_coordinator", "Umbrella coordinator"
+    SITE_CONTACT = "site_contact", "Site contact"
+
+
+# Which kind of organisation each role is held within.
+ROLE_ORGANISATION_KINDS: dict[str, set[str]] = {
+    Role.PROGRAMME_ADMIN: {OrganisationKind.COUNCIL},
+    Role.POLICE_SUPERVISOR: {OrganisationKind.POLICE},
+    Role.PATROL_OFFICER: {OrganisationKind.POLICE},
+    Role.ENFORCEMENT_OFFICER: {OrganisationKind.COUNCIL},
+    # Designing-out-crime officers are council-funded but often police-employed.
+    Role.SECURITY_ADVISER: {OrganisationKind.COUNCIL, OrganisationKind.POLICE},
+    Role.GRANT_ASSESSOR: {OrganisationKind.COUNCIL},
+    Role.UMBRELLA_COORDINATOR: {OrganisationKind.UMBRELLA},
+    Role.SITE_CONTACT: {OrganisationKind.FAITH},
+}
 
 
 class User(AbstractUser):
-    pass
+    """A person who logs in. What they may do comes from their memberships, never from flags."""
+
+    class Meta:
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        "registry.Organisation", on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=30, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation__name", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="one_role_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}, {self.organisation}"
+
+    def clean(self) -> None:
+        allowed = ROLE_ORGANISATION_KINDS.get(self.role, set())
+        if self.organisation_id and self.organisation.kind not in allowed:
+            kinds = " or ".join(sorted(OrganisationKind(kind).label.lower() for kind in allowed))
+            raise ValidationError(
+                {"organisation": f"A {self.get_role_display().lower()} belongs to a {kinds}."}
+            )
+
+
+def _hash_token(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def find_active(self, key: str) -> ApiToken | None:
+        token = (
+            self.filter(key_hash=_hash_token(key), revoked_at__isnull=True)
+            .select_related("user")
+            .first()
+        )
+        if token is None or not token.user.is_active:
+            return None
+        return token
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API. Only its hash is kept; the key is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
+        key = "sct_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, prefix=key[4:12], key_hash=_hash_token(key))
+        return token, key
+
+    def revoke(self) -> None:
+        self.revoked_at = timezone.now()
+        self.save(update_fields=["revoked_at"])

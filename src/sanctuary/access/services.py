@@ -1,0 +1,58 @@
+"""Changes to people, roles and tokens: transactions that write their audit records."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.forms import ModelForm
+from django.http import HttpRequest
+
+from sanctuary.access.models import ApiToken, Membership, User
+from sanctuary.access.policy import forget_grants
+from sanctuary.audit.models import Action
+from sanctuary.audit.services import record, snapshot
+
+
+@transaction.atomic
+def save_person(request: HttpRequest, form: ModelForm) -> User:
+    creating = form.instance.pk is None
+    before = None if creating else snapshot(User.objects.get(pk=form.instance.pk))
+    person = form.save()
+    record(
+        Action.CREATE if creating else Action.UPDATE,
+        obj=person,
+        before=before,
+        after=snapshot(person),
+        request=request,
+    )
+    return person
+
+
+@transaction.atomic
+def add_membership(request: HttpRequest, form: ModelForm, person: User) -> Membership:
+    membership = form.save(commit=False)
+    membership.user = person
+    membership.save()
+    forget_grants(person)
+    record(Action.CREATE, obj=membership, after=snapshot(membership), request=request)
+    return membership
+
+
+@transaction.atomic
+def remove_membership(request: HttpRequest, membership: Membership) -> None:
+    before = snapshot(membership)
+    record(Action.DELETE, obj=membership, before=before, request=request)
+    membership.delete()
+    forget_grants(membership.user)
+
+
+@transaction.atomic
+def issue_token(request: HttpRequest, name: str) -> str:
+    token, key = ApiToken.issue(request.user, name)  # type: ignore[arg-type]
+    record(Action.CREATE, obj=token, after={"name": name, "prefix": token.prefix}, request=request)
+    return key
+
+
+@transaction.atomic
+def revoke_token(request: HttpRequest, token: ApiToken) -> None:
+    token.revoke()
+    record(Action.UPDATE, obj=token, after={"revoked_at": token.revoked_at.isoformat()}, request=request)  # type: ignore[union-attr]

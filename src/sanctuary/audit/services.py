@@ -1,0 +1,77 @@
+"""Writing the audit record. Every service that changes data calls `record` in its transaction."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+from typing import Any
+
+from django.db import models
+from django.http import HttpRequest
+
+from sanctuary.audit.models import Action, AuditEvent
+
+
+def client_address(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    # Behind a proxy the operator sets SECURE_PROXY_SSL_HEADER; we still record the peer address,
+    # which the proxy cannot be made to lie about.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """The instance's own fields as JSON-ready values, many-to-many as sorted id lists."""
+    data: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        data[field.attname] = _jsonable(getattr(instance, field.attname))
+    if instance.pk is not None:
+        for m2m in instance._meta.many_to_many:
+            data[m2m.name] = sorted(getattr(instance, m2m.name).values_list("pk", flat=True))
+    data.pop("password", None)
+    return data
+
+
+def record(
+    action: Action | str,
+    *,
+    actor: Any = None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_repr: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    if actor is None and request is not None and request.user.is_authenticated:
+        actor = request.user
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_repr = object_repr or str(obj)
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor,
+        actor_name=actor.get_username() if actor is not None else "",
+        object_type=object_type,
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        object_repr=object_repr[:200],
+        before=before,
+        after=after,
+        ip_address=client_address(request),
+        detail=detail or {},
+    )

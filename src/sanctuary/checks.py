@@ -1,0 +1,103 @@
+"""Start-up checks: production mode refuses an unsafe configuration.
+
+They run with `sanctuary check --deploy` and before `sanctuary serve` starts gunicorn.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core import checks
+from django.db import DatabaseError
+
+MIN_SECRET_KEY_LENGTH = 50
+# The demo's accounts share one published password: none may exist in production.
+DEMO_USERNAMES = (
+    "admin",
+    "police",
+    "officer",
+    "enforcement",
+    "adviser",
+    "assessor",
+    "coordinator",
+    "contact-a",
+    "contact-b",
+)
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_production_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    if not settings.PRODUCTION:
+        return []
+    errors: list[checks.CheckMessage] = []
+    if settings.DEBUG:
+        errors.append(
+            checks.Error(
+                "DEBUG is on in production: it shows code and settings to anyone.",
+                hint="Unset DEBUG (it defaults to off).",
+                id="sanctuary.E001",
+            )
+        )
+    key = settings.SECRET_KEY or ""
+    if len(key) < MIN_SECRET_KEY_LENGTH or len(set(key)) < 5:
+        errors.append(
+            checks.Error(
+                f"SECRET_KEY is missing or weak: production needs at least "
+                f"{MIN_SECRET_KEY_LENGTH} random characters.",
+                hint='Set SECRET_KEY, e.g. python3 -c "import secrets; print(secrets.token_urlsafe(64))"',
+                id="sanctuary.E002",
+            )
+        )
+    if not settings.ALLOWED_HOSTS or "*" in settings.ALLOWED_HOSTS:
+        errors.append(
+            checks.Error(
+                "ALLOWED_HOSTS must name this server's host names in production.",
+                hint="Set ALLOWED_HOSTS, e.g. sanctuary.example.gov.uk",
+                id="sanctuary.E003",
+            )
+        )
+    if settings.SANCTUARY_DEMO:
+        errors.append(
+            checks.Error(
+                "SANCTUARY_DEMO is on in production: it waives two-factor authentication.",
+                id="sanctuary.E004",
+            )
+        )
+    if not settings.SANCTUARY_REQUIRE_2FA:
+        errors.append(
+            checks.Error(
+                "SANCTUARY_REQUIRE_2FA is off in production: staff must use two factors.",
+                id="sanctuary.E005",
+            )
+        )
+    return errors
+
+
+@checks.register(checks.Tags.security, checks.Tags.database, deploy=True)
+def check_no_demo_accounts(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    if not settings.PRODUCTION:
+        return []
+    from sanctuary.access.models import User
+
+    try:
+        present = sorted(
+            User.objects.filter(username__in=DEMO_USERNAMES).values_list("username", flat=True)
+        )
+    except DatabaseError as error:
+        return [
+            checks.Error(
+                f"Cannot read the accounts to check for demo logins: {error}",
+                hint="Check DATABASE_URL and run `sanctuary migrate`.",
+                id="sanctuary.E007",
+            )
+        ]
+    if present:
+        return [
+            checks.Error(
+                f"Demo accounts are present in production: {', '.join(present)}.",
+                hint="Production must start from an empty database, not the demo's.",
+                id="sanctuary.E006",
+            )
+        ]
+    return []
