@@ -100,7 +100,7 @@ def _attacked_by_milp(game: SecurityGame, time_limit: float | None) -> tuple[int
     cost = np.zeros(2 * n + 2)
     cost[2 * n] = 1.0
     lower = np.concatenate([np.zeros(2 * n), [-_INF, -_INF]])
-    upper = np.concatenate([np.ones(2 * n), [_INF, _INF]])
+    upper = np.concatenate([game.coverage_cap, np.ones(n), [_INF, _INF]])
     highs.addCols(
         2 * n + 2,
         cost,
@@ -155,7 +155,7 @@ def _coverage_with_target_fixed(game: SecurityGame, attacked: int) -> np.ndarray
         n + 1,
         cost,
         np.concatenate([np.zeros(n), [-_INF]]),
-        np.concatenate([np.ones(n), [_INF]]),
+        np.concatenate([game.coverage_cap, [_INF]]),
         0,
         np.array([], np.int32),
         np.array([], np.int32),

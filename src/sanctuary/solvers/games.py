@@ -59,14 +59,20 @@ class SecurityGame:
     attacker_covered: FloatArray
     attacker_uncovered: FloatArray
     resources: float
+    # Targets no resource can reach (a window outside every shift) keep coverage 0.
+    coverable: NDArray[np.bool_] | None = None
 
     def __post_init__(self) -> None:
         for name in PAYOFF_FIELDS:
             object.__setattr__(self, name, _frozen(getattr(self, name)))
         n = len(self.ids)
+        coverable = np.ones(n, dtype=bool) if self.coverable is None else self.coverable
+        coverable = np.array(coverable, dtype=bool)
+        coverable.setflags(write=False)
+        object.__setattr__(self, "coverable", coverable)
         if n == 0:
             raise InvalidInput("a game needs at least one target")
-        if any(getattr(self, name).shape != (n,) for name in PAYOFF_FIELDS):
+        if any(getattr(self, name).shape != (n,) for name in (*PAYOFF_FIELDS, "coverable")):
             raise InvalidInput("every payoff array needs one value per target")
         if not all(np.isfinite(getattr(self, name)).all() for name in PAYOFF_FIELDS):
             raise InvalidInput("payoffs must be finite")
@@ -102,6 +108,12 @@ class SecurityGame:
             attacker_uncovered=np.asarray(attacker_uncovered),
             resources=float(resources),
         )
+
+    @property
+    def coverage_cap(self) -> FloatArray:
+        """1 where coverage is possible, 0 where it is not."""
+        assert self.coverable is not None
+        return self.coverable.astype(np.float64)
 
     @property
     def size(self) -> int:
@@ -186,17 +198,25 @@ def minimal_attacker_level(game: SecurityGame) -> float:
     m: the first such k gives ``x_R = (P_k - m) / Q_k``. Coverage is capped at 1, and target
     i at full coverage still gives the attacker A^c_i, so no level below ``max_i A^c_i`` is
     reachable (ORIGAMI stops there, with resources to spare). Hence x* = max(x_R, max A^c).
+
+    A target no resource can reach keeps coverage 0: it takes no part in R and puts its A^u
+    under the floor instead.
     """
-    order = np.argsort(-game.attacker_uncovered, kind="stable")
+    cap = game.coverage_cap
+    floor = float(np.max(np.where(cap > 0, game.attacker_covered, game.attacker_uncovered)))
+    if not cap.any():
+        return floor
+    coverable = np.flatnonzero(cap > 0)
+    order = coverable[np.argsort(-game.attacker_uncovered[coverable], kind="stable")]
     uncovered = game.attacker_uncovered[order]
     inverse_loss = 1.0 / game.attacker_loss[order]
     prefix_q = np.cumsum(inverse_loss)
     prefix_p = np.cumsum(uncovered * inverse_loss)
     used_at_next_breakpoint = prefix_p[:-1] - uncovered[1:] * prefix_q[:-1]
     enough = np.flatnonzero(used_at_next_breakpoint >= game.resources)
-    k = int(enough[0]) if enough.size else game.size - 1  # 0-based: the top k+1 targets
+    k = int(enough[0]) if enough.size else len(order) - 1  # 0-based: the top k+1 targets
     level_by_resources = (prefix_p[k] - game.resources) / prefix_q[k]
-    return float(max(level_by_resources, game.attacker_covered.max()))
+    return float(max(level_by_resources, floor))
 
 
 def solve_exact(game: SecurityGame) -> GameSolution:
@@ -211,6 +231,7 @@ def solve_exact(game: SecurityGame) -> GameSolution:
     started = time.perf_counter()
     level = minimal_attacker_level(game)
     coverage = np.clip((game.attacker_uncovered - level) / game.attacker_loss, 0.0, 1.0)
+    coverage *= game.coverage_cap
     response = best_response(game, coverage)
     seconds = time.perf_counter() - started
     return GameSolution(

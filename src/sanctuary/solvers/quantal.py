@@ -50,7 +50,7 @@ def expected_defender_utility(
 def _random_feasible_start(game: SecurityGame, rng: np.random.Generator) -> FloatArray:
     weights = rng.random(game.size)
     budget = min(game.resources, float(game.size))
-    start = np.minimum(1.0, weights / weights.sum() * budget)
+    start: FloatArray = np.minimum(game.coverage_cap, weights / weights.sum() * budget)
     return start
 
 
@@ -77,7 +77,7 @@ def solve_quantal(
         return -value, -gradient
 
     rng = np.random.default_rng(seed)
-    uniform = np.full(n, min(1.0, game.resources / n))
+    uniform = np.full(n, min(1.0, game.resources / n)) * game.coverage_cap
     starts = [solve_exact(game).coverage, uniform]
     starts += [_random_feasible_start(game, rng) for _ in range(RANDOM_STARTS)]
     budget = {
@@ -92,11 +92,11 @@ def solve_quantal(
             start,
             jac=True,
             method="SLSQP",
-            bounds=[(0.0, 1.0)] * n,
+            bounds=[(0.0, float(cap)) for cap in game.coverage_cap],
             constraints=[budget],
             options={"maxiter": 500, "ftol": 1e-12},
         )
-        coverage = np.clip(result.x, 0.0, 1.0)
+        coverage = np.clip(result.x, 0.0, game.coverage_cap)
         if coverage.sum() > game.resources:  # SLSQP may overshoot by its tolerance
             coverage *= game.resources / coverage.sum()
         value = expected_defender_utility(game, coverage, rationality)

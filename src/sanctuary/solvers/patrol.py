@@ -1,0 +1,265 @@
+"""The patrol planner: from a security game's coverage to randomised, routed rosters.
+
+1. The game: every gathering window is a target; the resources m are the window-visits the
+   units can make (estimated below, or given). The exact solver gives the ideal coverage c.
+2. One draw: a set of windows sampled so that window i is in it with probability exactly c_i
+   (systematic sampling over a random order), then routed with PyVRP.
+3. What is really achieved: the draw is repeated for K derived seeds; a sampled window the
+   routes could not reach is not covered, so the plan reports c_i times the observed share of
+   sampled draws in which window i was really visited, and the utility of that coverage.
+
+The returned routes are draw 0, the draw for the problem's seed. See docs/patrol-planning.md.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from sanctuary.solvers.games import (
+    FloatArray,
+    GameSolution,
+    SecurityGame,
+    best_response,
+    solve_exact,
+)
+from sanctuary.solvers.patrol_problem import PatrolProblem, problem_from_document
+from sanctuary.solvers.routing import RoutingOutcome, UnitRoute, route_windows
+from sanctuary.solvers.travel import StraightLineTravelTimes, TravelTimes
+
+
+def sample_windows(coverage: FloatArray, rng: np.random.Generator) -> np.ndarray:
+    """Indices of a sample that contains window i with probability exactly ``coverage[i]``.
+
+    Lay the windows end to end in a random order, window i taking an interval of length c_i
+    on a line, and pick the points u, u+1, u+2, ... for one uniform u in [0, 1). An interval
+    of length c_i <= 1 holds a point with probability c_i, whatever the order; the sample
+    size is floor or ceil of sum(c).
+    """
+    clipped = np.clip(coverage, 0.0, 1.0)
+    order = rng.permutation(len(clipped))
+    upper = np.cumsum(clipped[order])
+    lower = upper - clipped[order]
+    offset = rng.random()
+    holds_a_point = np.ceil(upper - offset) > np.ceil(lower - offset)
+    return np.sort(order[holds_a_point])
+
+
+def reachable_windows(problem: PatrolProblem, travel: TravelTimes) -> np.ndarray:
+    """Which windows some unit could visit at all: out from base, a dwell inside, back in time."""
+    sites = problem.site_coordinates()
+    site_of = np.array([window.site for window in problem.windows])
+    earliest = np.array([window.start for window in problem.windows])
+    latest = np.array([window.end - problem.dwell for window in problem.windows])
+    reachable = np.zeros(len(problem.windows), dtype=bool)
+    for unit in problem.units:
+        base = np.array([[unit.base_lat, unit.base_lon]])
+        out = travel.matrix(unit.mode, base, sites)[0][site_of]
+        back = travel.matrix(unit.mode, sites, base)[:, 0][site_of]
+        start = np.maximum(earliest, unit.start + out)
+        reachable |= start <= np.minimum(latest, unit.end - problem.dwell - back)
+    return reachable
+
+
+def estimate_resources(problem: PatrolProblem, travel: TravelTimes) -> float:
+    """How many window-visits the units can make: the game's m.
+
+    A unit can only usefully be on a visit while some gathering is on, so it has the part of
+    its shift that overlaps any window; each visit costs a dwell plus a typical hop (the
+    median travel time from a site to its nearest neighbour, in the unit's mode). m is the
+    sum over units, at most the number of windows.
+    """
+    spans = sorted((window.start, window.end) for window in problem.windows)
+    merged: list[list[int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    coordinates = problem.site_coordinates()
+    hops: dict[Any, float] = {}
+    total = 0.0
+    for unit in problem.units:
+        if unit.mode not in hops:
+            if len(coordinates) > 1:
+                seconds = travel.matrix(unit.mode, coordinates, coordinates).astype(float)
+                np.fill_diagonal(seconds, np.inf)
+                hops[unit.mode] = float(np.median(seconds.min(axis=1)))
+            else:
+                hops[unit.mode] = 0.0
+        active = sum(max(0, min(end, unit.end) - max(start, unit.start)) for start, end in merged)
+        total += np.floor(active / (problem.dwell + hops[unit.mode]))
+    return float(min(total, len(problem.windows)))
+
+
+def proportional_coverage(
+    weights: FloatArray, resources: float, caps: FloatArray | None = None
+) -> FloatArray:
+    """Coverage proportional to ``weights``, capped (at 1, or ``caps``), the excess shared out."""
+    caps = np.ones(len(weights)) if caps is None else caps
+    coverage = np.zeros(len(weights))
+    free = (caps > 0) & (weights > 0)
+    remaining = min(resources, float(caps[free].sum()))
+    while free.any() and remaining > 1e-12:
+        share = remaining * weights[free] / weights[free].sum()
+        full = share >= caps[free]
+        if not full.any():
+            coverage[free] = share
+            break
+        newly_full = np.flatnonzero(free)[full]
+        coverage[newly_full] = caps[newly_full]
+        free[newly_full] = False
+        remaining -= float(caps[newly_full].sum())
+    return coverage
+
+
+def spend_spare_resources(game: SecurityGame, solution: GameSolution) -> FloatArray:
+    """The SSE coverage with any resources ORIGAMI left over spread over the other targets.
+
+    ORIGAMI stops when the attacker is held to his floor (a target he still likes fully
+    covered, or one no unit can reach), possibly with resources to spare. Adding coverage
+    anywhere but the attacked target only lowers the attacker's utility there, so his best
+    response and the SSE value do not change; it does protect against an attacker who is
+    not perfectly rational. The spare goes in proportion to what coverage gains the
+    defender, capped at 1.
+    """
+    coverage = solution.coverage.copy()
+    spare = game.resources - coverage.sum()
+    if spare <= 1e-9:
+        return coverage
+    headroom = game.coverage_cap - coverage
+    headroom[solution.attacked] = 0.0
+    weights = np.maximum(game.defender_gain, 1e-9) * (headroom > 1e-12)
+    coverage += proportional_coverage(weights, spare, headroom)
+    return np.clip(coverage, 0.0, 1.0)
+
+
+@dataclass(frozen=True)
+class PatrolPlan:
+    routes: tuple[UnitRoute, ...]
+    resources: float
+    ideal_coverage: FloatArray
+    coverage: FloatArray
+    defender_utility: float
+    bound: float
+    baselines: dict[str, float]
+    draws_hitting_time_limit: int
+    seconds: float
+
+    def to_document(self, problem: PatrolProblem) -> dict[str, Any]:
+        def visits(route: UnitRoute) -> list[dict[str, Any]]:
+            result = []
+            for visit in route.visits:
+                window = problem.windows[visit.window]
+                result.append(
+                    {
+                        "window": window.id,
+                        "site": problem.sites[window.site].id,
+                        "arrive": problem.at(visit.arrive, window.zone),
+                        "start": problem.at(visit.start, window.zone),
+                        "end": problem.at(visit.end, window.zone),
+                    }
+                )
+            return result
+
+        def by_window(values: FloatArray) -> dict[str, float]:
+            return {w.id: round(float(v), 6) for w, v in zip(problem.windows, values, strict=True)}
+
+        document: dict[str, Any] = {
+            "routes": [
+                {
+                    "unit": problem.units[route.unit].id,
+                    "visits": visits(route),
+                    "travel_minutes": round(route.travel_seconds / 60, 2),
+                }
+                for route in self.routes
+            ],
+            "coverage": by_window(self.coverage),
+            "defender_utility": self.defender_utility,
+            "bound": self.bound,
+            "baselines": self.baselines,
+            "ideal_coverage": by_window(self.ideal_coverage),
+            "resources": self.resources,
+            "replications": problem.replications,
+            "seconds": round(self.seconds, 3),
+        }
+        if self.draws_hitting_time_limit:
+            document["notes"] = [
+                f"{self.draws_hitting_time_limit} of {problem.replications} routing runs "
+                "stopped at the time limit: routes may be less complete than they could be, "
+                "and the same seed may not give the same routes"
+            ]
+        return document
+
+
+def _draw(
+    problem: PatrolProblem, travel: TravelTimes, coverage: FloatArray, draw: int
+) -> tuple[np.ndarray, RoutingOutcome]:
+    # Each draw has its own stream, derived from (seed, draw), so draw 0 is the same whether
+    # or not more draws follow it.
+    rng = np.random.default_rng([problem.seed, draw])
+    chosen = sample_windows(coverage, rng)
+    router_seed = int(rng.integers(2**31 - 1))
+    seconds = problem.time_limit / problem.replications
+    return chosen, route_windows(problem, travel, chosen.tolist(), router_seed, seconds)
+
+
+def plan(problem: PatrolProblem, travel: TravelTimes | None = None) -> PatrolPlan:
+    """Plan the patrols: one routed draw and what the randomised plan really covers."""
+    started = time.perf_counter()
+    travel = travel if travel is not None else StraightLineTravelTimes()
+    resources = (
+        problem.resources if problem.resources is not None else estimate_resources(problem, travel)
+    )
+    # A window no unit can reach is left uncovered in the game itself, so the ideal coverage
+    # spends nothing on it and the bound knows the attacker may strike there.
+    game = problem.game(resources, reachable_windows(problem, travel))
+    equilibrium = solve_exact(game)
+    ideal = spend_spare_resources(game, equilibrium)
+
+    n = len(problem.windows)
+    sampled, visited = np.zeros(n), np.zeros(n)
+    first: RoutingOutcome | None = None
+    timed_out = 0
+    for draw in range(problem.replications):
+        chosen, outcome = _draw(problem, travel, ideal, draw)
+        first = first or outcome
+        sampled[chosen] += 1
+        visited[sorted(outcome.visited())] += 1
+        timed_out += outcome.hit_time_limit
+    assert first is not None
+
+    # Ratio estimate of P(visited) = c_i P(visited | sampled); windows never sampled in K
+    # draws borrow the pooled success rate of all sampled windows.
+    pooled = visited.sum() / sampled.sum() if sampled.sum() else 1.0
+    success = np.divide(visited, sampled, out=np.full(n, pooled), where=sampled > 0)
+    achieved = ideal * success
+
+    # The baselines spend the same resources on the windows a unit can reach.
+    values = np.array([window.value for window in problem.windows])
+    cap = game.coverage_cap
+    baselines = {
+        "uniform": best_response(game, proportional_coverage(cap, resources, cap)).defender_utility,
+        "attendance_proportional": best_response(
+            game, proportional_coverage(values * cap, resources, cap)
+        ).defender_utility,
+    }
+    return PatrolPlan(
+        routes=first.routes,
+        resources=resources,
+        ideal_coverage=ideal,
+        coverage=achieved,
+        defender_utility=best_response(game, achieved).defender_utility,
+        bound=best_response(game, ideal).defender_utility,
+        baselines=baselines,
+        draws_hitting_time_limit=timed_out,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def plan_from_document(document: Any) -> dict[str, Any]:
+    problem = problem_from_document(document)
+    return plan(problem).to_document(problem)

@@ -1,0 +1,227 @@
+"""The patrol problem: sites, gathering windows and patrol units, read from JSON.
+
+Times are held as whole seconds after ``origin`` (the earliest time in the problem), which is
+what the router wants; ``at()`` turns them back into aware datetimes for the plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+import numpy as np
+
+from sanctuary.solvers.games import PAYOFF_FIELDS, SecurityGame, check_payoffs
+from sanctuary.solvers.travel import Mode
+from sanctuary.solvers.validation import (
+    InvalidInput,
+    refuse_duplicates,
+    require_field,
+    require_id,
+    require_list,
+    require_mapping,
+    require_number,
+    require_time,
+)
+
+# Koper (1995) found that stops of about 10-15 minutes gave the longest residual deterrence
+# after the officers left; beyond ~15 minutes the benefit fell away.
+DEFAULT_DWELL_MINUTES = 15.0
+DEFAULT_TIME_LIMIT_SECONDS = 10.0
+DEFAULT_REPLICATIONS = 16
+# A caught attacker loses as much as a successful one would have gained (see the docs).
+COVERED_DEFENDER_SHARE = 0.0
+
+
+@dataclass(frozen=True)
+class Site:
+    id: str
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
+class Window:
+    """A gathering at a site: the span in which a visit helps, and what the four payoffs are."""
+
+    id: str
+    site: int
+    start: int
+    end: int
+    value: float
+    payoffs: tuple[float, float, float, float]  # in PAYOFF_FIELDS order
+    zone: tzinfo
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str
+    mode: Mode
+    start: int
+    end: int
+    base_lat: float
+    base_lon: float
+
+
+@dataclass(frozen=True)
+class PatrolProblem:
+    sites: tuple[Site, ...]
+    windows: tuple[Window, ...]
+    units: tuple[Unit, ...]
+    dwell: int
+    seed: int
+    time_limit: float
+    replications: int
+    origin: datetime
+    resources: float | None = None  # None: estimated from the units' capacity
+
+    def at(self, seconds: int, zone: tzinfo) -> str:
+        return (self.origin + timedelta(seconds=int(seconds))).astimezone(zone).isoformat()
+
+    def game(self, resources: float, coverable: np.ndarray | None = None) -> SecurityGame:
+        payoffs = np.array([window.payoffs for window in self.windows], dtype=np.float64)
+        return SecurityGame(
+            ids=tuple(window.id for window in self.windows),
+            defender_covered=payoffs[:, 0],
+            defender_uncovered=payoffs[:, 1],
+            attacker_covered=payoffs[:, 2],
+            attacker_uncovered=payoffs[:, 3],
+            resources=resources,
+            coverable=coverable,
+        )
+
+    def site_coordinates(self) -> np.ndarray:
+        return np.array([[site.lat, site.lon] for site in self.sites], dtype=np.float64)
+
+
+def default_payoffs(value: float) -> tuple[float, float, float, float]:
+    """A visit foils the attack; unprotected, he gains what the gathering loses."""
+    return (-COVERED_DEFENDER_SHARE * value, -value, -value, value)
+
+
+def _coordinates(document: Mapping[str, Any], where: str) -> tuple[float, float]:
+    lat = require_number(document, "lat", where)
+    lon = require_number(document, "lon", where)
+    if not -90 <= lat <= 90:
+        raise InvalidInput(f"{where}: lat {lat:g} is out of range [-90, 90]")
+    if not -180 <= lon <= 180:
+        raise InvalidInput(f"{where}: lon {lon:g} is out of range [-180, 180]")
+    return lat, lon
+
+
+def problem_from_document(document: Any) -> PatrolProblem:
+    """Read and check a patrol problem; refusals name the record and the field."""
+    doc = require_mapping(document, "problem")
+    seed = doc.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise InvalidInput("problem: field 'seed' must be a whole number >= 0")
+    dwell_minutes = (
+        require_number(doc, "dwell_minutes", "problem")
+        if "dwell_minutes" in doc
+        else DEFAULT_DWELL_MINUTES
+    )
+    if dwell_minutes <= 0:
+        raise InvalidInput("problem: field 'dwell_minutes' must be > 0")
+    time_limit = (
+        require_number(doc, "time_limit_seconds", "problem")
+        if "time_limit_seconds" in doc
+        else DEFAULT_TIME_LIMIT_SECONDS
+    )
+    if time_limit <= 0:
+        raise InvalidInput("problem: field 'time_limit_seconds' must be > 0")
+    replications = doc.get("replications", DEFAULT_REPLICATIONS)
+    if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
+        raise InvalidInput("problem: field 'replications' must be a whole number >= 1")
+    resources = None
+    if "resources" in doc:
+        resources = require_number(doc, "resources", "problem")
+        if resources < 0:
+            raise InvalidInput("problem: field 'resources' must be >= 0")
+    dwell = round(dwell_minutes * 60)
+
+    sites: list[Site] = []
+    for index, raw in enumerate(require_list(doc, "sites", "problem")):
+        site = require_mapping(raw, f"site {index}")
+        identifier = require_id(site, "id", f"site {index}")
+        sites.append(Site(identifier, *_coordinates(site, f"site {identifier!r}")))
+    refuse_duplicates([site.id for site in sites], "sites")
+    site_index = {site.id: index for index, site in enumerate(sites)}
+
+    raw_windows = []
+    for index, raw in enumerate(require_list(doc, "windows", "problem")):
+        window = require_mapping(raw, f"window {index}")
+        identifier = require_id(window, "id", f"window {index}")
+        where = f"window {identifier!r}"
+        site_id = require_id(window, "site", where)
+        if site_id not in site_index:
+            raise InvalidInput(f"{where}: unknown site {site_id!r}")
+        start, end = require_time(window, "start", where), require_time(window, "end", where)
+        if (end - start).total_seconds() < dwell:
+            raise InvalidInput(
+                f"{where}: the window ({start.isoformat()} to {end.isoformat()}) is shorter "
+                f"than the dwell time of {dwell_minutes:g} minutes"
+            )
+        value = require_number(window, "value", where)
+        if value <= 0:
+            raise InvalidInput(f"{where}: field 'value' must be > 0, got {value:g}")
+        payoffs = default_payoffs(value)
+        if "payoffs" in window:
+            given = require_mapping(window["payoffs"], f"{where}, payoffs")
+            explicit = {
+                name: require_number(given, name, f"{where}, payoffs") for name in PAYOFF_FIELDS
+            }
+            check_payoffs(explicit, f"{where}, payoffs")
+            payoffs = tuple(explicit[name] for name in PAYOFF_FIELDS)  # type: ignore[assignment]
+        raw_windows.append((identifier, site_index[site_id], start, end, value, payoffs))
+    refuse_duplicates([window[0] for window in raw_windows], "windows")
+    if not raw_windows:
+        raise InvalidInput("problem: field 'windows' is empty: nothing to protect")
+
+    raw_units = []
+    for index, raw in enumerate(require_list(doc, "units", "problem")):
+        unit = require_mapping(raw, f"unit {index}")
+        identifier = require_id(unit, "id", f"unit {index}")
+        where = f"unit {identifier!r}"
+        mode = require_field(unit, "mode", where)
+        if mode not in {m.value for m in Mode}:
+            raise InvalidInput(
+                f"{where}: unknown mode {mode!r} (expected one of: foot, bicycle, car)"
+            )
+        start, end = require_time(unit, "start", where), require_time(unit, "end", where)
+        if end <= start:
+            raise InvalidInput(
+                f"{where}: the shift ends ({end.isoformat()}) before it starts "
+                f"({start.isoformat()})"
+            )
+        base = require_mapping(require_field(unit, "base", where), f"{where}, base")
+        raw_units.append(
+            (identifier, Mode(mode), start, end, *_coordinates(base, f"{where}, base"))
+        )
+    refuse_duplicates([unit[0] for unit in raw_units], "units")
+
+    origin = min([w[2] for w in raw_windows] + [u[2] for u in raw_units])
+
+    def seconds(moment: datetime) -> int:
+        return round((moment - origin).total_seconds())
+
+    windows = tuple(
+        Window(identifier, site, seconds(start), seconds(end), value, payoffs, start.tzinfo)  # type: ignore[arg-type]
+        for identifier, site, start, end, value, payoffs in raw_windows
+    )
+    units = tuple(
+        Unit(identifier, mode, seconds(start), seconds(end), lat, lon)
+        for identifier, mode, start, end, lat, lon in raw_units
+    )
+    return PatrolProblem(
+        sites=tuple(sites),
+        windows=windows,
+        units=units,
+        dwell=dwell,
+        seed=seed,
+        time_limit=time_limit,
+        replications=replications,
+        origin=origin,
+        resources=resources,
+    )
