@@ -1,0 +1,415 @@
+"""Islamic prayer start times, for many sites and many days at once.
+
+The solar positions come from adhanpy (`SolarCoordinates`, Meeus' *Astronomical Algorithms*),
+computed once per day. The rise/set and shadow formulas are adhanpy's own
+(`adhanpy.astronomy.Astronomical.corrected_hour_angle`), vectorised with numpy so that a
+year for two thousand sites takes a fraction of a second instead of a minute; the test suite
+holds this module to adhanpy, minute for minute, on random places and dates, and to the
+adhan-js reference timetables. Deviations from adhanpy, both deliberate, are in
+docs/calendars.md: times in the 59th minute round up to the next hour (adhanpy truncates
+them), and the Turkey and Tehran methods, which adhanpy lacks, follow adhan-js.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from adhanpy.astronomy.CalendricalHelper import julian_day
+from adhanpy.astronomy.SolarCoordinates import SolarCoordinates
+
+from sanctuary.calendars.engine.model import (
+    CalculationMethod,
+    HighLatitudeRule,
+    Madhab,
+    Prayer,
+    PrayerSettings,
+)
+
+PRAYERS: tuple[Prayer, ...] = tuple(Prayer)
+SUNRISE_ALTITUDE = -50.0 / 60.0  # refraction plus the sun's semi-diameter, as adhan uses
+
+
+@dataclass(frozen=True)
+class MethodParameters:
+    fajr_angle: float
+    isha_angle: float = 0.0
+    isha_interval_minutes: int = 0
+    maghrib_angle: float = 0.0
+    # minutes added to each prayer, in PRAYERS order, as the method's authority publishes
+    adjustments: tuple[int, int, int, int, int, int] = (0, 0, 0, 0, 0, 0)
+
+
+# Values as adhanpy 1.0.5 (calculation/MethodsParameters.py) and, for Turkey and Tehran,
+# adhan-js (src/CalculationMethod.ts) define them.
+METHOD_PARAMETERS: dict[CalculationMethod, MethodParameters] = {
+    CalculationMethod.MUSLIM_WORLD_LEAGUE: MethodParameters(
+        18.0, 17.0, adjustments=(0, 0, 1, 0, 0, 0)
+    ),
+    CalculationMethod.EGYPTIAN: MethodParameters(19.5, 17.5, adjustments=(0, 0, 1, 0, 0, 0)),
+    CalculationMethod.KARACHI: MethodParameters(18.0, 18.0, adjustments=(0, 0, 1, 0, 0, 0)),
+    CalculationMethod.UMM_AL_QURA: MethodParameters(18.5, isha_interval_minutes=90),
+    CalculationMethod.DUBAI: MethodParameters(18.2, 18.2, adjustments=(0, -3, 3, 3, 3, 0)),
+    CalculationMethod.MOONSIGHTING_COMMITTEE: MethodParameters(
+        18.0, 18.0, adjustments=(0, 0, 5, 0, 3, 0)
+    ),
+    CalculationMethod.NORTH_AMERICA: MethodParameters(15.0, 15.0, adjustments=(0, 0, 1, 0, 0, 0)),
+    CalculationMethod.KUWAIT: MethodParameters(18.0, 17.5),
+    CalculationMethod.QATAR: MethodParameters(18.0, isha_interval_minutes=90),
+    CalculationMethod.SINGAPORE: MethodParameters(20.0, 18.0, adjustments=(0, 0, 1, 0, 0, 0)),
+    CalculationMethod.TURKEY: MethodParameters(18.0, 17.0, adjustments=(0, -7, 5, 4, 7, 0)),
+    CalculationMethod.TEHRAN: MethodParameters(17.7, 14.0, maghrib_angle=4.5),
+}
+
+
+class NoSunriseOrSunset(ValueError):
+    """The sun neither rises nor sets there that day, so no rule gives prayer times."""
+
+
+@dataclass(frozen=True)
+class PrayerDay:
+    """One day's start times, timezone-aware, rounded to the minute as timetables print them."""
+
+    date: date
+    fajr: datetime
+    sunrise: datetime
+    dhuhr: datetime
+    asr: datetime
+    maghrib: datetime
+    isha: datetime
+
+    def time_of(self, prayer: Prayer | str) -> datetime:
+        moment: datetime = getattr(self, Prayer(prayer).value)
+        return moment
+
+
+@dataclass(frozen=True)
+class PrayerTimetable:
+    latitude: float
+    longitude: float
+    timezone: str
+    settings: PrayerSettings
+    high_latitude_rule: str
+    days: tuple[PrayerDay, ...]
+
+
+def rule_in_force(settings: PrayerSettings, latitude: float) -> HighLatitudeRule:
+    """The high-latitude rule that applies; None in the settings means 'as recommended'.
+
+    MoonsightingCommittee carries its own seasonal rule (Khalid Shaukat's twilight curves),
+    which adhan applies whatever rule is asked for; we say so instead of pretending.
+    Otherwise adhan's recommendation: the seventh of the night above 48 degrees, where
+    MiddleOfTheNight puts Fajr and Isha at the same minute on summer nights (01:02 in London
+    on 21 June), and the middle of the night below.
+    """
+    if settings.method is CalculationMethod.MOONSIGHTING_COMMITTEE:
+        if settings.high_latitude_rule not in (None, HighLatitudeRule.SEASON_ADJUSTED):
+            raise ValueError(
+                "MoonsightingCommittee applies its own seasonal rule (SeasonAdjusted); "
+                f"choose another method to use {settings.high_latitude_rule.value}"
+            )
+        return HighLatitudeRule.SEASON_ADJUSTED
+    if settings.high_latitude_rule is HighLatitudeRule.SEASON_ADJUSTED:
+        raise ValueError("SeasonAdjusted is the MoonsightingCommittee's own rule only")
+    if settings.high_latitude_rule is not None:
+        return settings.high_latitude_rule
+    if abs(latitude) > 48:
+        return HighLatitudeRule.SEVENTH_OF_THE_NIGHT
+    return HighLatitudeRule.MIDDLE_OF_THE_NIGHT
+
+
+def _unwind(angle: np.ndarray) -> np.ndarray:
+    return angle - 360.0 * np.floor(angle / 360.0)
+
+
+def _closest_angle(angle: np.ndarray) -> np.ndarray:
+    return np.where(np.abs(angle) <= 180, angle, angle - 360 * np.round(angle / 360))
+
+
+@dataclass(frozen=True)
+class _SolarDays:
+    """Solar coordinates for each day and its neighbours, shape (days,)."""
+
+    sidereal: np.ndarray
+    ra_prev: np.ndarray
+    ra: np.ndarray
+    ra_next: np.ndarray
+    decl_prev: np.ndarray
+    decl: np.ndarray
+    decl_next: np.ndarray
+
+
+def _solar_days(dates: Sequence[date]) -> _SolarDays:
+    first = julian_day(dates[0].year, dates[0].month, dates[0].day)
+    offsets = [(d - dates[0]).days for d in dates]
+    wanted = sorted({o + k for o in offsets for k in (-1, 0, 1)})
+    coords = {o: SolarCoordinates(first + o) for o in wanted}
+
+    def column(attribute: str, shift: int) -> np.ndarray:
+        return np.array([getattr(coords[o + shift], attribute) for o in offsets])
+
+    return _SolarDays(
+        sidereal=column("apparent_sidereal_time", 0),
+        ra_prev=column("right_ascension", -1),
+        ra=column("right_ascension", 0),
+        ra_next=column("right_ascension", 1),
+        decl_prev=column("declination", -1),
+        decl=column("declination", 0),
+        decl_next=column("declination", 1),
+    )
+
+
+def _interpolate(y2: np.ndarray, y1: np.ndarray, y3: np.ndarray, n: np.ndarray) -> np.ndarray:
+    a = y2 - y1
+    b = y3 - y2
+    return y2 + (n / 2) * (a + b + n * (b - a))
+
+
+def _interpolate_angles(
+    y2: np.ndarray, y1: np.ndarray, y3: np.ndarray, n: np.ndarray
+) -> np.ndarray:
+    a = _unwind(y2 - y1)
+    b = _unwind(y3 - y2)
+    return y2 + (n / 2) * (a + b + n * (b - a))
+
+
+class _Sky:
+    """Sun events (hours after 00:00 UTC of each date), arrays of shape (sites, days)."""
+
+    def __init__(self, latitudes: np.ndarray, longitudes: np.ndarray, solar: _SolarDays) -> None:
+        self.lat = latitudes[:, None]
+        self.lw = -longitudes[:, None]
+        self.s = solar
+        self.m0 = _unwind(solar.ra[None, :] + self.lw - solar.sidereal[None, :]) / 360.0
+        self.m0 = self.m0 - np.floor(self.m0)
+
+    def transit(self) -> np.ndarray:
+        s = self.s
+        theta = _unwind(s.sidereal + 360.985647 * self.m0)
+        alpha = _unwind(_interpolate_angles(s.ra, s.ra_prev, s.ra_next, self.m0))
+        hour_angle = _closest_angle(theta - self.lw - alpha)
+        return (self.m0 - hour_angle / 360) * 24
+
+    def at_altitude(self, altitude: np.ndarray | float, after_transit: bool) -> np.ndarray:
+        """When the sun's centre is at `altitude` degrees; NaN where it never gets there."""
+        s = self.s
+        lat = np.radians(self.lat)
+        altitude = np.asarray(altitude, dtype=float)
+        cos_h0 = (np.sin(np.radians(altitude)) - np.sin(lat) * np.sin(np.radians(s.decl))) / (
+            np.cos(lat) * np.cos(np.radians(s.decl))
+        )
+        with np.errstate(invalid="ignore"):
+            h0 = np.degrees(np.arccos(cos_h0))
+        m = self.m0 + h0 / 360 if after_transit else self.m0 - h0 / 360
+        theta = _unwind(s.sidereal + 360.985647 * m)
+        alpha = _unwind(_interpolate_angles(s.ra, s.ra_prev, s.ra_next, m))
+        delta = _interpolate(s.decl, s.decl_prev, s.decl_next, m)
+        hour_angle = theta - self.lw - alpha
+        h = np.degrees(
+            np.arcsin(
+                np.sin(lat) * np.sin(np.radians(delta))
+                + np.cos(lat) * np.cos(np.radians(delta)) * np.cos(np.radians(hour_angle))
+            )
+        )
+        correction = (h - altitude) / (
+            360 * np.cos(np.radians(delta)) * np.cos(lat) * np.sin(np.radians(hour_angle))
+        )
+        return (m + correction) * 24
+
+    def asr(self, shadow_length: float) -> np.ndarray:
+        tangent = np.abs(self.lat - self.s.decl[None, :])
+        altitude = np.degrees(np.arctan(1.0 / (shadow_length + np.tan(np.radians(tangent)))))
+        return self.at_altitude(altitude, after_transit=True)
+
+
+def _days_since_solstice(
+    day_of_year: np.ndarray, leap: np.ndarray, latitude: np.ndarray
+) -> np.ndarray:
+    days_in_year = np.where(leap, 366, 365)
+    northern = day_of_year + 10
+    northern = np.where(northern >= days_in_year, northern - days_in_year, northern)
+    southern = day_of_year - np.where(leap, 173, 172)
+    southern = np.where(southern < 0, southern + days_in_year, southern)
+    return np.where(latitude >= 0, northern, southern)
+
+
+def _seasonal_minutes(
+    latitude: np.ndarray, dyy: np.ndarray, abcd: tuple[float, ...], signs: tuple[int, ...]
+) -> np.ndarray:
+    """The Moonsighting Committee's piecewise-linear twilight length, in minutes."""
+    lat = np.abs(latitude)
+    a, b, c, d = (75 + sign * k / 55.0 * lat for k, sign in zip(abcd, signs, strict=True))
+    return np.select(
+        [dyy < 91, dyy < 137, dyy < 183, dyy < 229, dyy < 275],
+        [
+            a + (b - a) / 91.0 * dyy,
+            b + (c - b) / 46.0 * (dyy - 91),
+            c + (d - c) / 46.0 * (dyy - 137),
+            d + (c - d) / 46.0 * (dyy - 183),
+            c + (b - c) / 46.0 * (dyy - 229),
+        ],
+        b + (a - b) / 91.0 * (dyy - 275),
+    )
+
+
+def prayer_seconds(
+    latitudes: Sequence[float] | np.ndarray,
+    longitudes: Sequence[float] | np.ndarray,
+    dates: Sequence[date],
+    settings: PrayerSettings,
+) -> np.ndarray:
+    """Start times as whole-minute UNIX seconds (UTC), shape (sites, days, 6) in PRAYERS order.
+
+    All sites share `settings`. Raises NoSunriseOrSunset when any day has no sunrise or
+    sunset (inside the polar circles), and ValueError for impossible coordinates.
+    """
+    lat = np.asarray(latitudes, dtype=float)
+    lon = np.asarray(longitudes, dtype=float)
+    if lat.shape != lon.shape or lat.ndim != 1:
+        raise ValueError("latitudes and longitudes must be one-dimensional and of equal length")
+    if np.any(np.abs(lat) > 90) or np.any(np.abs(lon) > 180) or not np.all(np.isfinite(lat)):
+        raise ValueError("latitude must be within -90..90 and longitude within -180..180")
+    if not dates:
+        return np.zeros((len(lat), 0, 6), dtype=np.int64)
+    params = METHOD_PARAMETERS[settings.method]
+    sky = _Sky(lat, lon, _solar_days(dates))
+    midnight = np.array([calendar.timegm(d.timetuple()) for d in dates], dtype=np.float64)[None, :]
+    tomorrow = _Sky(lat, lon, _solar_days([d + timedelta(days=1) for d in dates]))
+
+    def seconds(hours: np.ndarray) -> np.ndarray:
+        # adhanpy keeps whole seconds (TimeComponents truncates) before rounding to the minute
+        return midnight + np.floor(hours * 3600.0)
+
+    transit = seconds(sky.transit())
+    sunrise = seconds(sky.at_altitude(SUNRISE_ALTITUDE, after_transit=False))
+    sunset = seconds(sky.at_altitude(SUNRISE_ALTITUDE, after_transit=True))
+    next_sunrise = (
+        midnight
+        + 86400
+        + np.floor(tomorrow.at_altitude(SUNRISE_ALTITUDE, after_transit=False) * 3600.0)
+    )
+    if np.isnan(sunrise).any() or np.isnan(sunset).any() or np.isnan(next_sunrise).any():
+        bad_site, bad_day = np.argwhere(
+            np.isnan(sunrise) | np.isnan(sunset) | np.isnan(next_sunrise)
+        )[0]
+        raise NoSunriseOrSunset(
+            f"the sun does not both rise and set at latitude {lat[bad_site]:.4f} "
+            f"on {dates[bad_day].isoformat()}: no rule gives prayer times there"
+        )
+    night = next_sunrise - sunset
+    asr = seconds(sky.asr(2.0 if settings.madhab is Madhab.HANAFI else 1.0))
+
+    fajr_by_angle = seconds(sky.at_altitude(-params.fajr_angle, after_transit=False))
+    rule = rule_in_force(settings, float(lat[0]))
+    for other in lat[1:]:
+        if rule_in_force(settings, float(other)) is not rule:
+            raise ValueError("sites computed together must share one high-latitude rule")
+    lat2 = sky.lat
+    if rule is HighLatitudeRule.SEASON_ADJUSTED:
+        day_of_year = np.array([d.timetuple().tm_yday for d in dates])[None, :]
+        leap = np.array([calendar.isleap(d.year) for d in dates])[None, :]
+        dyy = _days_since_solstice(day_of_year, leap, lat2)
+        seventh = np.floor(night / 7.0)
+        fajr = np.where(lat2 >= 55, sunrise - seventh, fajr_by_angle)
+        safe_fajr = sunrise - np.round(
+            60 * _seasonal_minutes(lat2, dyy, (28.65, 19.44, 32.74, 48.10), (1, 1, 1, 1))
+        )
+        fajr = np.where(np.isnan(fajr) | (fajr < safe_fajr), safe_fajr, fajr)
+    else:
+        fajr_portion, isha_portion = _night_portions(rule, params)
+        safe_fajr = sunrise - np.floor(fajr_portion * night)
+        fajr = np.where(
+            np.isnan(fajr_by_angle) | (fajr_by_angle < safe_fajr), safe_fajr, fajr_by_angle
+        )
+
+    if params.isha_interval_minutes:
+        isha = sunset + 60.0 * params.isha_interval_minutes
+    elif rule is HighLatitudeRule.SEASON_ADJUSTED:
+        isha_by_angle = seconds(sky.at_altitude(-params.isha_angle, after_transit=True))
+        isha_by_angle = np.where(lat2 >= 55, sunset + np.floor(night / 7.0), isha_by_angle)
+        safe_isha = sunset + np.round(
+            60 * _seasonal_minutes(lat2, dyy, (25.60, 2.050, 9.210, 6.140), (1, 1, -1, 1))
+        )
+        isha = np.where(
+            np.isnan(isha_by_angle) | (isha_by_angle > safe_isha), safe_isha, isha_by_angle
+        )
+    else:
+        isha_by_angle = seconds(sky.at_altitude(-params.isha_angle, after_transit=True))
+        safe_isha = sunset + np.floor(isha_portion * night)
+        isha = np.where(
+            np.isnan(isha_by_angle) | (isha_by_angle > safe_isha), safe_isha, isha_by_angle
+        )
+
+    maghrib = sunset
+    if params.maghrib_angle:
+        # Tehran: Maghrib when the sun is 4.5 degrees down, if that comes before Isha (adhan-js).
+        # Far north, Isha's seventh-of-the-night bound can fall on that minute; we keep five
+        # minutes between them (falling back to sunset) so the two never print the same time.
+        by_angle = seconds(sky.at_altitude(-params.maghrib_angle, after_transit=True))
+        usable = ~np.isnan(by_angle) & (by_angle > sunset) & (by_angle <= isha - 300)
+        maghrib = np.where(usable, by_angle, sunset)
+
+    stacked = np.stack([fajr, sunrise, transit, asr, maghrib, isha], axis=-1)
+    adjustments = np.array(params.adjustments) + np.array(settings.adjustments_minutes)
+    stacked = stacked + 60.0 * adjustments
+    if np.isnan(stacked).any():
+        raise NoSunriseOrSunset("the sun never reaches the Asr shadow length there that day")
+    # nearest minute; ties (exactly 30 s) go down, as adhanpy's round-half-even does
+    return (np.ceil(stacked / 60.0 - 0.5) * 60).astype(np.int64)
+
+
+def _night_portions(rule: HighLatitudeRule, params: MethodParameters) -> tuple[float, float]:
+    if rule is HighLatitudeRule.MIDDLE_OF_THE_NIGHT:
+        return 0.5, 0.5
+    if rule is HighLatitudeRule.SEVENTH_OF_THE_NIGHT:
+        return 1 / 7, 1 / 7
+    return params.fajr_angle / 60.0, params.isha_angle / 60.0
+
+
+def prayer_timetable(
+    latitude: float,
+    longitude: float,
+    start: date,
+    days: int,
+    settings: PrayerSettings | None = None,
+    timezone: str = "Europe/London",
+) -> PrayerTimetable:
+    """Start times for one place over `days` consecutive days, in the place's local time."""
+    settings = settings or PrayerSettings()
+    zone = ZoneInfo(timezone)
+    dates = [start + timedelta(days=k) for k in range(days)]
+    table = prayer_seconds([latitude], [longitude], dates, settings)[0]
+    rows = []
+    for day, times in zip(dates, table, strict=True):
+        local = [datetime.fromtimestamp(int(t), UTC).astimezone(zone) for t in times]
+        rows.append(PrayerDay(day, *local))
+    return PrayerTimetable(
+        latitude=latitude,
+        longitude=longitude,
+        timezone=timezone,
+        settings=settings,
+        high_latitude_rule=rule_in_force(settings, latitude).value,
+        days=tuple(rows),
+    )
+
+
+def sun_depression_seconds(
+    latitudes: Sequence[float] | np.ndarray,
+    longitudes: Sequence[float] | np.ndarray,
+    dates: Sequence[date],
+    degrees_below: float,
+    evening: bool = True,
+) -> np.ndarray:
+    """When the sun is `degrees_below` the horizon (UNIX seconds, NaN if never), shape (sites, days).
+
+    Sunset itself is `degrees_below = 50/60`.
+    """
+    sky = _Sky(
+        np.asarray(latitudes, dtype=float), np.asarray(longitudes, dtype=float), _solar_days(dates)
+    )
+    midnight = np.array([calendar.timegm(d.timetuple()) for d in dates], dtype=np.float64)[None, :]
+    return midnight + np.floor(sky.at_altitude(-degrees_below, after_transit=evening) * 3600.0)
