@@ -1,0 +1,107 @@
+"""The shared cast, one person per role, and a log-in that passes two-factor authentication.
+
+Organisation A (faith) runs site A and belongs to the umbrella body; organisation B runs site B
+and does not. contact_a is a site contact of A, contact_b of B, the coordinator coordinates the
+umbrella; the staff roles sit in the council or the police unit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from sanctuary.access.models import ApiToken, Membership, Role, User
+from sanctuary.access.policy import grants_for
+from sanctuary.registry.models import Faith, Organisation, OrganisationKind, Site
+
+
+@dataclass
+class Cast:
+    council: Organisation
+    police_unit: Organisation
+    umbrella: Organisation
+    org_a: Organisation
+    org_b: Organisation
+    site_a: Site
+    site_b: Site
+    people: dict[str, User]  # by role value
+
+    def person(self, role: str) -> User:
+        return self.people[role]
+
+
+def make_user(username: str, organisation: Organisation, role: str) -> User:
+    user = User.objects.create_user(username=username, password="a long test password")
+    Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+def make_site(name: str, operator: Organisation, **fields: object) -> Site:
+    defaults: dict[str, object] = {
+        "faith": Faith.ISLAM,
+        "address": "1 Test Street, London",
+        "ward": "Whitechapel",
+        "latitude": 51.5178,
+        "longitude": -0.0648,
+        "capacity": 300,
+        "typical_peak_attendance": 200,
+    }
+    defaults.update(fields)
+    return Site.objects.create(name=name, operator=operator, **defaults)
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    council = Organisation.objects.create(name="Test Council", kind=OrganisationKind.COUNCIL)
+    police_unit = Organisation.objects.create(name="Test Police", kind=OrganisationKind.POLICE)
+    umbrella = Organisation.objects.create(name="Test Umbrella", kind=OrganisationKind.UMBRELLA)
+    org_a = Organisation.objects.create(name="Organisation A", kind=OrganisationKind.FAITH)
+    org_a.umbrellas.add(umbrella)
+    org_b = Organisation.objects.create(name="Organisation B", kind=OrganisationKind.FAITH)
+    site_a = make_site("Alpha Mosque", org_a, ward="Whitechapel")
+    site_b = make_site("Bravo Church", org_b, faith=Faith.CHRISTIANITY, ward="Bow East",
+                       latitude=51.53, longitude=-0.02)
+    people = {
+        Role.PROGRAMME_ADMIN: make_user("admin", council, Role.PROGRAMME_ADMIN),
+        Role.POLICE_SUPERVISOR: make_user("sergeant", police_unit, Role.POLICE_SUPERVISOR),
+        Role.PATROL_OFFICER: make_user("officer", police_unit, Role.PATROL_OFFICER),
+        Role.ENFORCEMENT_OFFICER: make_user("enforcer", council, Role.ENFORCEMENT_OFFICER),
+        Role.SECURITY_ADVISER: make_user("adviser", council, Role.SECURITY_ADVISER),
+        Role.GRANT_ASSESSOR: make_user("assessor", council, Role.GRANT_ASSESSOR),
+        Role.UMBRELLA_COORDINATOR: make_user("coordinator", umbrella, Role.UMBRELLA_COORDINATOR),
+        Role.SITE_CONTACT: make_user("contact-a", org_a, Role.SITE_CONTACT),
+    }
+    people["contact_b"] = make_user("contact-b", org_b, Role.SITE_CONTACT)
+    return Cast(council, police_unit, umbrella, org_a, org_b, site_a, site_b, people)
+
+
+def log_in(client: Client, user: User) -> Client:
+    """Log in as a person would, including the second factor staff must pass."""
+    client.force_login(user)
+    if grants_for(user).is_staff_member:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+def api_client_for(user: User) -> Client:
+    """A client that calls the API with a bearer token, as a script would."""
+    _, key = ApiToken.issue(user, "test")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+
+
+@pytest.fixture
+def admin_client(cast: Cast, client: Client) -> Client:
+    return log_in(client, cast.person(Role.PROGRAMME_ADMIN))
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    """The cast has nine accounts per test; the real hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
