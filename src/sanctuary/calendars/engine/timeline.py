@@ -1,0 +1,595 @@
+"""The attendance timeline: every gathering at every site over a period, and people per hour.
+
+Gatherings are held in columns (numpy arrays) rather than one object each, because a year
+for two thousand sites is several million of them; `Timeline.gatherings()` yields
+`Gathering` objects for the pages and feeds that want them one at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from dateutil.rrule import rrulestr
+
+from sanctuary.calendars.engine import defaults
+from sanctuary.calendars.engine.congregation import jamaah_seconds, timetable_seconds
+from sanctuary.calendars.engine.festivals import FESTIVAL_NAMES, Festival, YearNotCovered, festivals
+from sanctuary.calendars.engine.local_clock import LocalClock, local_clock, seconds_of_day
+from sanctuary.calendars.engine.model import (
+    CONGREGATIONAL_PRAYERS,
+    Certainty,
+    Faith,
+    Gathering,
+    GatheringKind,
+    Prayer,
+    SiteCalendar,
+)
+from sanctuary.calendars.engine.prayer_times import (
+    prayer_seconds,
+    rule_in_force,
+    sun_depression_seconds,
+)
+
+KINDS: tuple[GatheringKind, ...] = tuple(GatheringKind)
+CERTAINTIES: tuple[Certainty, ...] = tuple(Certainty)
+_KIND = {kind: index for index, kind in enumerate(KINDS)}
+_CERTAINTY = {certainty: index for index, certainty in enumerate(CERTAINTIES)}
+HOUR = 3600
+SUNSET_DEPRESSION = 50 / 60
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Gatherings as columns, sorted by start. Times are UNIX seconds (UTC)."""
+
+    site_ids: tuple[str, ...]
+    wards: tuple[str, ...]
+    timezones: tuple[str, ...]
+    labels: tuple[str, ...]
+    site: np.ndarray  # index into site_ids
+    start: np.ndarray
+    end: np.ndarray
+    kind: np.ndarray  # index into KINDS
+    label: np.ndarray  # index into labels
+    attendance: np.ndarray
+    certainty: np.ndarray  # index into CERTAINTIES
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    def gatherings(self) -> Iterator[Gathering]:
+        zones = [ZoneInfo(name) for name in self.timezones]
+        for row in range(len(self)):
+            site = int(self.site[row])
+            zone = zones[site]
+            yield Gathering(
+                site_id=self.site_ids[site],
+                start=datetime.fromtimestamp(int(self.start[row]), UTC).astimezone(zone),
+                end=datetime.fromtimestamp(int(self.end[row]), UTC).astimezone(zone),
+                kind=KINDS[int(self.kind[row])],
+                label=self.labels[int(self.label[row])],
+                expected_attendance=int(self.attendance[row]),
+                certainty=CERTAINTIES[int(self.certainty[row])],
+            )
+
+
+class _Columns:
+    """Collects one site's gatherings as arrays before they are joined."""
+
+    def __init__(self, labels: dict[str, int]) -> None:
+        self.labels = labels
+        self.parts: list[tuple[np.ndarray, ...]] = []
+
+    def add(
+        self,
+        start: np.ndarray,
+        end: np.ndarray,
+        kind: GatheringKind,
+        label: str,
+        attendance: np.ndarray | float,
+        certainty: np.ndarray | Certainty,
+    ) -> None:
+        start = np.asarray(start, dtype=np.int64)
+        if start.size == 0:
+            return
+        count = start.size
+        label_index = self.labels.setdefault(label, len(self.labels))
+        people = np.broadcast_to(
+            np.rint(np.asarray(attendance, dtype=float)).astype(np.int32), (count,)
+        )
+        if isinstance(certainty, Certainty):
+            sure = np.full(count, _CERTAINTY[certainty], dtype=np.int8)
+        else:
+            sure = np.asarray(certainty, dtype=np.int8)
+        self.parts.append(
+            (
+                start,
+                np.asarray(end, dtype=np.int64),
+                np.full(count, _KIND[kind], dtype=np.int8),
+                np.full(count, label_index, dtype=np.int32),
+                people,
+                sure,
+            )
+        )
+
+
+def build_timeline(sites: Sequence[SiteCalendar], first_day: date, last_day: date) -> Timeline:
+    """Every gathering at `sites` overlapping the local days first_day..last_day (inclusive).
+
+    Raises YearNotCovered when a site's festivals need a table for a year it lacks, and
+    NoSunriseOrSunset for a mosque where prayer times cannot be computed.
+    """
+    if last_day < first_day:
+        raise ValueError("the period ends before it starts")
+    # one day either side, so that a gathering the evening before (Kol Nidre, midnight mass,
+    # Taraweeh) or running past midnight is found, then trimmed to the period
+    padded_first = first_day - timedelta(days=1)
+    count = (last_day - padded_first).days + 2
+    dates = [padded_first + timedelta(days=k) for k in range(count)]
+    prayer_starts = _prayer_starts_by_site(sites, dates)
+    labels: dict[str, int] = {}
+    blocks: list[tuple[int, _Columns]] = []
+    for index, site in enumerate(sites):
+        clock = local_clock(site.timezone, padded_first, count)
+        columns = _Columns(labels)
+        _site_gatherings(site, clock, prayer_starts.get(index), columns, (first_day, last_day))
+        blocks.append((index, columns))
+    return _join(sites, blocks, labels, first_day, last_day)
+
+
+def _prayer_starts_by_site(
+    sites: Sequence[SiteCalendar], dates: list[date]
+) -> dict[int, np.ndarray]:
+    """Prayer start times for every mosque, computed once per shared setting, all sites at once."""
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for index, site in enumerate(sites):
+        if defaults.keeps_daily_prayers(site):
+            rule = rule_in_force(site.prayer_settings, site.latitude)
+            groups.setdefault((site.prayer_settings, rule), []).append(index)
+    found: dict[int, np.ndarray] = {}
+    for (settings, _rule), members in groups.items():
+        table = prayer_seconds(
+            [sites[i].latitude for i in members],
+            [sites[i].longitude for i in members],
+            dates,
+            settings,  # type: ignore[arg-type]
+        )
+        for position, index in enumerate(members):
+            found[index] = table[position]
+    return found
+
+
+@lru_cache(maxsize=256)
+def _festivals_cached(
+    year: int, faith: Faith, offset: int, confirmed: frozenset[tuple[str, date]]
+) -> tuple[Festival, ...]:
+    return tuple(festivals(year, faith, offset, confirmed))
+
+
+def _site_festivals(
+    site: SiteCalendar, clock: LocalClock, period: tuple[date, date]
+) -> list[Festival]:
+    names = {o.festival for o in defaults.observances_for(site)}
+    if defaults.keeps_daily_prayers(site) and site.faith is Faith.ISLAM:
+        names.add("Ramadan")
+    faiths = {FESTIVAL_NAMES[name] for name in names if name in FESTIVAL_NAMES}
+    unknown = names - set(FESTIVAL_NAMES)
+    if unknown:
+        raise ValueError(f"site {site.site_id}: unknown festival(s) {', '.join(sorted(unknown))}")
+    found: list[Festival] = []
+    period_years = range(period[0].year, period[1].year + 1)
+    # a Ramadan that began last year still has nights in this one
+    for year in range(clock.dates[0].year - 1, clock.dates[-1].year + 1):
+        for faith in faiths:
+            try:
+                found += _festivals_cached(
+                    year, faith, site.moon_sighting_offset, site.confirmed_dates
+                )
+            except YearNotCovered:
+                if year in period_years:
+                    raise
+    return [f for f in found if f.name in names]
+
+
+def _site_gatherings(
+    site: SiteCalendar,
+    clock: LocalClock,
+    starts: np.ndarray | None,
+    columns: _Columns,
+    period: tuple[date, date],
+) -> None:
+    day_of = {d: i for i, d in enumerate(clock.dates)}
+    site_festivals = _site_festivals(site, clock, period)
+    festival_spans = _observance_gatherings(site, clock, site_festivals, day_of, columns)
+    if starts is not None:
+        _prayer_gatherings(site, clock, starts, site_festivals, day_of, columns)
+    if defaults.keeps_shabbat(site):
+        _friday_evening(site, clock, columns)
+    _service_gatherings(site, clock, festival_spans, columns)
+    for event in site.one_off_events:
+        start = event.start if event.start.tzinfo else event.start.replace(tzinfo=clock.zone)
+        end = event.end if event.end.tzinfo else event.end.replace(tzinfo=clock.zone)
+        columns.add(
+            np.array([int(start.timestamp())]),
+            np.array([int(end.timestamp())]),
+            event.kind,
+            event.label,
+            event.expected_attendance,
+            event.certainty,
+        )
+
+
+def _observance_gatherings(
+    site: SiteCalendar,
+    clock: LocalClock,
+    site_festivals: list[Festival],
+    day_of: dict[date, int],
+    columns: _Columns,
+) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for observance in defaults.observances_for(site):
+        for festival in site_festivals:
+            if festival.name != observance.festival:
+                continue
+            days = festival.days() if observance.every_day else [festival.start]
+            indices = [
+                day_of[d + timedelta(days=observance.day_offset)]
+                for d in days
+                if d + timedelta(days=observance.day_offset) in day_of
+            ]
+            if not indices:
+                continue
+            index = np.array(indices)
+            duration = observance.duration_minutes * 60
+            first = clock.epoch(index, seconds_of_day(observance.start_time))
+            kind = (
+                GatheringKind.EID_PRAYER
+                if festival.name.startswith("Eid")
+                else GatheringKind.FESTIVAL
+            )
+            certainty = (
+                Certainty.UNCERTAIN_DATE if festival.uncertainty_days else Certainty.EXPECTED
+            )
+            for session in range(observance.sessions):
+                start = first + session * duration
+                label = festival.name + (
+                    f" (session {session + 1})" if observance.sessions > 1 else ""
+                )
+                columns.add(
+                    start,
+                    start + duration,
+                    kind,
+                    label,
+                    observance.attendance_fraction * site.typical_peak,
+                    certainty,
+                )
+                spans += list(zip(start.tolist(), (start + duration).tolist(), strict=True))
+    return spans
+
+
+def _prayer_gatherings(
+    site: SiteCalendar,
+    clock: LocalClock,
+    starts: np.ndarray,
+    site_festivals: list[Festival],
+    day_of: dict[date, int],
+    columns: _Columns,
+) -> None:
+    jamaah = jamaah_seconds(starts, site.congregation_rules, clock)
+    certainty = np.full(len(clock.dates), _CERTAINTY[Certainty.EXPECTED], dtype=np.int8)
+    if site.timetable is not None:
+        covered, published_starts, published_jamaah = timetable_seconds(site.timetable, clock)
+        if covered.any():
+            starts = np.where(covered[:, None], published_starts, starts)
+            from_rules = jamaah_seconds(starts, site.congregation_rules, clock)
+            jamaah = np.where(
+                covered[:, None] & (published_jamaah >= 0), published_jamaah, from_rules
+            )
+            certainty[covered] = _CERTAINTY[Certainty.CONFIRMED]
+    fridays = np.array([d.weekday() == 4 for d in clock.dates])
+    taraweeh_nights = _taraweeh_nights(site_festivals, day_of)
+    before, after = (
+        defaults.ARRIVE_BEFORE_JAMAAH_MINUTES * 60,
+        defaults.STAY_AFTER_JAMAAH_MINUTES * 60,
+    )
+    for column, prayer in enumerate(CONGREGATIONAL_PRAYERS):
+        keep = np.ones(len(clock.dates), dtype=bool)
+        if prayer is Prayer.DHUHR:
+            keep &= ~fridays  # Jumu'ah replaces Dhuhr on Fridays
+        if prayer is Prayer.ISHA and taraweeh_nights:
+            keep[[index for index, _, _ in taraweeh_nights]] = False
+        times = jamaah[keep, column]
+        columns.add(
+            times - before,
+            times + after,
+            GatheringKind.PRAYER,
+            f"{prayer.value.capitalize()} jama'ah",
+            defaults.DAILY_PRAYER_ATTENDANCE[prayer] * site.typical_peak,
+            certainty[keep],
+        )
+    _jumuah(site, clock, starts, fridays, columns)
+    for index, night, sure in taraweeh_nights:
+        isha = int(jamaah[index, 4])
+        if night >= 21 and night % 2 == 1:
+            share = (
+                defaults.TWENTY_SEVENTH_NIGHT_ATTENDANCE
+                if night == 27
+                else defaults.ODD_NIGHT_ATTENDANCE
+            )
+            minutes, label = (
+                defaults.ODD_NIGHT_MINUTES,
+                f"Taraweeh, odd night {night} of the last ten",
+            )
+        else:
+            share, minutes, label = (
+                defaults.TARAWEEH_ATTENDANCE,
+                defaults.TARAWEEH_MINUTES,
+                "Taraweeh",
+            )
+        columns.add(
+            np.array([isha - before]),
+            np.array([isha + minutes * 60]),
+            GatheringKind.TARAWEEH,
+            label,
+            share * site.typical_peak,
+            sure,
+        )
+
+
+def _taraweeh_nights(
+    site_festivals: list[Festival], day_of: dict[date, int]
+) -> list[tuple[int, int, Certainty]]:
+    """(day index of the evening, night number, certainty): Taraweeh is prayed the night before each fast."""
+    nights = []
+    for festival in site_festivals:
+        if festival.name != "Ramadan":
+            continue
+        sure = Certainty.UNCERTAIN_DATE if festival.uncertainty_days else Certainty.EXPECTED
+        for number, fast in enumerate(festival.days(), start=1):
+            evening = fast - timedelta(days=1)
+            if evening in day_of:
+                nights.append((day_of[evening], number, sure))
+    return nights
+
+
+def _jumuah(
+    site: SiteCalendar,
+    clock: LocalClock,
+    starts: np.ndarray,
+    fridays: np.ndarray,
+    columns: _Columns,
+) -> None:
+    index = np.flatnonzero(fridays)
+    if index.size == 0:
+        return
+    sessions = defaults.jumuah_for(site)
+    certainty = Certainty.EXPECTED if site.jumuah_sessions is None else Certainty.CONFIRMED
+    summer = clock.is_summer_time()[index]
+    dhuhr = starts[index, 2]
+    for number, session in enumerate(sessions, start=1):
+        if session.winter_time is not None and session.summer_time is not None:
+            winter = clock.epoch(index, seconds_of_day(session.winter_time))
+            summer_times = clock.epoch(index, seconds_of_day(session.summer_time))
+            khutbah = np.where(summer, summer_times, winter)
+        else:
+            khutbah = dhuhr + 60 * session.minutes_after_dhuhr
+        khutbah = np.maximum(khutbah, dhuhr)  # never before Dhuhr begins
+        label = "Jumu'ah" + (f" (session {number})" if len(sessions) > 1 else "")
+        columns.add(
+            khutbah - 15 * 60,
+            khutbah + session.duration_minutes * 60,
+            GatheringKind.JUMUAH,
+            label,
+            session.attendance_fraction * site.typical_peak,
+            certainty,
+        )
+
+
+def shabbat_spans(
+    latitude: float, longitude: float, fridays: Sequence[date], timezone: str = "Europe/London"
+) -> list[tuple[datetime, datetime]]:
+    """(candle lighting on Friday, nightfall on Saturday) for each Friday, local time."""
+    zone = ZoneInfo(timezone)
+    saturdays = [f + timedelta(days=1) for f in fridays]
+    sunset = sun_depression_seconds([latitude], [longitude], fridays, SUNSET_DEPRESSION)[0]
+    saturday_sunset = sun_depression_seconds([latitude], [longitude], saturdays, SUNSET_DEPRESSION)[
+        0
+    ]
+    dark = sun_depression_seconds(
+        [latitude], [longitude], saturdays, defaults.NIGHTFALL_DEPRESSION_DEGREES
+    )[0]
+    dark = np.where(
+        np.isnan(dark), saturday_sunset + defaults.NIGHTFALL_FALLBACK_MINUTES * 60, dark
+    )
+    # printed calendars round candle lighting down and nightfall up to the minute
+    lighting = np.floor((sunset - defaults.CANDLE_LIGHTING_MINUTES_BEFORE_SUNSET * 60) / 60) * 60
+    dark = np.ceil(dark / 60) * 60
+    return [
+        (
+            datetime.fromtimestamp(int(start), UTC).astimezone(zone),
+            datetime.fromtimestamp(int(end), UTC).astimezone(zone),
+        )
+        for start, end in zip(lighting, dark, strict=True)
+    ]
+
+
+def _friday_evening(site: SiteCalendar, clock: LocalClock, columns: _Columns) -> None:
+    fridays = [d for d in clock.dates if d.weekday() == 4]
+    if not fridays:
+        return
+    sunset = sun_depression_seconds([site.latitude], [site.longitude], fridays, SUNSET_DEPRESSION)[
+        0
+    ]
+    lighting = (
+        np.floor((sunset - defaults.CANDLE_LIGHTING_MINUTES_BEFORE_SUNSET * 60) / 60) * 60
+    ).astype(np.int64)
+    columns.add(
+        lighting,
+        lighting + defaults.FRIDAY_EVENING_SERVICE_MINUTES * 60,
+        GatheringKind.SHABBAT,
+        "Friday evening service (Kabbalat Shabbat)",
+        defaults.FRIDAY_EVENING_ATTENDANCE * site.typical_peak,
+        Certainty.EXPECTED,
+    )
+
+
+def _service_gatherings(
+    site: SiteCalendar, clock: LocalClock, festival_spans: list[tuple[int, int]], columns: _Columns
+) -> None:
+    explicit = site.services is not None
+    for service in defaults.services_for(site):
+        dtstart = datetime.combine(clock.dates[0], service.start_time)
+        rule = rrulestr(service.rule, dtstart=dtstart)
+        until = datetime.combine(clock.dates[-1], service.start_time)
+        day_of = {d: i for i, d in enumerate(clock.dates)}
+        occurrences = [o.date() for o in rule.between(dtstart, until, inc=True)]
+        indices = np.array(
+            [day_of[d] for d in occurrences if d not in service.cancelled], dtype=np.int64
+        )
+        if indices.size == 0:
+            continue
+        start = clock.epoch(indices, seconds_of_day(service.start_time))
+        end = start + service.duration_minutes * 60
+        if festival_spans:
+            # a festival service replaces the regular one it overlaps (Easter Day, Christmas)
+            spans = np.array(festival_spans, dtype=np.int64)
+            clash = ((start[:, None] < spans[None, :, 1]) & (end[:, None] > spans[None, :, 0])).any(
+                axis=1
+            )
+            start, end = start[~clash], end[~clash]
+        people = (
+            service.expected_attendance
+            if service.expected_attendance is not None
+            else service.attendance_fraction * site.typical_peak
+        )
+        columns.add(
+            start,
+            end,
+            service.kind,
+            service.label,
+            people,
+            Certainty.CONFIRMED if explicit else Certainty.EXPECTED,
+        )
+
+
+def _join(
+    sites: Sequence[SiteCalendar],
+    blocks: list[tuple[int, _Columns]],
+    labels: dict[str, int],
+    first_day: date,
+    last_day: date,
+) -> Timeline:
+    pieces: list[list[np.ndarray]] = [[] for _ in range(7)]
+    for index, columns in blocks:
+        site = sites[index]
+        zone = ZoneInfo(site.timezone)
+        begin = int(datetime.combine(first_day, datetime.min.time(), tzinfo=zone).timestamp())
+        finish = int(
+            datetime.combine(
+                last_day + timedelta(days=1), datetime.min.time(), tzinfo=zone
+            ).timestamp()
+        )
+        for start, end, kind, label, people, sure in columns.parts:
+            inside = (end > begin) & (start < finish)
+            pieces[0].append(np.full(int(inside.sum()), index, dtype=np.int32))
+            for slot, column in enumerate((start, end, kind, label, people, sure), start=1):
+                pieces[slot].append(column[inside])
+    empty = [
+        np.zeros(0, dtype=t)
+        for t in (np.int32, np.int64, np.int64, np.int8, np.int32, np.int32, np.int8)
+    ]
+    joined = [np.concatenate(p) if p else e for p, e in zip(pieces, empty, strict=True)]
+    order = np.lexsort((joined[0], joined[1]))
+    joined = [column[order] for column in joined]
+    return Timeline(
+        site_ids=tuple(s.site_id for s in sites),
+        wards=tuple(s.ward for s in sites),
+        timezones=tuple(s.timezone for s in sites),
+        labels=tuple(sorted(labels, key=labels.__getitem__)),
+        site=joined[0],
+        start=joined[1],
+        end=joined[2],
+        kind=joined[3],
+        label=joined[4],
+        attendance=joined[5],
+        certainty=joined[6],
+    )
+
+
+@dataclass(frozen=True)
+class HourlyAttendance:
+    """People gathered per hour: `people[group, hour]`, hours starting at `hour_starts` (UTC)."""
+
+    groups: tuple[str, ...]
+    hour_starts: np.ndarray  # UNIX seconds of each bin's start, on the UTC hour
+    people: np.ndarray
+
+    def local_hours(self, timezone: str) -> list[datetime]:
+        zone = ZoneInfo(timezone)
+        return [datetime.fromtimestamp(int(t), UTC).astimezone(zone) for t in self.hour_starts]
+
+
+def people_per_hour(
+    timeline: Timeline,
+    start: datetime,
+    end: datetime,
+    by: Literal["site", "ward", "borough"] = "site",
+) -> HourlyAttendance:
+    """Average number of people gathered in each hour from `start` to `end`.
+
+    Bins are whole UTC hours, so no hour is lost or doubled when the clocks change (the
+    local day has 23 or 25 of them). A gathering covering part of an hour counts in
+    proportion: 300 people for 20 minutes of an hour add 100 to it, so each bin holds
+    person-hours, and the sum over bins is each gathering's attendance times its length.
+    """
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ValueError("start and end must be timezone-aware")
+    first = int(start.timestamp()) // HOUR * HOUR
+    last = -(-int(end.timestamp()) // HOUR) * HOUR
+    bins = max(0, (last - first) // HOUR)
+    if by == "site":
+        groups = timeline.site_ids
+        group_of_site = np.arange(len(groups))
+    elif by == "ward":
+        groups = tuple(sorted(set(timeline.wards)))
+        group_of_site = np.array([groups.index(w) for w in timeline.wards], dtype=np.int64)
+    elif by == "borough":
+        groups = ("borough",)
+        group_of_site = np.zeros(len(timeline.site_ids), dtype=np.int64)
+    else:
+        raise ValueError(f"unknown grouping {by!r}: site, ward or borough")
+    people = np.zeros(len(groups) * bins, dtype=np.float64)
+    s = np.clip(timeline.start, first, last)
+    e = np.clip(timeline.end, first, last)
+    live = e > s
+    s, e = s[live], e[live]
+    weight = timeline.attendance[live].astype(np.float64)
+    group = (
+        group_of_site[timeline.site[live]]
+        if len(timeline.site_ids)
+        else np.zeros(0, dtype=np.int64)
+    )
+    first_bin = (s - first) // HOUR
+    last_bin = (e - 1 - first) // HOUR
+    span = int((last_bin - first_bin).max()) + 1 if s.size else 0
+    for step in range(span):
+        bin_index = first_bin + step
+        inside = bin_index <= last_bin
+        bin_start = first + bin_index * HOUR
+        overlap = np.minimum(e, bin_start + HOUR) - np.maximum(s, bin_start)
+        people += np.bincount(
+            (group * bins + bin_index)[inside],
+            weights=(weight * overlap / HOUR)[inside],
+            minlength=len(groups) * bins,
+        )
+    return HourlyAttendance(
+        groups=tuple(groups),
+        hour_starts=first + HOUR * np.arange(bins, dtype=np.int64),
+        people=people.reshape(len(groups), bins),
+    )
