@@ -14,7 +14,7 @@ The returned routes are draw 0, the draw for the problem's seed. See docs/patrol
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -142,10 +142,13 @@ class PatrolPlan:
     routes: tuple[UnitRoute, ...]
     resources: float
     ideal_coverage: FloatArray
+    sampling_probabilities: FloatArray
     coverage: FloatArray
     defender_utility: float
     bound: float
     baselines: dict[str, float]
+    baselines_unrouted: dict[str, float]
+    calibration_round: int
     draws_hitting_time_limit: int
     seconds: float
 
@@ -181,30 +184,82 @@ class PatrolPlan:
             "defender_utility": self.defender_utility,
             "bound": self.bound,
             "baselines": self.baselines,
+            "baselines_unrouted": self.baselines_unrouted,
             "ideal_coverage": by_window(self.ideal_coverage),
+            "sampling_probabilities": by_window(self.sampling_probabilities),
             "resources": self.resources,
             "replications": problem.replications,
+            "calibration_round": self.calibration_round,
             "seconds": round(self.seconds, 3),
         }
         if self.draws_hitting_time_limit:
             document["notes"] = [
-                f"{self.draws_hitting_time_limit} of {problem.replications} routing runs "
+                f"{self.draws_hitting_time_limit} of "
+                f"{problem.replications * (problem.calibration_rounds + 3)} routing runs "
                 "stopped at the time limit: routes may be less complete than they could be, "
                 "and the same seed may not give the same routes"
             ]
         return document
 
 
-def _draw(
-    problem: PatrolProblem, travel: TravelTimes, coverage: FloatArray, draw: int
-) -> tuple[np.ndarray, RoutingOutcome]:
-    # Each draw has its own stream, derived from (seed, draw), so draw 0 is the same whether
-    # or not more draws follow it.
-    rng = np.random.default_rng([problem.seed, draw])
-    chosen = sample_windows(coverage, rng)
-    router_seed = int(rng.integers(2**31 - 1))
-    seconds = problem.time_limit / problem.replications
-    return chosen, route_windows(problem, travel, chosen.tolist(), router_seed, seconds)
+@dataclass(frozen=True)
+class Realisation:
+    """K routed draws of one sampler, and the coverage they really achieve."""
+
+    probabilities: FloatArray
+    success: FloatArray
+    coverage: FloatArray
+    first: RoutingOutcome
+    timed_out: int
+
+
+def realise(
+    problem: PatrolProblem,
+    travel: TravelTimes,
+    probabilities: FloatArray,
+    stream: int,
+    seconds_per_draw: float,
+) -> Realisation:
+    """Sample and route K times; estimate P(window visited) for this sampler.
+
+    Each draw has its own random stream, derived from (seed, stream, draw), so draw 0 is the
+    same whether or not more draws follow it. P(visited) = p_i P(visited | sampled): the
+    second factor is estimated as the share of the draws that sampled window i in which it
+    was really visited (a ratio estimate, exact when routing never drops a window); a window
+    never sampled in K draws borrows the pooled share of all sampled windows.
+    """
+    n = len(problem.windows)
+    sampled, visited = np.zeros(n), np.zeros(n)
+    first: RoutingOutcome | None = None
+    timed_out = 0
+    for draw in range(problem.replications):
+        rng = np.random.default_rng([problem.seed, stream, draw])
+        chosen = sample_windows(probabilities, rng)
+        router_seed = int(rng.integers(2**31 - 1))
+        outcome = route_windows(problem, travel, chosen.tolist(), router_seed, seconds_per_draw)
+        first = outcome if first is None else first
+        sampled[chosen] += 1
+        visited[sorted(outcome.visited())] += 1
+        timed_out += outcome.hit_time_limit
+    assert first is not None
+    pooled = visited.sum() / sampled.sum() if sampled.sum() else 1.0
+    success = np.divide(visited, sampled, out=np.full(n, pooled), where=sampled > 0)
+    return Realisation(probabilities, success, probabilities * success, first, timed_out)
+
+
+def recalibrate(game: SecurityGame, previous: Realisation) -> FloatArray:
+    """Sampling probabilities for the next round, from what routing delivered in this one.
+
+    Routing realised sum(achieved) window-visits, so that is the capacity to plan for: solve
+    the game again with it, then sample each window more often by 1/P(visited | sampled) so
+    that, if routing keeps dropping the same windows, what is achieved is the new
+    equilibrium. (A heuristic fixed point; the plan keeps whichever round does best.)
+    """
+    realised = replace(game, resources=float(previous.coverage.sum()))
+    target = spend_spare_resources(realised, solve_exact(realised))
+    success = np.maximum(previous.success, 0.1)  # don't chase windows routing never reaches
+    inflated: FloatArray = np.minimum(target / success, game.coverage_cap)
+    return inflated
 
 
 def plan(problem: PatrolProblem, travel: TravelTimes | None = None) -> PatrolPlan:
@@ -217,45 +272,45 @@ def plan(problem: PatrolProblem, travel: TravelTimes | None = None) -> PatrolPla
     # A window no unit can reach is left uncovered in the game itself, so the ideal coverage
     # spends nothing on it and the bound knows the attacker may strike there.
     game = problem.game(resources, reachable_windows(problem, travel))
-    equilibrium = solve_exact(game)
-    ideal = spend_spare_resources(game, equilibrium)
+    ideal = spend_spare_resources(game, solve_exact(game))
 
-    n = len(problem.windows)
-    sampled, visited = np.zeros(n), np.zeros(n)
-    first: RoutingOutcome | None = None
-    timed_out = 0
-    for draw in range(problem.replications):
-        chosen, outcome = _draw(problem, travel, ideal, draw)
-        first = first or outcome
-        sampled[chosen] += 1
-        visited[sorted(outcome.visited())] += 1
-        timed_out += outcome.hit_time_limit
-    assert first is not None
-
-    # Ratio estimate of P(visited) = c_i P(visited | sampled); windows never sampled in K
-    # draws borrow the pooled success rate of all sampled windows.
-    pooled = visited.sum() / sampled.sum() if sampled.sum() else 1.0
-    success = np.divide(visited, sampled, out=np.full(n, pooled), where=sampled > 0)
-    achieved = ideal * success
-
-    # The baselines spend the same resources on the windows a unit can reach.
+    # The baselines spend the same resources on the windows a unit can reach, and go through
+    # the same sampling and routing, so the comparison is like for like.
     values = np.array([window.value for window in problem.windows])
     cap = game.coverage_cap
-    baselines = {
-        "uniform": best_response(game, proportional_coverage(cap, resources, cap)).defender_utility,
-        "attendance_proportional": best_response(
-            game, proportional_coverage(values * cap, resources, cap)
-        ).defender_utility,
+    baseline_probabilities = {
+        "uniform": proportional_coverage(cap, resources, cap),
+        "attendance_proportional": proportional_coverage(values * cap, resources, cap),
     }
+
+    rounds = problem.calibration_rounds + 1
+    seconds_per_draw = problem.time_limit / ((rounds + 2) * problem.replications)
+    realisations = [realise(problem, travel, ideal, 0, seconds_per_draw)]
+    for stream in range(1, rounds):
+        probabilities = recalibrate(game, realisations[-1])
+        realisations.append(realise(problem, travel, probabilities, stream, seconds_per_draw))
+    utilities = [best_response(game, r.coverage).defender_utility for r in realisations]
+    chosen = realisations[int(np.argmax(utilities))]
+
+    baselines: dict[str, float] = {}
+    baselines_ideal: dict[str, float] = {}
+    for stream, (name, probabilities) in enumerate(baseline_probabilities.items(), start=100):
+        realised = realise(problem, travel, probabilities, stream, seconds_per_draw)
+        realisations.append(realised)
+        baselines[name] = best_response(game, realised.coverage).defender_utility
+        baselines_ideal[name] = best_response(game, probabilities).defender_utility
     return PatrolPlan(
-        routes=first.routes,
+        routes=chosen.first.routes,
         resources=resources,
         ideal_coverage=ideal,
-        coverage=achieved,
-        defender_utility=best_response(game, achieved).defender_utility,
+        sampling_probabilities=chosen.probabilities,
+        coverage=chosen.coverage,
+        defender_utility=max(utilities),
         bound=best_response(game, ideal).defender_utility,
         baselines=baselines,
-        draws_hitting_time_limit=timed_out,
+        baselines_unrouted=baselines_ideal,
+        calibration_round=int(np.argmax(utilities)),
+        draws_hitting_time_limit=sum(r.timed_out for r in realisations),
         seconds=time.perf_counter() - started,
     )
 

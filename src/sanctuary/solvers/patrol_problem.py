@@ -31,6 +31,7 @@ from sanctuary.solvers.validation import (
 DEFAULT_DWELL_MINUTES = 15.0
 DEFAULT_TIME_LIMIT_SECONDS = 10.0
 DEFAULT_REPLICATIONS = 16
+DEFAULT_CALIBRATION_ROUNDS = 2
 # A caught attacker loses as much as a successful one would have gained (see the docs).
 COVERED_DEFENDER_SHARE = 0.0
 
@@ -75,6 +76,7 @@ class PatrolProblem:
     time_limit: float
     replications: int
     origin: datetime
+    calibration_rounds: int = DEFAULT_CALIBRATION_ROUNDS
     resources: float | None = None  # None: estimated from the units' capacity
 
     def at(self, seconds: int, zone: tzinfo) -> str:
@@ -134,6 +136,9 @@ def problem_from_document(document: Any) -> PatrolProblem:
     replications = doc.get("replications", DEFAULT_REPLICATIONS)
     if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
         raise InvalidInput("problem: field 'replications' must be a whole number >= 1")
+    rounds = doc.get("calibration_rounds", DEFAULT_CALIBRATION_ROUNDS)
+    if isinstance(rounds, bool) or not isinstance(rounds, int) or rounds < 0:
+        raise InvalidInput("problem: field 'calibration_rounds' must be a whole number >= 0")
     resources = None
     if "resources" in doc:
         resources = require_number(doc, "resources", "problem")
@@ -224,4 +229,5 @@ def problem_from_document(document: Any) -> PatrolProblem:
         replications=replications,
         origin=origin,
         resources=resources,
+        calibration_rounds=rounds,
     )

@@ -25,7 +25,7 @@ BASE_PRIZE = 10_000_000
 VALUE_PRIZE = 10_000_000
 # PyVRP's search stops after this many iterations without improvement (a deterministic
 # criterion, so a seed gives the same routes), or at the hard caps below.
-ITERATIONS_WITHOUT_IMPROVEMENT = 400
+ITERATIONS_WITHOUT_IMPROVEMENT = 250
 MAX_ITERATIONS = 20_000
 
 
