@@ -1,0 +1,488 @@
+"""Sites in and out of the registry as CSV or GeoJSON, including OpenStreetMap exports.
+
+An import is all or nothing: every row is read and validated (the model's full_clean included)
+before anything is written, and one bad row refuses the whole file with a list of what is wrong
+where. Rows that carry an external id update the site with that id instead of adding another.
+docs/import-export.md describes the formats for the people who prepare the files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from sanctuary.access import policy
+from sanctuary.audit.models import Action
+from sanctuary.audit.services import record, snapshot
+from sanctuary.registry.formats import (
+    CLEANERS,
+    COLUMNS,
+    FORMATS,
+    FORMULA_STARTS,
+    OSM_LABELS,
+    TEXT_COLUMNS,
+    Bad,
+    ImportRefused,
+    Record,
+    RowError,
+    clean_faith,
+    clean_text,
+    decode,
+    describe_size,
+    detect_format,
+    read_csv,
+    read_geojson,
+    refuse,
+)
+from sanctuary.registry.models import Organisation, OrganisationKind, Site
+
+DEFAULT_MAX_ROWS = 50_000
+# Sites exported without an external id carry "sanctuary:<id>" so that the export re-imports onto
+# the same sites. The prefix is reserved: it is never stored and never creates a site.
+OWN_ID_PREFIX = "sanctuary:"
+OWN_ID = re.compile(r"sanctuary:[0-9]{1,18}")
+
+__all__ = [
+    "FORMATS",
+    "ImportRefused",
+    "RowError",
+    "export_all_sites",
+    "export_sites",
+    "import_sites",
+]
+
+
+@dataclass(frozen=True)
+class SiteChange:
+    row: int
+    external_id: str
+    name: str
+    fields: tuple[str, ...] = ()  # for an update, the fields it changes
+
+
+@dataclass
+class ImportReport:
+    filename: str
+    fmt: str
+    dry_run: bool
+    created: list[SiteChange] = field(default_factory=list)
+    updated: list[SiteChange] = field(default_factory=list)
+    unchanged: list[SiteChange] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        created, updated, unchanged = len(self.created), len(self.updated), len(self.unchanged)
+        ignored = (
+            f" Ignored columns: {', '.join(self.ignored_columns)}." if self.ignored_columns else ""
+        )
+        if self.dry_run:
+            return (
+                f"Dry run: {created} to create, {updated} to update, {unchanged} unchanged."
+                f" Nothing written.{ignored}"
+            )
+        return (
+            f"Imported {self.filename}: {created} created, {updated} updated,"
+            f" {unchanged} unchanged.{ignored}"
+        )
+
+
+def size_problem(size: int) -> str | None:
+    """Why a file of this many bytes is refused, or None."""
+    limit: int = settings.SANCTUARY_IMPORT_MAX_BYTES
+    if size > limit:
+        return (
+            f"the file is {describe_size(size)}; the largest accepted is {describe_size(limit)}"
+            " (SANCTUARY_IMPORT_MAX_BYTES): split it into smaller files"
+        )
+    return None
+
+
+# --- Planning: match, clean, validate ------------------------------------------------------------
+
+Fail = Callable[[str, str], None]  # (column, reason): note an error against the current row
+
+
+@dataclass
+class _Plan:
+    number: int
+    site: Site
+    action: str  # "create", "update" or "unchanged"
+    fields: tuple[str, ...] = ()
+    before: dict[str, Any] | None = None
+
+    def change(self) -> SiteChange:
+        return SiteChange(self.number, self.site.external_id or "", self.site.name, self.fields)
+
+
+class _Planner:
+    def __init__(self, records: list[Record], default_operator_name: str | None) -> None:
+        self.organisations = {o.name.casefold(): o for o in Organisation.objects.all()}
+        self.default: Organisation | None = None
+        if default_operator_name:
+            default = self.organisations.get(default_operator_name.strip().casefold())
+            problem = self._operator_problem(default_operator_name, default)
+            if problem:
+                raise refuse(problem, "default operator")
+            self.default = default
+        ids = {_plain_id(r.values.get("external_id")) for r in records} - {""}
+        own = {int(i[len(OWN_ID_PREFIX) :]) for i in ids if OWN_ID.fullmatch(i)}
+        self.by_external_id = _sites_where("external_id", ids)
+        self.by_pk = _sites_where("pk", own)
+        self.seen_ids: dict[str, int] = {}
+        self.seen_sites: dict[int, int] = {}
+
+    @staticmethod
+    def _operator_problem(name: str, organisation: Organisation | None) -> str | None:
+        if organisation is None:
+            return f"no organisation is called {name.strip()!r}"
+        if organisation.kind != OrganisationKind.FAITH:
+            kind = OrganisationKind(organisation.kind).label.lower()
+            return f"{organisation.name!r} is a {kind}, not a faith organisation"
+        return None
+
+    def plan(self, item: Record) -> tuple[_Plan | None, list[RowError]]:
+        if item.errors:
+            return None, list(item.errors)
+        found: list[tuple[int, RowError]] = []  # (column position, error): told in column order
+
+        def fail(column: str, reason: str) -> None:
+            label = OSM_LABELS.get(column, column) if item.osm else column
+            position = COLUMNS.index(column) if column in COLUMNS else -1
+            found.append((position, RowError(item.number, label, reason, item.unit)))
+
+        def errors() -> list[RowError]:
+            return [error for _, error in sorted(found, key=lambda pair: pair[0])]
+
+        raw = item.values
+        external_id = self._external_id(item, fail)
+        site = self._match(item, external_id, fail)
+        values: dict[str, Any] = {}
+        for column in COLUMNS:
+            if column in CLEANERS and column in raw:
+                try:
+                    values[column] = CLEANERS[column](raw[column])
+                except Bad as bad:
+                    fail(column, str(bad))
+        for column in ("name", "address"):
+            if column in values and not values[column]:
+                fail(
+                    column,
+                    f"is empty; every site needs {'a name' if column == 'name' else 'an address'}",
+                )
+        if item.osm and site is None and "address" not in values and not found:
+            values["address"] = (
+                f"No address in OpenStreetMap; near {values['latitude']:.5f}, {values['longitude']:.5f}"
+            )
+        if "faith" in raw or site is None:
+            try:
+                values["faith"], implied = clean_faith(raw.get("faith"))
+            except Bad as bad:
+                fail("faith", str(bad))
+            else:
+                if implied and not values.get("denomination"):
+                    values["denomination"] = implied
+        operator = self._operator(item, site, fail)
+        if operator is not None:
+            values["operator"] = operator
+        if found:
+            return None, errors()
+        plan = self._apply(item.number, site, external_id, values)
+        if plan.action != "unchanged":
+            try:
+                plan.site.full_clean(exclude=["operator"], validate_unique=False)
+            except ValidationError as invalid:
+                for column, messages in invalid.message_dict.items():
+                    fail("" if column == "__all__" else column, " ".join(messages))
+                return None, errors()
+        return plan, []
+
+    def _external_id(self, item: Record, fail: Fail) -> str | None:
+        try:
+            external_id = clean_text(item.values.get("external_id")) or None
+        except Bad as bad:
+            fail("external_id", str(bad))
+            return None
+        if external_id is None:
+            return None
+        if external_id in self.seen_ids:
+            where = f"{item.unit} {self.seen_ids[external_id]}"
+            fail("external_id", f"{external_id!r} is also on {where}")
+        self.seen_ids.setdefault(external_id, item.number)
+        return external_id
+
+    def _match(self, item: Record, external_id: str | None, fail: Fail) -> Site | None:
+        if external_id is None:
+            return None
+        if external_id.startswith(OWN_ID_PREFIX):
+            key = external_id[len(OWN_ID_PREFIX) :]
+            site = self.by_pk.get(int(key)) if OWN_ID.fullmatch(external_id) else None
+            if site is None:
+                fail(
+                    "external_id",
+                    f"no site has the Sanctuary id {key!r} (ids that start {OWN_ID_PREFIX!r}"
+                    " name sites already in this registry)",
+                )
+        else:
+            site = self.by_external_id.get(external_id)
+        if site is not None:
+            if site.pk in self.seen_sites:
+                where = f"{item.unit} {self.seen_sites[site.pk]}"
+                fail("external_id", f"names the same site as {where}")
+            self.seen_sites.setdefault(site.pk, item.number)
+        return site
+
+    def _operator(self, item: Record, site: Site | None, fail: Fail) -> Organisation | None:
+        """The row's operator; None keeps an existing site's operator."""
+        try:
+            name = clean_text(item.values.get("operator"))
+        except Bad as bad:
+            fail("operator", str(bad))
+            return None
+        if name:
+            organisation = self.organisations.get(name.casefold())
+            problem = self._operator_problem(name, organisation)
+            if problem is None:
+                return organisation
+            if not item.osm:
+                fail("operator", problem)
+                return None
+            # OpenStreetMap's operator tag is free text written by mappers: fall back below.
+        if site is not None:
+            return None
+        if self.default is not None:
+            return self.default
+        fail("operator", "no operator named and no default operator given")
+        return None
+
+    @staticmethod
+    def _apply(
+        number: int, site: Site | None, external_id: str | None, values: dict[str, Any]
+    ) -> _Plan:
+        if site is None:
+            site = Site(external_id=external_id)
+            for name, value in values.items():
+                setattr(site, name, value)
+            return _Plan(number, site, "create", tuple(values))
+        changed = tuple(
+            name for name, value in values.items() if _current(site, name) != _current_value(value)
+        )
+        if not changed:
+            return _Plan(number, site, "unchanged")
+        before = snapshot(site)
+        for name in changed:
+            setattr(site, name, values[name])
+        return _Plan(number, site, "update", changed, before)
+
+
+def _plain_id(value: Any) -> str:
+    try:
+        return clean_text(value)
+    except Bad:
+        return ""  # reported against its row by _Planner.plan
+
+
+def _current(site: Site, name: str) -> Any:
+    return site.operator_id if name == "operator" else getattr(site, name)
+
+
+def _current_value(value: Any) -> Any:
+    return value.pk if isinstance(value, Organisation) else value
+
+
+def _sites_where(key: str, wanted: Iterable[Any]) -> dict[Any, Site]:
+    """Sites by external id or pk, in chunks that keep under the database's parameter limit."""
+    wanted = list(wanted)
+    found: dict[Any, Site] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        for site in Site.objects.select_related("operator").filter(**{f"{key}__in": chunk}):
+            found[getattr(site, key)] = site
+    return found
+
+
+# --- Import --------------------------------------------------------------------------------------
+
+
+def import_sites(
+    data: bytes,
+    *,
+    filename: str,
+    fmt: str | None,
+    default_operator_name: str | None,
+    actor: Any,
+    dry_run: bool,
+    request: HttpRequest | None = None,
+) -> ImportReport:
+    """Import sites from CSV or GeoJSON bytes: all rows or none.
+
+    Raises ImportRefused (nothing written) if the file or any row is wrong. A dry run reports
+    what would change and writes nothing, the audit log included.
+    """
+    if actor is not None and not policy.may_import_sites(actor):
+        raise PermissionDenied
+    problem = size_problem(len(data))
+    if problem:
+        raise refuse(problem)
+    text = decode(data)
+    if not text.strip():
+        raise refuse("the file is empty")
+    fmt = detect_format(fmt, filename, text)
+    max_rows: int = getattr(settings, "SANCTUARY_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS)
+    if fmt == "csv":
+        records, ignored = read_csv(text, max_rows)
+    else:
+        records, ignored = read_geojson(text, max_rows), []
+    report = ImportReport(filename, fmt, dry_run, ignored_columns=ignored)
+    with transaction.atomic():
+        planner = _Planner(records, default_operator_name)
+        plans: list[_Plan] = []
+        errors: list[RowError] = []
+        for item in records:
+            plan, row_errors = planner.plan(item)
+            errors.extend(row_errors)
+            if plan is not None:
+                plans.append(plan)
+        if errors:
+            raise ImportRefused(errors)
+        lists = {"create": report.created, "update": report.updated, "unchanged": report.unchanged}
+        for plan in plans:
+            lists[plan.action].append(plan.change())
+        if not dry_run:
+            _write(plans, report, default_operator_name, actor, request)
+    return report
+
+
+def _write(
+    plans: list[_Plan],
+    report: ImportReport,
+    default_operator_name: str | None,
+    actor: Any,
+    request: HttpRequest | None,
+) -> None:
+    for plan in plans:
+        if plan.action == "unchanged":
+            continue
+        plan.site.save()
+        record(
+            Action.CREATE if plan.action == "create" else Action.UPDATE,
+            actor=actor,
+            obj=plan.site,
+            before=plan.before,
+            after=snapshot(plan.site),
+            request=request,
+            detail={"import": report.filename, "row": plan.number},
+        )
+    record(
+        Action.IMPORT,
+        actor=actor,
+        object_type="registry.site",
+        object_repr=report.filename,
+        request=request,
+        detail={
+            "filename": report.filename,
+            "format": report.fmt,
+            "created": len(report.created),
+            "updated": len(report.updated),
+            "unchanged": len(report.unchanged),
+            "default_operator": default_operator_name or "",
+        },
+    )
+
+
+# --- Export --------------------------------------------------------------------------------------
+
+
+def _export_values(site: Site) -> dict[str, Any]:
+    return {
+        "external_id": site.external_id or f"{OWN_ID_PREFIX}{site.pk}",
+        "name": site.name,
+        "faith": site.faith,
+        "denomination": site.denomination,
+        "address": site.address,
+        "postcode": site.postcode,
+        "ward": site.ward,
+        "latitude": site.latitude,
+        "longitude": site.longitude,
+        "capacity": site.capacity,
+        "typical_peak_attendance": site.typical_peak_attendance,
+        "operator": site.operator.name,
+        "status": site.status,
+        "notes": site.notes,
+    }
+
+
+def _csv_cell(column: str, value: Any) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    if column in TEXT_COLUMNS and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def _to_csv(rows: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([_csv_cell(column, row[column]) for column in COLUMNS])
+    return out.getvalue()
+
+
+def _to_geojson(rows: list[dict[str, Any]]) -> str:
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]},
+            "properties": {k: v for k, v in row.items() if k not in ("latitude", "longitude")},
+        }
+        for row in rows
+    ]
+    document = {"type": "FeatureCollection", "features": features}
+    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+
+
+def export_sites(
+    sites: QuerySet[Site],
+    fmt: str,
+    *,
+    request: HttpRequest | None = None,
+    filters: Mapping[str, str] | None = None,
+) -> str:
+    """The given sites (already narrowed to what the reader may see) as CSV or GeoJSON text,
+    with the columns an import reads. Contacts stay out: they are personal data. Audited."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    sites = sites.select_related("operator").order_by("name", "pk")
+    rows = [_export_values(site) for site in sites]
+    text = _to_csv(rows) if fmt == "csv" else _to_geojson(rows)
+    record(
+        Action.EXPORT,
+        object_type="registry.site",
+        object_repr=f"{len(rows)} sites as {fmt}",
+        request=request,
+        detail={
+            "format": fmt,
+            "count": len(rows),
+            "filters": dict(filters or {}),
+            # A bulk read of sensitive sites is a view of each of them.
+            "sensitive_site_ids": [site.pk for site in sites if site.is_sensitive],
+        },
+    )
+    return text
+
+
+def export_all_sites(fmt: str) -> str:
+    """Every site, for the operator's command line."""
+    return export_sites(Site.objects.all(), fmt, filters={"scope": "all sites (command line)"})
