@@ -16,6 +16,7 @@ from django.test import Client
 from sanctuary.access.models import Membership, Role, User
 from sanctuary.registry.models import Faith, Organisation, OrganisationKind, Site
 
+
 @dataclass
 class TransferCast:
     council: Organisation
