@@ -588,3 +588,37 @@ def test_the_page_refuses_a_file_over_the_size_limit_beside_the_field(transfer_c
     )
     assert "the largest accepted is 100 bytes" in response.content.decode()
     assert not Site.objects.exists()
+
+
+def test_osmtogeojson_nested_tags_are_read_with_the_elements_own_type_and_id(transfer_cast):
+    nested = {
+        "type": "Feature",
+        "id": None,
+        "properties": {
+            "type": "relation",
+            "id": 7770004,
+            "tags": {
+                "type": "multipolygon",
+                "name": "Old Chapel",
+                "religion": "christian",
+                "denomination": "quaker",
+            },
+        },
+        "geometry": {"type": "Point", "coordinates": [-0.05, 51.52]},
+    }
+
+    run(collection(nested), "nested.geojson", default_operator_name="Parish of St Brigid")
+
+    site = Site.objects.get()
+    assert (site.external_id, site.denomination) == ("osm:relation/7770004", "Quaker")
+
+
+def test_a_semicolon_separated_file_is_read(transfer_cast):
+    text = "name;faith;address;latitude;longitude;operator\nBow Gurdwara;sikh;5 Bow Road, Bow;51.527;-0.02;Parish of St Brigid\n"
+    run(text)
+    assert Site.objects.get().address == "5 Bow Road, Bow"
+
+
+def test_it_refuses_a_repeated_column(transfer_cast):
+    refused = refusal("name,faith,address,latitude,longitude,Name\nA,islam,1 St,51,0,B\n")
+    assert [str(e) for e in refused.errors] == ["columns: repeated in the header: name"]

@@ -190,7 +190,7 @@ def read_csv(text: str, max_rows: int) -> tuple[list[Record], list[str]]:
         header = [name.strip().lower() for name in next(reader)]
         repeated = sorted({name for name in header if name and header.count(name) > 1})
         if repeated:
-            raise refuse(f"{', '.join(repeated)} appear more than once", "columns")
+            raise refuse(f"repeated in the header: {', '.join(repeated)}", "columns")
         missing = [name for name in REQUIRED_COLUMNS if name not in header]
         if missing:
             raise refuse(
@@ -311,11 +311,13 @@ def _number(value: Any) -> float:
 
 def _osm_values(feature: dict[str, Any], properties: dict[str, Any]) -> dict[str, Any]:
     """Our columns from OpenStreetMap tags (overpass-turbo's export, or osmtogeojson's nesting)."""
-    tags = {**properties, **(properties.get("tags") or {})}
+    nested = properties.get("tags")
+    tags = {**properties, **nested} if isinstance(nested, dict) else properties
     values: dict[str, Any] = {"name": tags.get("name"), "faith": tags.get("religion")}
-    osm_id = tags.get("@id") or feature.get("id") or tags.get("id")
-    if isinstance(osm_id, int) and tags.get("type") in ("node", "way", "relation"):
-        osm_id = f"{tags['type']}/{osm_id}"
+    # The element's own type and id, before the tags (a relation's tags say type=multipolygon).
+    osm_id = properties.get("@id") or feature.get("id") or properties.get("id")
+    if isinstance(osm_id, int) and properties.get("type") in ("node", "way", "relation"):
+        osm_id = f"{properties['type']}/{osm_id}"
     if osm_id:
         osm_id = str(osm_id)
         values["external_id"] = osm_id if osm_id.startswith("osm:") else f"osm:{osm_id}"
