@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sanctuary.calendars.engine.hourly import people_per_hour
 from sanctuary.calendars.engine.model import (
     Certainty,
     Faith,
@@ -25,7 +26,7 @@ from sanctuary.calendars.engine.model import (
     SiteCalendar,
 )
 from sanctuary.calendars.engine.prayer_times import sun_depression_seconds
-from sanctuary.calendars.engine.timeline import build_timeline, people_per_hour, shabbat_spans
+from sanctuary.calendars.engine.timeline import build_timeline, shabbat_spans
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -16,6 +16,7 @@ from sanctuary.calendars.engine.congregation import (
     read_timetable,
 )
 from sanctuary.calendars.engine.festivals import Festival, YearNotCovered, festivals
+from sanctuary.calendars.engine.hourly import HourlyAttendance, people_per_hour
 from sanctuary.calendars.engine.model import (
     CalculationMethod,
     Certainty,
@@ -43,13 +44,7 @@ from sanctuary.calendars.engine.prayer_times import (
     prayer_timetable,
     rule_in_force,
 )
-from sanctuary.calendars.engine.timeline import (
-    HourlyAttendance,
-    Timeline,
-    build_timeline,
-    people_per_hour,
-    shabbat_spans,
-)
+from sanctuary.calendars.engine.timeline import Timeline, build_timeline, shabbat_spans
 
 __all__ = [
     "CalculationMethod",

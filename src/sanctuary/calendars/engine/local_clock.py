@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -51,7 +51,8 @@ class LocalClock:
             result.flat[position] = int(local.timestamp())
         return result
 
-    def is_summer_time(self) -> np.ndarray:
+    @cached_property
+    def summer_time(self) -> np.ndarray:
         """Whether daylight-saving time is in force at local noon, per day."""
         return np.array(
             [bool(datetime.combine(d, time(12), tzinfo=self.zone).dst()) for d in self.dates]

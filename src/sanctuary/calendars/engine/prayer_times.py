@@ -16,6 +16,7 @@ import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -144,6 +145,11 @@ class _SolarDays:
 
 
 def _solar_days(dates: Sequence[date]) -> _SolarDays:
+    return _solar_days_cached(tuple(dates))
+
+
+@lru_cache(maxsize=16)
+def _solar_days_cached(dates: tuple[date, ...]) -> _SolarDays:
     first = julian_day(dates[0].year, dates[0].month, dates[0].day)
     offsets = [(d - dates[0]).days for d in dates]
     wanted = sorted({o + k for o in offsets for k in (-1, 0, 1)})

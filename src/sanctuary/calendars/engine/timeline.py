@@ -11,7 +11,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
-from typing import Literal
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -42,6 +41,7 @@ _KIND = {kind: index for index, kind in enumerate(KINDS)}
 _CERTAINTY = {certainty: index for index, certainty in enumerate(CERTAINTIES)}
 HOUR = 3600
 SUNSET_DEPRESSION = 50 / 60
+PRAYER_CHUNK_SITES = 128
 
 
 @dataclass(frozen=True)
@@ -134,13 +134,15 @@ def build_timeline(sites: Sequence[SiteCalendar], first_day: date, last_day: dat
     dates = [padded_first + timedelta(days=k) for k in range(count)]
     prayer_starts = _prayer_starts_by_site(sites, dates)
     labels: dict[str, int] = {}
-    blocks: list[tuple[int, _Columns]] = []
+    blocks: list[list[np.ndarray]] = []
     for index, site in enumerate(sites):
         clock = local_clock(site.timezone, padded_first, count)
         columns = _Columns(labels)
-        _site_gatherings(site, clock, prayer_starts.get(index), columns, (first_day, last_day))
-        blocks.append((index, columns))
-    return _join(sites, blocks, labels, first_day, last_day)
+        _site_gatherings(
+            site, clock, prayer_starts.pop(index, None), columns, (first_day, last_day)
+        )
+        blocks.append(_site_block(index, site, columns, first_day, last_day))
+    return _join(sites, blocks, labels)
 
 
 def _prayer_starts_by_site(
@@ -154,14 +156,17 @@ def _prayer_starts_by_site(
             groups.setdefault((site.prayer_settings, rule), []).append(index)
     found: dict[int, np.ndarray] = {}
     for (settings, _rule), members in groups.items():
-        table = prayer_seconds(
-            [sites[i].latitude for i in members],
-            [sites[i].longitude for i in members],
-            dates,
-            settings,  # type: ignore[arg-type]
-        )
-        for position, index in enumerate(members):
-            found[index] = table[position]
+        # in chunks, so that the astronomy's temporary arrays stay small
+        for first in range(0, len(members), PRAYER_CHUNK_SITES):
+            chunk = members[first : first + PRAYER_CHUNK_SITES]
+            table = prayer_seconds(
+                [sites[i].latitude for i in chunk],
+                [sites[i].longitude for i in chunk],
+                dates,
+                settings,  # type: ignore[arg-type]
+            )
+            for position, index in enumerate(chunk):
+                found[index] = table[position].copy()
     return found
 
 
@@ -314,31 +319,45 @@ def _prayer_gatherings(
             certainty[keep],
         )
     _jumuah(site, clock, starts, fridays, columns)
-    for index, night, sure in taraweeh_nights:
-        isha = int(jamaah[index, 4])
-        if night >= 21 and night % 2 == 1:
-            share = (
-                defaults.TWENTY_SEVENTH_NIGHT_ATTENDANCE
-                if night == 27
-                else defaults.ODD_NIGHT_ATTENDANCE
-            )
-            minutes, label = (
-                defaults.ODD_NIGHT_MINUTES,
-                f"Taraweeh, odd night {night} of the last ten",
-            )
-        else:
-            share, minutes, label = (
-                defaults.TARAWEEH_ATTENDANCE,
-                defaults.TARAWEEH_MINUTES,
-                "Taraweeh",
-            )
+    if taraweeh_nights:
+        _taraweeh(site, jamaah, taraweeh_nights, before, columns)
+
+
+def _taraweeh(
+    site: SiteCalendar,
+    jamaah: np.ndarray,
+    nights: list[tuple[int, int, Certainty]],
+    before: int,
+    columns: _Columns,
+) -> None:
+    """Taraweeh after the Isha jama'ah; the odd nights of the last ten longer and fuller."""
+    index = np.array([n[0] for n in nights])
+    number = np.array([n[1] for n in nights])
+    sure = np.array([_CERTAINTY[n[2]] for n in nights], dtype=np.int8)
+    isha = jamaah[index, 4]
+    odd = (number >= 21) & (number % 2 == 1)
+    plain = ~odd
+    columns.add(
+        isha[plain] - before,
+        isha[plain] + defaults.TARAWEEH_MINUTES * 60,
+        GatheringKind.TARAWEEH,
+        "Taraweeh",
+        defaults.TARAWEEH_ATTENDANCE * site.typical_peak,
+        sure[plain],
+    )
+    for night in np.flatnonzero(odd):
+        share = (
+            defaults.TWENTY_SEVENTH_NIGHT_ATTENDANCE
+            if number[night] == 27
+            else defaults.ODD_NIGHT_ATTENDANCE
+        )
         columns.add(
-            np.array([isha - before]),
-            np.array([isha + minutes * 60]),
+            isha[night : night + 1] - before,
+            isha[night : night + 1] + defaults.ODD_NIGHT_MINUTES * 60,
             GatheringKind.TARAWEEH,
-            label,
+            f"Taraweeh, odd night {number[night]} of the last ten",
             share * site.typical_peak,
-            sure,
+            sure[night : night + 1],
         )
 
 
@@ -370,7 +389,7 @@ def _jumuah(
         return
     sessions = defaults.jumuah_for(site)
     certainty = Certainty.EXPECTED if site.jumuah_sessions is None else Certainty.CONFIRMED
-    summer = clock.is_summer_time()[index]
+    summer = clock.summer_time[index]
     dhuhr = starts[index, 2]
     for number, session in enumerate(sessions, start=1):
         if session.winter_time is not None and session.summer_time is not None:
@@ -478,35 +497,45 @@ def _service_gatherings(
         )
 
 
-def _join(
-    sites: Sequence[SiteCalendar],
-    blocks: list[tuple[int, _Columns]],
-    labels: dict[str, int],
-    first_day: date,
-    last_day: date,
-) -> Timeline:
-    pieces: list[list[np.ndarray]] = [[] for _ in range(7)]
-    for index, columns in blocks:
-        site = sites[index]
-        zone = ZoneInfo(site.timezone)
-        begin = int(datetime.combine(first_day, datetime.min.time(), tzinfo=zone).timestamp())
-        finish = int(
-            datetime.combine(
-                last_day + timedelta(days=1), datetime.min.time(), tzinfo=zone
-            ).timestamp()
-        )
-        for start, end, kind, label, people, sure in columns.parts:
-            inside = (end > begin) & (start < finish)
-            pieces[0].append(np.full(int(inside.sum()), index, dtype=np.int32))
-            for slot, column in enumerate((start, end, kind, label, people, sure), start=1):
-                pieces[slot].append(column[inside])
-    empty = [
-        np.zeros(0, dtype=t)
-        for t in (np.int32, np.int64, np.int64, np.int8, np.int32, np.int32, np.int8)
+_DTYPES = (np.int32, np.int64, np.int64, np.int8, np.int32, np.int32, np.int8)
+
+
+def _site_block(
+    index: int, site: SiteCalendar, columns: _Columns, first_day: date, last_day: date
+) -> list[np.ndarray]:
+    """One site's gatherings inside the period, as one array per column."""
+    zone = ZoneInfo(site.timezone)
+    begin = int(datetime.combine(first_day, datetime.min.time(), tzinfo=zone).timestamp())
+    finish = int(
+        datetime.combine(last_day + timedelta(days=1), datetime.min.time(), tzinfo=zone).timestamp()
+    )
+    if not columns.parts:
+        return [np.zeros(0, dtype=dtype) for dtype in _DTYPES]
+    merged = [np.concatenate(column) for column in zip(*columns.parts, strict=True)]
+    columns.parts.clear()
+    inside = (merged[1] > begin) & (merged[0] < finish)
+    block = [np.full(int(inside.sum()), index, dtype=np.int32)]
+    block += [
+        column[inside].astype(dtype, copy=False)
+        for column, dtype in zip(merged, _DTYPES[1:], strict=True)
     ]
-    joined = [np.concatenate(p) if p else e for p, e in zip(pieces, empty, strict=True)]
+    return block
+
+
+def _join(
+    sites: Sequence[SiteCalendar], blocks: list[list[np.ndarray]], labels: dict[str, int]
+) -> Timeline:
+    joined: list[np.ndarray] = []
+    for slot, dtype in enumerate(_DTYPES):
+        # one column at a time, releasing each site's piece as it is copied
+        parts = [block[slot] for block in blocks]
+        for block in blocks:
+            block[slot] = np.zeros(0, dtype=dtype)
+        joined.append(np.concatenate(parts) if parts else np.zeros(0, dtype=dtype))
+        del parts
     order = np.lexsort((joined[0], joined[1]))
-    joined = [column[order] for column in joined]
+    for slot in range(len(joined)):
+        joined[slot] = joined[slot][order]
     return Timeline(
         site_ids=tuple(s.site_id for s in sites),
         wards=tuple(s.ward for s in sites),
@@ -519,77 +548,4 @@ def _join(
         label=joined[4],
         attendance=joined[5],
         certainty=joined[6],
-    )
-
-
-@dataclass(frozen=True)
-class HourlyAttendance:
-    """People gathered per hour: `people[group, hour]`, hours starting at `hour_starts` (UTC)."""
-
-    groups: tuple[str, ...]
-    hour_starts: np.ndarray  # UNIX seconds of each bin's start, on the UTC hour
-    people: np.ndarray
-
-    def local_hours(self, timezone: str) -> list[datetime]:
-        zone = ZoneInfo(timezone)
-        return [datetime.fromtimestamp(int(t), UTC).astimezone(zone) for t in self.hour_starts]
-
-
-def people_per_hour(
-    timeline: Timeline,
-    start: datetime,
-    end: datetime,
-    by: Literal["site", "ward", "borough"] = "site",
-) -> HourlyAttendance:
-    """Average number of people gathered in each hour from `start` to `end`.
-
-    Bins are whole UTC hours, so no hour is lost or doubled when the clocks change (the
-    local day has 23 or 25 of them). A gathering covering part of an hour counts in
-    proportion: 300 people for 20 minutes of an hour add 100 to it, so each bin holds
-    person-hours, and the sum over bins is each gathering's attendance times its length.
-    """
-    if start.tzinfo is None or end.tzinfo is None:
-        raise ValueError("start and end must be timezone-aware")
-    first = int(start.timestamp()) // HOUR * HOUR
-    last = -(-int(end.timestamp()) // HOUR) * HOUR
-    bins = max(0, (last - first) // HOUR)
-    if by == "site":
-        groups = timeline.site_ids
-        group_of_site = np.arange(len(groups))
-    elif by == "ward":
-        groups = tuple(sorted(set(timeline.wards)))
-        group_of_site = np.array([groups.index(w) for w in timeline.wards], dtype=np.int64)
-    elif by == "borough":
-        groups = ("borough",)
-        group_of_site = np.zeros(len(timeline.site_ids), dtype=np.int64)
-    else:
-        raise ValueError(f"unknown grouping {by!r}: site, ward or borough")
-    people = np.zeros(len(groups) * bins, dtype=np.float64)
-    s = np.clip(timeline.start, first, last)
-    e = np.clip(timeline.end, first, last)
-    live = e > s
-    s, e = s[live], e[live]
-    weight = timeline.attendance[live].astype(np.float64)
-    group = (
-        group_of_site[timeline.site[live]]
-        if len(timeline.site_ids)
-        else np.zeros(0, dtype=np.int64)
-    )
-    first_bin = (s - first) // HOUR
-    last_bin = (e - 1 - first) // HOUR
-    span = int((last_bin - first_bin).max()) + 1 if s.size else 0
-    for step in range(span):
-        bin_index = first_bin + step
-        inside = bin_index <= last_bin
-        bin_start = first + bin_index * HOUR
-        overlap = np.minimum(e, bin_start + HOUR) - np.maximum(s, bin_start)
-        people += np.bincount(
-            (group * bins + bin_index)[inside],
-            weights=(weight * overlap / HOUR)[inside],
-            minlength=len(groups) * bins,
-        )
-    return HourlyAttendance(
-        groups=tuple(groups),
-        hour_starts=first + HOUR * np.arange(bins, dtype=np.int64),
-        people=people.reshape(len(groups), bins),
     )
