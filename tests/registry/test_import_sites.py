@@ -622,3 +622,22 @@ def test_a_semicolon_separated_file_is_read(transfer_cast):
 def test_it_refuses_a_repeated_column(transfer_cast):
     refused = refusal("name,faith,address,latitude,longitude,Name\nA,islam,1 St,51,0,B\n")
     assert [str(e) for e in refused.errors] == ["columns: repeated in the header: name"]
+
+
+def test_it_refuses_absurdly_nested_json_with_a_message_not_a_crash(transfer_cast):
+    refused = refusal("[" * 100_000 + "]" * 100_000, "deep.geojson")
+    assert [str(e) for e in refused.errors] == ["the file is nested too deeply to be GeoJSON"]
+
+
+def test_header_names_may_use_spaces_for_underscores(transfer_cast):
+    text = "Name,Faith,Address,Latitude,Longitude,Capacity,Typical Peak Attendance,Operator\nBow Gurdwara,sikh,5 Bow Road,51.527,-0.02,300,250,Parish of St Brigid\n"
+    run(text)
+    assert Site.objects.get().typical_peak_attendance == 250
+
+
+def test_the_import_function_itself_refuses_an_actor_who_may_not_import(transfer_cast):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        run((DATA / "sites.csv").read_bytes(), actor=transfer_cast.contact_a)
+    assert not Site.objects.exists()

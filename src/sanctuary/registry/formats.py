@@ -187,7 +187,7 @@ def read_csv(text: str, max_rows: int) -> tuple[list[Record], list[str]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records: list[Record] = []
     try:
-        header = [name.strip().lower() for name in next(reader)]
+        header = [name.strip().lower().replace(" ", "_") for name in next(reader)]
         repeated = sorted({name for name in header if name and header.count(name) > 1})
         if repeated:
             raise refuse(f"repeated in the header: {', '.join(repeated)}", "columns")
@@ -236,6 +236,8 @@ def read_geojson(text: str, max_rows: int) -> list[Record]:
         raise refuse(
             f"the file is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
         ) from None
+    except RecursionError:
+        raise refuse("the file is nested too deeply to be GeoJSON") from None
     kind = document.get("type") if isinstance(document, dict) else type(document).__name__
     if kind != "FeatureCollection":
         raise refuse(f"the file is not a GeoJSON FeatureCollection (found {kind!r})")
