@@ -10,6 +10,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from django.core.exceptions import ImproperlyConfigured
+
 from sanctuary.cli_support import CommandFailed
 
 
@@ -35,6 +37,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args) or 0)
     except CommandFailed as error:
         print(f"sanctuary {args.command}: {error}", file=sys.stderr)
+        return 2
+    except ImproperlyConfigured as error:
+        print(f"sanctuary {args.command}: configuration error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -24,7 +24,7 @@ def setup_django() -> None:
     django.setup()
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     demo = subparsers.add_parser(
         "demo", help="build the demo borough in var/demo.sqlite3 and serve it"
     )
@@ -227,8 +227,8 @@ def run_import_sites(args: argparse.Namespace) -> int:
         )
     except transfer.ImportRefused as refused:
         print(f"sanctuary import-sites: {refused}", file=sys.stderr)
-        for error in refused.errors:
-            print(f"  {error}", file=sys.stderr)
+        for row_error in refused.errors:
+            print(f"  {row_error}", file=sys.stderr)
         return 1
     print(report.summary())
     return 0

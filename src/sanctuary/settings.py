@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 import dj_email_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 
 def env_str(name: str, default: str = "") -> str:
@@ -30,7 +31,7 @@ def env_bool(name: str, default: bool = False) -> bool:
         return True
     if value.lower() in {"0", "false", "no", "off"}:
         return False
-    raise ValueError(f"{name} must be true or false, not {value!r}")
+    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
 
 
 def env_int(name: str, default: int) -> int:
@@ -40,7 +41,7 @@ def env_int(name: str, default: int) -> int:
     try:
         return int(value)
     except ValueError:
-        raise ValueError(f"{name} must be a whole number, not {value!r}") from None
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -57,7 +58,9 @@ DATA_DIR = Path(env_str("SANCTUARY_DATA_DIR", str(PROJECT_DIR / "var")))
 
 SANCTUARY_ENV = env_str("SANCTUARY_ENV", "development")
 if SANCTUARY_ENV not in {"development", "production"}:
-    raise ValueError(f"SANCTUARY_ENV must be development or production, not {SANCTUARY_ENV!r}")
+    raise ImproperlyConfigured(
+        f"SANCTUARY_ENV must be development or production, not {SANCTUARY_ENV!r}"
+    )
 PRODUCTION = SANCTUARY_ENV == "production"
 
 # The demo waives two-factor authentication for staff, behind a banner on every page.
@@ -261,6 +264,8 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    # Joining the browsers' preload list is a decision for the council's domain, not for us.
+    SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
 LOGGING = {
     "version": 1,

@@ -1,9 +1,7 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
-from django.contrib.auth.forms import SetPasswordMixin
+from django.contrib.auth.forms import BaseUserCreationForm
 
 from sanctuary.access.models import Membership, User
 
@@ -35,20 +33,12 @@ class PersonForm(forms.ModelForm):
         fields = ["username", "first_name", "last_name", "email", "is_active"]
 
 
-class NewPersonForm(SetPasswordMixin, PersonForm):
-    password1, password2 = SetPasswordMixin.create_password_fields()
+class NewPersonForm(BaseUserCreationForm):
+    """A new account with its first password, checked by the password validators."""
 
-    def clean(self) -> dict[str, Any]:
-        self.validate_passwords()
-        return super().clean() or {}
-
-    def _post_clean(self) -> None:
-        super()._post_clean()
-        self.validate_password_for_user(self.instance)
-
-    def save(self, commit: bool = True) -> User:
-        user = super().save(commit=False)
-        return self.set_password_and_save(user, commit=commit)
+    class Meta(BaseUserCreationForm.Meta):
+        model = User
+        fields = ("username", "first_name", "last_name", "email", "is_active")
 
 
 class MembershipForm(forms.ModelForm):

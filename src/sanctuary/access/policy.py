@@ -152,12 +152,9 @@ def visible_organisations(
 
 
 def get_organisation(user: AnyUser, organisation_id: Any, *, for_edit: bool = False) -> Organisation:
-    queryset = (
-        Organisation.objects.all() if for_edit and grants_for(user).is_admin else None
-    )
-    if for_edit and queryset is None:
+    if for_edit and not grants_for(user).is_admin:
         raise Http404("No such organisation.")
-    queryset = queryset if queryset is not None else visible_organisations(user)
+    queryset = Organisation.objects.all() if for_edit else visible_organisations(user)
     try:
         return queryset.get(pk=int(organisation_id))
     except (Organisation.DoesNotExist, ValueError, TypeError, OverflowError):

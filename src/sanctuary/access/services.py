@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.forms import ModelForm
 from django.http import HttpRequest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sanctuary.access.models import ApiToken, Membership, User
 from sanctuary.access.policy import forget_grants
@@ -56,3 +57,16 @@ def issue_token(request: HttpRequest, name: str) -> str:
 def revoke_token(request: HttpRequest, token: ApiToken) -> None:
     token.revoke()
     record(Action.UPDATE, obj=token, after={"revoked_at": token.revoked_at.isoformat()}, request=request)  # type: ignore[union-attr]
+
+
+@transaction.atomic
+def confirm_second_factor(request: HttpRequest, device: TOTPDevice) -> None:
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    record(
+        Action.UPDATE,
+        obj=device,
+        object_repr=f"authenticator app of {device.user}",
+        after={"confirmed": True},
+        request=request,
+    )

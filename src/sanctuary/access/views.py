@@ -40,19 +40,22 @@ def _qr_svg(text: str) -> str:
 def two_factor(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app on first use, then ask for its code at every login."""
     user = request.user
-    confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()  # type: ignore[misc]
-    device = confirmed or TOTPDevice.objects.filter(user=user, confirmed=False).first()  # type: ignore[misc]
+    confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = confirmed or TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)  # type: ignore[misc]
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        allowed, _ = device.verify_is_allowed()
+        if not allowed:
+            form.add_error("token", "Too many wrong codes: wait a few seconds, then try again.")
+        elif device.verify_token(form.cleaned_data["token"]):
             if not device.confirmed:
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
+                services.confirm_second_factor(request, device)
             otp_login(request, device)
-            return redirect(request.GET.get("next") or "home")
-        form.add_error("token", "That code is wrong or has expired. Try the newest one.")
+            return redirect("home")
+        else:
+            form.add_error("token", "That code is wrong or has expired. Try the newest one.")
     context = {"form": form, "setting_up": not device.confirmed}
     if not device.confirmed:
         context["qr_svg"] = mark_safe(_qr_svg(device.config_url))  # noqa: S308 (our own SVG)

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from sanctuary.access import policy
 from sanctuary.audit.models import Action, AuditEvent
@@ -21,6 +22,7 @@ class AuditFilterForm(forms.Form):
 
 
 @login_required
+@require_GET
 def audit_log(request: HttpRequest) -> HttpResponse:
     """Administrators browse the record; nothing here can change it."""
     if not policy.manages_people(request.user):

@@ -7,7 +7,7 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from sanctuary.access import policy
 from sanctuary.registry import services
@@ -128,7 +128,9 @@ def list_sites(request: HttpRequest, filters: Query[SiteFilters]) -> SitePage:
     return SitePage(count=sites.count(), items=items)  # type: ignore[arg-type]
 
 
-@router.get("/sites/{site_id}", response={200: SiteDetailOut, 401: Error, 404: Error})
+@router.get(
+    "/sites/{site_id}", response={200: SiteDetailOut, 401: Error, 404: Error, 422: ValidationFailure}
+)
 def get_site(request: HttpRequest, site_id: int) -> Site:
     site = policy.get_site(request.user, site_id)
     services.record_sensitive_view(request, site)
@@ -141,7 +143,7 @@ def get_site(request: HttpRequest, site_id: int) -> Site:
 )
 def patch_site(
     request: HttpRequest, site_id: int, changes: SitePatch
-) -> Site | tuple[int, ValidationFailure]:
+) -> Site | Status[ValidationFailure]:
     site = policy.get_site(request.user, site_id, for_edit=True)
     fields = changes.model_dump(exclude_unset=True)
     try:
@@ -152,12 +154,10 @@ def patch_site(
             for field, messages in error.message_dict.items()
             for message in messages
         ]
-        return 422, ValidationFailure(detail="The changes are not valid.", errors=problems)
+        return Status(422, ValidationFailure(detail="The changes are not valid.", errors=problems))
 
 
 @router.get("/organisations", response={200: list[OrganisationOut], 401: Error})
 def list_organisations(request: HttpRequest) -> list[Organisation]:
     """The organisations you may see."""
     return list(policy.visible_organisations(request.user).prefetch_related("umbrellas"))
-
-

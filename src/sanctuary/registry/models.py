@@ -36,7 +36,7 @@ class SiteStatus(models.TextChoices):
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
-    def visible_to(self, user: AnyUser) -> OrganisationQuerySet:
+    def visible_to(self, user: AnyUser) -> models.QuerySet[Organisation]:
         from sanctuary.access import policy
 
         return policy.visible_organisations(user, self)
@@ -70,12 +70,12 @@ class Organisation(models.Model):
 
 
 class SiteQuerySet(models.QuerySet["Site"]):
-    def visible_to(self, user: AnyUser) -> SiteQuerySet:
+    def visible_to(self, user: AnyUser) -> models.QuerySet[Site]:
         from sanctuary.access import policy
 
         return policy.visible_sites(user, self)
 
-    def editable_by(self, user: AnyUser) -> SiteQuerySet:
+    def editable_by(self, user: AnyUser) -> models.QuerySet[Site]:
         from sanctuary.access import policy
 
         return policy.editable_sites(user, self)

@@ -1,0 +1,151 @@
+"""The operator command line, run as an operator runs it: a separate process, its own settings."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SANCTUARY = [sys.executable, "-m", "sanctuary.cli"]
+
+
+def run(args: list[str], env: dict[str, str], stdin: str | None = None):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SANCTUARY_"))}
+    clean.pop("DATABASE_URL", None)
+    clean.pop("DEBUG", None)
+    clean.pop("SECRET_KEY", None)
+    return subprocess.run(
+        SANCTUARY + args, env={**clean, **env}, input=stdin, capture_output=True, text=True,
+        timeout=120,
+    )
+
+
+def production_env(folder: Path) -> dict[str, str]:
+    return {
+        "SANCTUARY_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "sanctuary.example.gov.uk",
+        "DATABASE_URL": f"sqlite:///{folder / 'prod.sqlite3'}",
+        "SANCTUARY_DATA_DIR": str(folder),
+    }
+
+
+@pytest.fixture(scope="module")
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("migrated")
+    result = run(["migrate"], production_env(folder))
+    assert result.returncode == 0, result.stderr
+    return folder / "prod.sqlite3"
+
+
+@pytest.fixture
+def production(tmp_path: Path, migrated_database: Path) -> dict[str, str]:
+    """A proper production configuration on a fresh, migrated database."""
+    shutil.copy(migrated_database, tmp_path / "prod.sqlite3")
+    return production_env(tmp_path)
+
+
+def test_demo_builds_the_borough_and_prints_the_logins(tmp_path: Path):
+    result = run(["demo", "--no-serve"], {"SANCTUARY_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    for login in ("admin", "police", "officer", "enforcement", "adviser", "assessor",
+                  "coordinator", "contact-a", "contact-b"):
+        assert f"  {login} " in result.stdout
+    assert "demo-only" in result.stdout
+    database = sqlite3.connect(tmp_path / "demo.sqlite3")
+    faiths = dict(database.execute("SELECT faith, count(*) FROM registry_site GROUP BY faith"))
+    assert set(faiths) == {"islam", "christianity", "judaism", "sikhism", "hinduism",
+                           "buddhism", "other"}
+    assert 35 <= sum(faiths.values()) <= 45
+    low, high = database.execute("SELECT min(capacity), max(capacity) FROM registry_site").fetchone()
+    assert (low, high) == (30, 5000)
+    again = run(["demo", "--no-serve"], {"SANCTUARY_DATA_DIR": str(tmp_path)})
+    assert again.returncode == 0 and "Reusing" in again.stdout
+    assert database.execute("SELECT count(*) FROM registry_site").fetchone()[0] == sum(
+        faiths.values()
+    )
+
+
+def test_check_deploy_passes_a_proper_production_configuration(production: dict[str, str]):
+    result = run(["check", "--deploy"], production)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"DEBUG": "true"}, "sanctuary.E001"),
+        ({"SECRET_KEY": ""}, "The SECRET_KEY setting must not be empty"),
+        ({"SECRET_KEY": "short"}, "sanctuary.E002"),
+        ({"ALLOWED_HOSTS": ""}, "sanctuary.E003"),
+        ({"SANCTUARY_DEMO": "true"}, "sanctuary.E004"),
+    ],
+)
+def test_check_deploy_refuses_an_unsafe_production_configuration(
+    production: dict[str, str], change: dict[str, str], message: str
+):
+    result = run(["check", "--deploy"], {**production, **change})
+    assert result.returncode != 0
+    assert message in result.stdout + result.stderr
+
+
+def test_production_refuses_demo_accounts(production: dict[str, str], tmp_path: Path):
+    demo_dir = tmp_path / "demo"
+    built = run(["demo", "--no-serve"], {"SANCTUARY_DATA_DIR": str(demo_dir)})
+    assert built.returncode == 0, built.stderr
+    env = {**production, "DATABASE_URL": f"sqlite:///{demo_dir / 'demo.sqlite3'}"}
+    result = run(["check", "--deploy"], env)
+    assert result.returncode != 0
+    assert "sanctuary.E006" in result.stderr and "contact-a" in result.stderr
+
+
+def test_serve_refuses_to_start_with_debug_on_in_production(production: dict[str, str]):
+    result = run(["serve"], {**production, "DEBUG": "true"})
+    assert result.returncode != 0
+    assert "refusing to start" in result.stderr
+
+
+def test_createadmin_makes_the_first_administrator(production: dict[str, str]):
+    result = run(
+        ["createadmin", "--username", "amina", "--email", "amina@example.gov.uk",
+         "--password-stdin"],
+        production,
+        stdin="a strong enough passphrase\n",
+    )
+    assert result.returncode == 0, result.stderr
+    database = sqlite3.connect(production["DATABASE_URL"].removeprefix("sqlite:///"))
+    role = database.execute(
+        "SELECT m.role FROM access_membership m JOIN access_user u ON u.id = m.user_id "
+        "WHERE u.username = 'amina'"
+    ).fetchone()
+    assert role == ("programme_admin",)
+    again = run(
+        ["createadmin", "--username", "amina", "--email", "a@example.gov.uk", "--password-stdin"],
+        production,
+        stdin="a strong enough passphrase\n",
+    )
+    assert again.returncode == 2 and "exists already" in again.stderr
+
+
+def test_createadmin_refuses_a_weak_password_in_one_line(production: dict[str, str]):
+    result = run(
+        ["createadmin", "--username", "x", "--email", "x@example.org", "--password-stdin"],
+        production,
+        stdin="short\n",
+    )
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "too short" in result.stderr
+
+
+def test_a_bad_environment_value_is_reported_by_name(tmp_path: Path):
+    result = run(["check"], {"SANCTUARY_DATA_DIR": str(tmp_path), "DEBUG": "perhaps"})
+    assert result.returncode == 2
+    assert result.stderr == (
+        "sanctuary check: configuration error: DEBUG must be true or false, not 'perhaps'\n"
+    )
