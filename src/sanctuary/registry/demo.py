@@ -55,6 +55,7 @@ FAITH_ORGANISATIONS: dict[str, list[str]] = {
 }
 
 # name, faith, denomination, operator, ward, lat, lon, capacity, typical peak, address, postcode
+# fmt: off
 DEMO_SITES: list[tuple[str, str, str, str, str, float, float, int, int, str, str]] = [
     ("Eastside Central Masjid", Faith.ISLAM, "Sunni", ORG_A, "Whitechapel", 51.5179, -0.0648, 5000, 4200, "1 Tallow Yard", "E1 1ZA"),
     ("Eastside Masjid Annexe (Sisters' Hall)", Faith.ISLAM, "Sunni", ORG_A, "Whitechapel", 51.5171, -0.0622, 400, 320, "3 Tallow Yard", "E1 1ZA"),
@@ -97,6 +98,7 @@ DEMO_SITES: list[tuple[str, str, str, str, str, float, float, int, int, str, str
     ("Canalside Friends Meeting House", Faith.OTHER, "Quaker", "Canalside Quaker Meeting", "Bow West", 51.5315, -0.0278, 100, 40, "1 Canalside Terrace", "E3 5ZK"),
     ("Canalside Baha'i Reading Room", Faith.OTHER, "Baha'i", "Canalside Quaker Meeting", "Stepney Green", 51.5198, -0.0503, 40, 20, "12 Beacon Passage", "E1 3ZL"),
 ]
+# fmt: on
 
 # Sites of a specific concern: every view of them is audited.
 SENSITIVE_SITES = {"Sundial Lane Synagogue", "Eastside Central Masjid"}

@@ -182,7 +182,9 @@ def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpRespo
     )
 
 
-def _organisation_form_page(request: HttpRequest, organisation: Organisation | None) -> HttpResponse:
+def _organisation_form_page(
+    request: HttpRequest, organisation: Organisation | None
+) -> HttpResponse:
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         saved = services.save_organisation(request, form)
