@@ -65,6 +65,7 @@ def main() -> None:
     sites = make_sites(args.sites, args.scenario, args.seed)
     london = ZoneInfo("Europe/London")
     began = time.perf_counter()
+    cpu_began = time.process_time()
     timeline = build_timeline(sites, date(args.year, 1, 1), date(args.year, 12, 31))
     built = time.perf_counter()
     start, end = (
@@ -75,6 +76,7 @@ def main() -> None:
     by_ward = people_per_hour(timeline, start, end, by="ward")
     borough = people_per_hour(timeline, start, end, by="borough")
     finished = time.perf_counter()
+    cpu_seconds = time.process_time() - cpu_began
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     print(
         json.dumps(
@@ -86,6 +88,7 @@ def main() -> None:
                 "timeline_seconds": round(built - began, 2),
                 "per_hour_seconds": round(finished - built, 2),
                 "total_seconds": round(finished - began, 2),
+                "total_cpu_seconds": round(cpu_seconds, 2),
                 "peak_memory_mb": round(peak_kib / 1024),
                 "busiest_borough_hour_people": int(borough.people.max()),
                 "site_matrix": list(by_site.people.shape),
