@@ -54,12 +54,16 @@ OWN_ID_PREFIX = "sanctuary:"
 OWN_ID = re.compile(r"sanctuary:[0-9]{1,18}")
 
 __all__ = [
+    "COLUMNS",
     "FORMATS",
     "ImportRefused",
+    "ImportReport",
     "RowError",
+    "SiteChange",
     "export_all_sites",
     "export_sites",
     "import_sites",
+    "size_problem",
 ]
 
 
