@@ -31,6 +31,9 @@ from sanctuary.solvers.routing import RoutingOutcome, UnitRoute, route_windows
 from sanctuary.solvers.travel import StraightLineTravelTimes, TravelTimes
 
 
+SHRINKAGE = 1.0
+
+
 def sample_windows(coverage: FloatArray, rng: np.random.Generator) -> np.ndarray:
     """Indices of a sample that contains window i with probability exactly ``coverage[i]``.
 
@@ -225,8 +228,9 @@ def realise(
     Each draw has its own random stream, derived from (seed, stream, draw), so draw 0 is the
     same whether or not more draws follow it. P(visited) = p_i P(visited | sampled): the
     second factor is estimated as the share of the draws that sampled window i in which it
-    was really visited (a ratio estimate, exact when routing never drops a window); a window
-    never sampled in K draws borrows the pooled share of all sampled windows.
+    was really visited (a ratio estimate, exact when routing never drops a window), shrunk
+    towards the pooled share of all sampled windows by one pseudo-draw (``SHRINKAGE``); a
+    window never sampled in K draws gets the pooled share.
     """
     n = len(problem.windows)
     sampled, visited = np.zeros(n), np.zeros(n)
@@ -243,7 +247,9 @@ def realise(
         timed_out += outcome.hit_time_limit
     assert first is not None
     pooled = visited.sum() / sampled.sum() if sampled.sum() else 1.0
-    success = np.divide(visited, sampled, out=np.full(n, pooled), where=sampled > 0)
+    # One pseudo-draw at the pooled rate steadies windows sampled only a few times; without
+    # it the attacker's best response would pick whichever estimate was unluckiest.
+    success = (visited + SHRINKAGE * pooled) / (sampled + SHRINKAGE)
     return Realisation(probabilities, success, probabilities * success, first, timed_out)
 
 

@@ -11,7 +11,7 @@ mode       speed km/h  circuity   source
 =========  ==========  =========  ==================================================
 foot       5           1.3        Bohannon 1997 (comfortable gait ~1.4 m/s); circuity
                                   of street networks ~1.2-1.4 (Ballou et al. 2002,
-                                  Boeing 2019)
+                                  Giacomin & Levinson 2015)
 bicycle    15          1.3        typical urban cycling speed 15-16 km/h (TfL
                                   cycling speed surveys); same network circuity
 car        25          1.4        urban average speeds ~20-30 km/h (DfT CGN0501
