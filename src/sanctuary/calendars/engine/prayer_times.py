@@ -224,7 +224,11 @@ class _Sky:
         correction = (h - altitude) / (
             360 * np.cos(np.radians(delta)) * np.cos(lat) * np.sin(np.radians(hour_angle))
         )
-        return (m + correction) * 24
+        # When the sun only just reaches `altitude` at the bottom of its path, sin(H) is near
+        # zero and Meeus' one-step correction blows up (adhanpy then puts Isha hours before
+        # sunset: 18:35 UTC at 51.79 N on 17 July 2038). A correction of more than an hour means
+        # the angle is, for practical purposes, not reached, and the high-latitude rule decides.
+        return np.where(np.abs(correction) > 1 / 24, np.nan, (m + correction) * 24)
 
     def asr(self, shadow_length: float) -> np.ndarray:
         tangent = np.abs(self.lat - self.s.decl[None, :])
