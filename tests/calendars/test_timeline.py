@@ -15,12 +15,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sanctuary.calendars.engine.festivals import YearNotCovered
 from sanctuary.calendars.engine.hourly import people_per_hour
 from sanctuary.calendars.engine.model import (
     Certainty,
     Faith,
     GatheringKind,
     JumuahSession,
+    Observance,
     OneOffEvent,
     ServiceRule,
     SiteCalendar,
@@ -271,3 +273,83 @@ def test_gatherings_are_trimmed_to_the_period_in_the_sites_own_zone():
     day_end = datetime(2026, 1, 15, tzinfo=LONDON).timestamp()
     assert ((timeline.end > day_start) & (timeline.start < day_end)).all()
     assert (np.diff(timeline.start) >= 0).all()
+
+
+def test_a_fortnightly_rule_keeps_its_anchor_and_exdate_lines_cancel():
+    fortnightly = ServiceRule(
+        "Family service",
+        "RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=SU\nEXDATE:20260215T160000",
+        time(16, 0),
+        60,
+        expected_attendance=60,
+        starts_on=date(2026, 1, 4),
+    )
+    site = church(services=(fortnightly,), observances=())
+    found = gatherings(site, date(2026, 1, 10), date(2026, 2, 28))
+    assert [g.start.date() for g in found] == [date(2026, 1, 18), date(2026, 2, 1)]
+
+
+def test_a_service_rule_that_is_not_rfc_5545_is_refused_with_the_site_and_service_named():
+    site = church(services=(ServiceRule("Evensong", "EVERY SUNDAY", time(18, 0), 60),))
+    with pytest.raises(
+        ValueError, match="site christ-church, service 'Evensong': not an RFC 5545 rule"
+    ):
+        build_timeline([site], date(2026, 1, 1), date(2026, 1, 31))
+
+
+def test_a_local_time_skipped_by_the_clock_change_moves_an_hour_later():
+    night_vigil = ServiceRule(
+        "Night vigil", "FREQ=WEEKLY;BYDAY=SU", time(1, 30), 60, expected_attendance=30
+    )
+    found = gatherings(church(services=(night_vigil,), observances=()), date(2026, 3, 29))
+    assert [g.start.astimezone(LONDON).strftime("%H:%M %Z") for g in found] == ["02:30 BST"]
+
+
+def test_a_site_elsewhere_keeps_its_own_zone_and_summer_rules():
+    karachi = SiteCalendar(
+        site_id="karachi",
+        faith=Faith.ISLAM,
+        latitude=24.86,
+        longitude=67.01,
+        timezone="Asia/Karachi",
+        typical_peak=500,
+    )
+    found = gatherings(karachi, date(2026, 7, 17))  # a Friday; Pakistan keeps no summer time
+    jumuah = next(g for g in found if g.kind is GatheringKind.JUMUAH)
+    assert (jumuah.start + timedelta(minutes=15)).strftime("%H:%M %z") == "13:15 +0500"
+    fajr = next(g for g in found if g.label == "Fajr jama'ah")
+    assert 4 <= fajr.start.hour <= 5
+
+
+def test_an_unknown_time_zone_or_festival_is_refused_clearly():
+    with pytest.raises(ValueError, match="unknown time zone 'Europe/Londres'"):
+        church(timezone="Europe/Londres")
+    site = church(observances=(Observance("Candlemas", time(10, 0), 60, 0.5),))
+    with pytest.raises(ValueError, match="unknown festival\\(s\\) Candlemas"):
+        build_timeline([site], date(2026, 2, 1), date(2026, 2, 2))
+
+
+def test_a_period_beyond_a_festival_table_is_refused_not_guessed():
+    mandir = SiteCalendar(site_id="mandir", faith=Faith.HINDUISM, latitude=51.55, longitude=-0.28)
+    with pytest.raises(YearNotCovered, match="tabled for 2015-2035 only, not 2036"):
+        build_timeline([mandir], date(2036, 1, 1), date(2036, 12, 31))
+
+
+def test_gatherings_print_as_json_in_local_time():
+    first = next(iter(build_timeline([church()], date(2026, 7, 5), date(2026, 7, 5)).gatherings()))
+    assert first.as_json() == {
+        "site": "christ-church",
+        "start": "2026-07-05T10:30:00+01:00",
+        "end": "2026-07-05T12:00:00+01:00",
+        "kind": "service",
+        "label": "Sunday service",
+        "expected_attendance": 250,
+        "certainty": "expected",
+    }
+
+
+def test_the_same_sites_give_the_same_timeline():
+    sites = [mosque(), church(), synagogue()]
+    one = build_timeline(sites, date(2026, 3, 1), date(2026, 4, 30))
+    two = build_timeline(sites, date(2026, 3, 1), date(2026, 4, 30))
+    assert list(one.gatherings()) == list(two.gatherings())

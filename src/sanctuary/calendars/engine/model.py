@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 class Faith(StrEnum):
@@ -147,9 +148,11 @@ class JumuahSession:
 class ServiceRule:
     """A recurring service as an RFC 5545 rule, in the site's local time.
 
-    `rule` is an RRULE line ("FREQ=WEEKLY;BYDAY=SU"); `start_time` the local start.
-    `cancelled` lists dates with no service (EXDATE). Attendance is `expected_attendance`
-    people, or `attendance_fraction` of the site's typical peak when that is None.
+    `rule` is an RRULE line ("FREQ=WEEKLY;BYDAY=SU"), or RFC 5545 text with RRULE, RDATE and
+    EXDATE lines in naive local time; `start_time` is the local start and `starts_on` the
+    first occurrence, which anchors intervals ("FREQ=WEEKLY;INTERVAL=2"). `cancelled` lists
+    dates with no service (EXDATE). Attendance is `expected_attendance` people, or
+    `attendance_fraction` of the site's typical peak when that is None.
     """
 
     label: str
@@ -160,6 +163,11 @@ class ServiceRule:
     attendance_fraction: float = 1.0
     cancelled: frozenset[date] = frozenset()
     kind: GatheringKind = GatheringKind.SERVICE
+    starts_on: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.duration_minutes <= 0:
+            raise ValueError(f"{self.label}: a service must last at least a minute")
 
 
 @dataclass(frozen=True)
@@ -229,6 +237,10 @@ class SiteCalendar:
             raise ValueError(f"site {self.site_id}: moon-sighting offset must be -1, 0 or +1")
         if self.typical_peak < 0:
             raise ValueError(f"site {self.site_id}: typical peak attendance cannot be negative")
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"site {self.site_id}: unknown time zone {self.timezone!r}") from None
 
 
 @dataclass(frozen=True)
@@ -270,3 +282,15 @@ class Gathering:
     label: str
     expected_attendance: int
     certainty: Certainty
+
+    def as_json(self) -> dict[str, object]:
+        """The shape the `gatherings` command and feeds print (docs/calendars.md)."""
+        return {
+            "site": self.site_id,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "kind": self.kind.value,
+            "label": self.label,
+            "expected_attendance": self.expected_attendance,
+            "certainty": self.certainty.value,
+        }

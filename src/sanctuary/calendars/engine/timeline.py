@@ -463,11 +463,22 @@ def _service_gatherings(
 ) -> None:
     explicit = site.services is not None
     for service in defaults.services_for(site):
-        dtstart = datetime.combine(clock.dates[0], service.start_time)
-        rule = rrulestr(service.rule, dtstart=dtstart)
+        window = datetime.combine(clock.dates[0], service.start_time)
+        # the first occurrence anchors intervals ("every other Sunday"); else the period's start
+        dtstart = (
+            datetime.combine(service.starts_on, service.start_time) if service.starts_on else window
+        )
+        try:
+            rule = rrulestr(service.rule, dtstart=dtstart, forceset=True, ignoretz=True)
+        except (ValueError, TypeError) as error:
+            raise ValueError(
+                f"site {site.site_id}, service {service.label!r}: not an RFC 5545 rule: {error}"
+            ) from None
         until = datetime.combine(clock.dates[-1], service.start_time)
         day_of = {d: i for i, d in enumerate(clock.dates)}
-        occurrences = [o.date() for o in rule.between(dtstart, until, inc=True)]
+        occurrences = [
+            o.date() for o in rule.between(window, until, inc=True) if o.date() in day_of
+        ]
         indices = np.array(
             [day_of[d] for d in occurrences if d not in service.cancelled], dtype=np.int64
         )
