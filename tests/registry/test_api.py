@@ -110,10 +110,20 @@ def test_bad_list_parameters_are_a_422(cast: Cast, query: dict):
     assert response.json()["errors"]
 
 
-def test_an_id_that_is_not_a_number_or_too_big_is_not_a_500(cast: Cast):
+def test_an_id_that_is_not_a_number_or_too_big_is_not_a_500(cast: Cast, client: Client):
     api = api_client_for(cast.person(Role.SITE_CONTACT))
-    assert api.get("/api/sites/abc").status_code in {404, 422}
-    assert api.get("/api/sites/99999999999999999999999").status_code in {404, 422}
+    assert api.get("/api/sites/abc").status_code == 422
+    assert api.get("/api/sites/99999999999999999999999").status_code == 404
+    assert api.get("/api/sites/-1").status_code == 404
+    log_in(client, cast.person(Role.SITE_CONTACT))
+    assert client.get("/sites/99999999999999999999999/").status_code == 404
+    assert client.get("/organisations/99999999999999999999999/").status_code == 404
+
+
+def test_an_offset_past_any_real_list_is_refused_not_a_500(cast: Cast):
+    api = api_client_for(cast.person(Role.SITE_CONTACT))
+    assert api.get("/api/sites", {"offset": 10**22}).status_code == 422
+    assert api.get("/api/sites", {"offset": 10_000_000}).json()["items"] == []
 
 
 def test_the_browser_session_works_for_reads_and_writes_with_its_csrf_token(

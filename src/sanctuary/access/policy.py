@@ -82,6 +82,21 @@ def forget_grants(user: Any) -> None:
         del user._sanctuary_grants
 
 
+# Database ids are 64-bit: a larger number is simply not an id (PostgreSQL would raise on it).
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value: Any) -> int:
+    """An id from a URL, or Http404: a malformed id is as missing as any other."""
+    try:
+        number = int(value)
+    except (ValueError, TypeError):
+        raise Http404("No such object.") from None
+    if not 0 < number <= MAX_ID:
+        raise Http404("No such object.")
+    return number
+
+
 # --- Sites -------------------------------------------------------------------------------------
 
 
@@ -113,8 +128,8 @@ def get_site(user: AnyUser, site_id: Any, *, for_edit: bool = False) -> Site:
     """The one door to a site: the site, or a 404 that is the same for missing and not yours."""
     queryset = editable_sites(user) if for_edit else visible_sites(user)
     try:
-        return queryset.select_related("operator").get(pk=int(site_id))
-    except (Site.DoesNotExist, ValueError, TypeError, OverflowError):
+        return queryset.select_related("operator").get(pk=parse_id(site_id))
+    except Site.DoesNotExist:
         raise Http404("No such site.") from None
 
 
@@ -156,8 +171,8 @@ def get_organisation(user: AnyUser, organisation_id: Any, *, for_edit: bool = Fa
         raise Http404("No such organisation.")
     queryset = Organisation.objects.all() if for_edit else visible_organisations(user)
     try:
-        return queryset.get(pk=int(organisation_id))
-    except (Organisation.DoesNotExist, ValueError, TypeError, OverflowError):
+        return queryset.get(pk=parse_id(organisation_id))
+    except Organisation.DoesNotExist:
         raise Http404("No such organisation.") from None
 
 

@@ -76,7 +76,7 @@ class SiteFilters(Schema):
     ward: str | None = None
     status: Literal["active", "closed", "all"] = "active"
     limit: int = Field(500, ge=1, le=5000)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=10_000_000)
 
 
 class SitePatch(Schema):
