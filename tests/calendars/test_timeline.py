@@ -353,3 +353,58 @@ def test_the_same_sites_give_the_same_timeline():
     one = build_timeline(sites, date(2026, 3, 1), date(2026, 4, 30))
     two = build_timeline(sites, date(2026, 3, 1), date(2026, 4, 30))
     assert list(one.gatherings()) == list(two.gatherings())
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    events=st.lists(
+        st.tuples(
+            st.datetimes(datetime(2026, 3, 27), datetime(2026, 3, 31), timezones=st.just(UTC)),
+            st.integers(1, 600),
+            st.integers(1, 5000),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_people_hours_are_conserved_whatever_the_gatherings(events):
+    # instants given in UTC around the March clock change; the bins must still hold every person-hour
+    site = church(
+        services=(),
+        observances=(),
+        one_off_events=tuple(
+            OneOffEvent(
+                f"event {n}",
+                GatheringKind.COMMUNITY_EVENT,
+                start,
+                start + timedelta(minutes=minutes),
+                people,
+            )
+            for n, (start, minutes, people) in enumerate(events)
+        ),
+    )
+    timeline = build_timeline([site], date(2026, 3, 26), date(2026, 4, 2))
+    hourly = people_per_hour(
+        timeline, datetime(2026, 3, 26, tzinfo=LONDON), datetime(2026, 4, 3, tzinfo=LONDON)
+    )
+    expected = sum(people * minutes / 60 for _, minutes, people in events)
+    assert hourly.people.sum() == pytest.approx(expected)
+    assert (hourly.people >= 0).all()
+    # no bin holds more than everyone present at once
+    assert hourly.people.max() <= sum(people for _, _, people in events) + 1e-6
+
+
+def test_a_naive_event_starting_in_the_skipped_hour_still_ends_after_it_starts():
+    # 01:10 does not exist on 29 March 2026 in London: read as 02:10 BST, after the 02:05 end
+    event = OneOffEvent(
+        "Night vigil",
+        GatheringKind.VIGIL,
+        datetime(2026, 3, 29, 1, 10),
+        datetime(2026, 3, 29, 2, 5),
+        50,
+    )
+    (found,) = gatherings(
+        church(services=(), observances=(), one_off_events=(event,)), date(2026, 3, 29)
+    )
+    assert found.start.astimezone(LONDON).strftime("%H:%M") == "02:10"
+    assert found.end - found.start == timedelta(minutes=55)

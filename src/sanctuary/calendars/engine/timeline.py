@@ -220,9 +220,14 @@ def _site_gatherings(
     for event in site.one_off_events:
         start = event.start if event.start.tzinfo else event.start.replace(tzinfo=clock.zone)
         end = event.end if event.end.tzinfo else event.end.replace(tzinfo=clock.zone)
+        start_second, end_second = int(start.timestamp()), int(end.timestamp())
+        if end_second <= start_second:
+            # a naive start in the hour skipped in spring is read an hour later and can pass
+            # its end: keep the length as written on the clock instead
+            end_second = start_second + int((event.end - event.start).total_seconds())
         columns.add(
-            np.array([int(start.timestamp())]),
-            np.array([int(end.timestamp())]),
+            np.array([start_second]),
+            np.array([end_second]),
             event.kind,
             event.label,
             event.expected_attendance,
