@@ -21,9 +21,11 @@ from sanctuary.calendars.engine.model import (
     Certainty,
     Faith,
     GatheringKind,
+    HighLatitudeRule,
     JumuahSession,
     Observance,
     OneOffEvent,
+    PrayerSettings,
     ServiceRule,
     SiteCalendar,
 )
@@ -408,3 +410,25 @@ def test_a_naive_event_starting_in_the_skipped_hour_still_ends_after_it_starts()
     )
     assert found.start.astimezone(LONDON).strftime("%H:%M") == "02:10"
     assert found.end - found.start == timedelta(minutes=55)
+
+
+def test_hanukkah_candles_are_lit_on_eight_evenings_from_the_eve_of_the_first_day():
+    # Hanukkah 5786: first day 15 Dec 2025, first candle on the evening of 14 Dec (hebcal.com)
+    found = [
+        g
+        for g in gatherings(synagogue(), date(2025, 12, 10), date(2025, 12, 25))
+        if g.label == "Hanukkah"
+    ]
+    assert [g.start.date() for g in found] == [
+        date(2025, 12, 14) + timedelta(days=k) for k in range(8)
+    ]
+
+
+def test_a_mosque_that_asks_for_a_rule_its_method_ignores_is_named_in_the_refusal():
+    site = mosque(
+        prayer_settings=PrayerSettings(high_latitude_rule=HighLatitudeRule.TWILIGHT_ANGLE)
+    )
+    with pytest.raises(
+        ValueError, match="site east-london-mosque: MoonsightingCommittee applies its own"
+    ):
+        build_timeline([site], date(2026, 1, 1), date(2026, 1, 2))

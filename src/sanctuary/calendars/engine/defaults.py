@@ -109,7 +109,8 @@ DEFAULT_OBSERVANCES: dict[Faith, tuple[Observance, ...]] = {
         Observance("Sukkot", time(9, 30), 150, 0.7),
         Observance("Passover", time(9, 30), 150, 0.7),
         Observance("Shavuot", time(9, 30), 150, 0.6),
-        Observance("Hanukkah", time(17, 0), 60, 0.3, every_day=True),
+        # candles are lit on the eve of each of the eight days (first night: eve of 25 Kislev)
+        Observance("Hanukkah", time(17, 0), 60, 0.3, day_offset=-1, every_day=True),
     ),
     Faith.SIKHISM: (
         Observance("Vaisakhi", time(10, 0), 300, 2.0),

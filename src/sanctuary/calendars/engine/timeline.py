@@ -152,7 +152,10 @@ def _prayer_starts_by_site(
     groups: dict[tuple[object, ...], list[int]] = {}
     for index, site in enumerate(sites):
         if defaults.keeps_daily_prayers(site):
-            rule = rule_in_force(site.prayer_settings, site.latitude)
+            try:
+                rule = rule_in_force(site.prayer_settings, site.latitude)
+            except ValueError as error:
+                raise ValueError(f"site {site.site_id}: {error}") from None
             groups.setdefault((site.prayer_settings, rule), []).append(index)
     found: dict[int, np.ndarray] = {}
     for (settings, _rule), members in groups.items():
