@@ -149,3 +149,18 @@ def test_a_bad_environment_value_is_reported_by_name(tmp_path: Path):
     assert result.stderr == (
         "sanctuary check: configuration error: DEBUG must be true or false, not 'perhaps'\n"
     )
+
+
+def test_the_wsgi_application_refuses_to_load_with_an_unsafe_production_configuration(
+    production: dict[str, str],
+):
+    """gunicorn started by hand, not through `sanctuary serve`, is held to the same rules."""
+    load = [sys.executable, "-c", "import sanctuary.wsgi"]
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SANCTUARY_"))}
+    safe = subprocess.run(load, env={**clean, **production}, capture_output=True, text=True)
+    assert safe.returncode == 0, safe.stderr
+    unsafe = subprocess.run(
+        load, env={**clean, **production, "DEBUG": "true"}, capture_output=True, text=True
+    )
+    assert unsafe.returncode != 0
+    assert "refusing to start: sanctuary.E001" in unsafe.stderr

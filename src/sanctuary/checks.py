@@ -101,3 +101,19 @@ def check_no_demo_accounts(app_configs: Any = None, **kwargs: Any) -> list[check
             )
         ]
     return []
+
+
+def refuse_unsafe_production() -> None:
+    """Stop a production process at start-up, however it was started, on any error above."""
+    if not settings.PRODUCTION:
+        return
+    from django.core.exceptions import ImproperlyConfigured
+
+    problems = [
+        message
+        for message in check_production_settings() + check_no_demo_accounts()
+        if message.is_serious()
+    ]
+    if problems:
+        lines = "; ".join(f"{problem.id}: {problem.msg}" for problem in problems)
+        raise ImproperlyConfigured(f"refusing to start: {lines}")

@@ -14,7 +14,11 @@ account_patterns = [
     path("two-factor/", access_views.two_factor, name="two_factor"),
     path("tokens/", access_views.api_tokens, name="api_tokens"),
     path("tokens/<int:token_id>/revoke/", access_views.api_token_revoke, name="api_token_revoke"),
-    path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password/change/",
+        access_views.AuditedPasswordChangeView.as_view(),
+        name="password_change",
+    ),
     path(
         "password/change/done/",
         auth_views.PasswordChangeDoneView.as_view(),
@@ -28,7 +32,7 @@ account_patterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        access_views.AuditedPasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

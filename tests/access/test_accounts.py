@@ -10,6 +10,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sanctuary.access.models import ApiToken, Role
+from sanctuary.audit.models import Action, AuditEvent
 from tests.conftest import Cast, log_in
 
 PASSWORD = "a long test password"
@@ -97,6 +98,25 @@ def test_a_password_reset_sends_a_link_that_sets_a_new_password(cast: Cast, clie
     )
     assert response.status_code == 302
     assert password_login(Client(), "contact-a", new_password).status_code == 302
+    event = AuditEvent.objects.get(action=Action.UPDATE, object_type="access.user")
+    assert event.detail == {"password": "reset by e-mail link"}
+    assert new_password not in str(event.detail) + str(event.after)
+
+
+def test_changing_ones_password_is_recorded_without_the_password(cast: Cast, client: Client):
+    log_in(client, cast.person(Role.SITE_CONTACT))
+    new_password = "another long passphrase"
+    response = client.post(
+        "/accounts/password/change/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": new_password,
+            "new_password2": new_password,
+        },
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action=Action.UPDATE, object_type="access.user")
+    assert (event.actor_name, event.detail) == ("contact-a", {"password": "changed by its owner"})
 
 
 def test_sessions_end_when_the_browser_closes_and_after_eight_hours(settings):

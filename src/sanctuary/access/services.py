@@ -70,3 +70,8 @@ def confirm_second_factor(request: HttpRequest, device: TOTPDevice) -> None:
         after={"confirmed": True},
         request=request,
     )
+
+
+def record_password_change(request: HttpRequest, user: User, how: str) -> None:
+    """The new password is never recorded, only that it changed and how."""
+    record(Action.UPDATE, actor=user, obj=user, detail={"password": how}, request=request)
