@@ -1,10 +1,11 @@
 """Prayer start times against reference timetables, adhanpy, and invariants.
 
 References, each cited where used:
-- adhan-js test vectors (batoulapps/adhan-js, Shared/Times/*.json): Tehran-Tehran.json
-  (source praytimes.org, variance 1 minute) and Ankara-Turkey.json (source yenisafak.com,
-  variance 2 minutes); London-UnitedKingdom.json (source wifaqululama.co.uk, London
-  timetable 2024) for sunrise and sunset, which every method shares.
+- adhan-js test vectors (batoulapps/adhan-js, Shared/Times/*.json), official timetables:
+  Tehran-Tehran.json (praytimes.org, variance 1 minute), Ankara-Turkey.json (yenisafak.com,
+  2 minutes), Makkah-UmmAlQura.json (ummulqura.org.sa, 1 minute), Singapore-Singapore.json
+  (muis.gov.sg, 2 minutes); London-UnitedKingdom.json (wifaqululama.co.uk, London timetable
+  2024) for sunrise and Maghrib, which do not depend on the method.
 - adhanpy 1.0.5 itself, the maintained library this engine vectorises.
 """
 
@@ -68,6 +69,21 @@ ANKARA_2019 = {
     "2019-12-15": ("6:25 AM", "7:56 AM", "12:48 PM", "3:10 PM", "5:31 PM", "6:56 PM"),
 }
 
+# adhan-js Shared/Times/Makkah-UmmAlQura.json (ummulqura.org.sa): 21.427009, 39.828685, Asia/Riyadh.
+MAKKAH_2016 = {
+    "2016-01-05": ("5:38 AM", "7:00 AM", "12:26 PM", "3:31 PM", "5:52 PM", "7:22 PM"),
+    "2016-04-03": ("4:55 AM", "6:12 AM", "12:24 PM", "3:50 PM", "6:36 PM", "8:06 PM"),
+    "2016-07-08": ("4:18 AM", "5:45 AM", "12:26 PM", "3:43 PM", "7:07 PM", "8:37 PM"),
+    "2016-10-06": ("4:57 AM", "6:13 AM", "12:09 PM", "3:31 PM", "6:04 PM", "7:34 PM"),
+}
+
+# adhan-js Shared/Times/Singapore-Singapore.json (muis.gov.sg): 1.370845, 103.801456, Asia/Singapore.
+SINGAPORE_2020 = {
+    "2020-01-01": ("5:44 AM", "7:07 AM", "1:10 PM", "4:34 PM", "7:10 PM", "8:25 PM"),
+    "2020-02-15": ("5:58 AM", "7:17 AM", "1:20 PM", "4:38 PM", "7:22 PM", "8:32 PM"),
+    "2020-03-29": ("5:49 AM", "7:06 AM", "1:11 PM", "4:15 PM", "7:13 PM", "8:22 PM"),
+}
+
 # adhan-js Shared/Times/London-UnitedKingdom.json (wifaqululama.co.uk), 51.507194, -0.116711:
 # sunrise and Maghrib (sunset) only, which do not depend on the method.
 LONDON_2024_SUNRISE_SUNSET = {
@@ -86,10 +102,19 @@ LONDON_2024_SUNRISE_SUNSET = {
     [
         (TEHRAN_2018, 35.715298, 51.404343, "Asia/Tehran", CalculationMethod.TEHRAN, 1),
         (ANKARA_2019, 39.939382, 32.819713, "Europe/Istanbul", CalculationMethod.TURKEY, 2),
+        (MAKKAH_2016, 21.427009, 39.828685, "Asia/Riyadh", CalculationMethod.UMM_AL_QURA, 1),
+        (
+            SINGAPORE_2020,
+            1.370844612058886,
+            103.80145644060552,
+            "Asia/Singapore",
+            CalculationMethod.SINGAPORE,
+            2,
+        ),
     ],
-    ids=["tehran", "turkey"],
+    ids=["tehran", "turkey", "umm-al-qura", "singapore"],
 )
-def test_the_methods_adhanpy_lacks_match_the_adhan_js_reference_timetables(
+def test_times_match_the_official_timetables_adhan_js_tests_against(
     reference, lat, lon, zone, method, variance
 ):
     prayer_settings = PrayerSettings(
