@@ -227,3 +227,24 @@ def test_reported_coverage_matches_how_often_the_plan_really_visits() -> None:
     reported = np.array(list(report["coverage"].values()))
     assert np.abs(frequency - reported).max() <= 0.23
     assert np.abs(frequency - reported).mean() <= 0.06
+
+
+class TenHoursEverywhere:
+    """A stand-in for a routing server on a day when every road is shut."""
+
+    def matrix(self, mode: Any, origins: np.ndarray, destinations: np.ndarray) -> np.ndarray:
+        far = np.full((len(origins), len(destinations)), 10 * 3600, dtype=np.int64)
+        return far
+
+
+def test_travel_times_come_through_the_travel_times_interface() -> None:
+    from sanctuary.solvers.patrol import plan
+    from sanctuary.solvers.patrol_problem import problem_from_document
+
+    problem = problem_from_document(city(9))
+    result = plan(problem, travel=TenHoursEverywhere())
+    # No unit can get anywhere within its 11-hour shift and back: nothing is planned and the
+    # bound admits that the attacker takes the most valuable gathering unopposed.
+    assert all(not route.visits for route in result.routes)
+    assert result.ideal_coverage.sum() == 0
+    assert result.bound == -max(window.value for window in problem.windows)

@@ -30,7 +30,6 @@ from sanctuary.solvers.patrol_problem import PatrolProblem, problem_from_documen
 from sanctuary.solvers.routing import RoutingOutcome, UnitRoute, route_windows
 from sanctuary.solvers.travel import StraightLineTravelTimes, TravelTimes
 
-
 SHRINKAGE = 1.0
 
 
@@ -257,15 +256,18 @@ def recalibrate(game: SecurityGame, previous: Realisation) -> FloatArray:
     """Sampling probabilities for the next round, from what routing delivered in this one.
 
     Routing realised sum(achieved) window-visits, so that is the capacity to plan for: solve
-    the game again with it, then sample each window more often by 1/P(visited | sampled) so
-    that, if routing keeps dropping the same windows, what is achieved is the new
-    equilibrium. (A heuristic fixed point; the plan keeps whichever round does best.)
+    the game again with it (the sample shrinks to what the units can really do), then shift
+    sampling towards the windows routing tends to drop, by the ratio of the pooled success
+    share to the window's own (at least 0.1, so as not to chase windows it never reaches).
+    The total stays about the same; a heuristic fixed point, and the plan keeps whichever
+    round does best.
     """
     realised = replace(game, resources=float(previous.coverage.sum()))
     target = spend_spare_resources(realised, solve_exact(realised))
-    success = np.maximum(previous.success, 0.1)  # don't chase windows routing never reaches
-    inflated: FloatArray = np.minimum(target / success, game.coverage_cap)
-    return inflated
+    pooled = float(previous.coverage.sum() / max(previous.probabilities.sum(), 1e-12))
+    boost = pooled / np.maximum(previous.success, 0.1)
+    shifted: FloatArray = np.minimum(target * boost, game.coverage_cap)
+    return shifted
 
 
 def plan(problem: PatrolProblem, travel: TravelTimes | None = None) -> PatrolPlan:
@@ -296,7 +298,13 @@ def plan(problem: PatrolProblem, travel: TravelTimes | None = None) -> PatrolPla
         probabilities = recalibrate(game, realisations[-1])
         realisations.append(realise(problem, travel, probabilities, stream, seconds_per_draw))
     utilities = [best_response(game, r.coverage).defender_utility for r in realisations]
-    chosen = realisations[int(np.argmax(utilities))]
+    # Rounds that hold the attacker equally well (often: when an unreachable window decides
+    # his best response) are told apart by the value they protect.
+    kept = max(
+        range(len(realisations)),
+        key=lambda r: (round(utilities[r], 9), float(values @ realisations[r].coverage)),
+    )
+    chosen = realisations[kept]
 
     baselines: dict[str, float] = {}
     baselines_ideal: dict[str, float] = {}
@@ -311,11 +319,11 @@ def plan(problem: PatrolProblem, travel: TravelTimes | None = None) -> PatrolPla
         ideal_coverage=ideal,
         sampling_probabilities=chosen.probabilities,
         coverage=chosen.coverage,
-        defender_utility=max(utilities),
+        defender_utility=utilities[kept],
         bound=best_response(game, ideal).defender_utility,
         baselines=baselines,
         baselines_unrouted=baselines_ideal,
-        calibration_round=int(np.argmax(utilities)),
+        calibration_round=kept,
         draws_hitting_time_limit=sum(r.timed_out for r in realisations),
         seconds=time.perf_counter() - started,
     )

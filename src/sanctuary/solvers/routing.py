@@ -19,12 +19,15 @@ from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, NoImprovemen
 from sanctuary.solvers.patrol_problem import PatrolProblem
 from sanctuary.solvers.travel import Mode, TravelTimes
 
-# A visited window is worth far more than any saving in travel (seconds of travel are the
+# A visited window is worth more than any detour within a shift (seconds of travel are the
 # cost); the second term makes the router prefer valuable windows when it must drop some.
-BASE_PRIZE = 10_000_000
-VALUE_PRIZE = 10_000_000
-# PyVRP's search stops after this many iterations without improvement (a deterministic
-# criterion, so a seed gives the same routes), or at the hard caps below.
+# Prizes stay below PyVRP's largest time-warp penalty (100,000 a second): far larger ones
+# make infeasible routes look worth their lateness and the search loses its way.
+BASE_PRIZE = 50_000
+VALUE_PRIZE = 50_000
+# PyVRP's search stops after this many iterations without improvement, or a third of the
+# number of sampled windows if larger (a deterministic criterion, so a seed gives the same
+# routes), or at the hard caps below.
 ITERATIONS_WITHOUT_IMPROVEMENT = 250
 MAX_ITERATIONS = 20_000
 
@@ -115,7 +118,7 @@ def route_windows(
     data = ProblemData(locations, clients, depots, vehicle_types, matrices, matrices, [], [])
     stop = MultipleCriteria(
         [
-            NoImprovement(ITERATIONS_WITHOUT_IMPROVEMENT),
+            NoImprovement(max(ITERATIONS_WITHOUT_IMPROVEMENT, len(chosen) // 3)),
             MaxIterations(MAX_ITERATIONS),
             MaxRuntime(seconds),
         ]
