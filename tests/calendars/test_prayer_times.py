@@ -188,9 +188,9 @@ def test_the_vectorised_engine_gives_adhanpys_minute(
         (latitude, longitude), datetime(day.year, day.month, day.day), calculation_parameters=params
     )
     their_seconds = [getattr(theirs, key).timestamp() for key in KEYS]
-    if their_seconds != sorted(their_seconds):
-        # adhanpy's own failure where the sun barely reaches the angle (docs/calendars.md,
-        # deviation 4): there ours must still be in order
+    if their_seconds != sorted(their_seconds) or abs(longitude) > 175:
+        # adhanpy's own failures (docs/calendars.md, deviations 3 and 4): where the sun barely
+        # reaches the angle, and near the 180th meridian; there ours must still be in order
         assert list(ours) == sorted(ours)
         return
     for key, our_second in zip(KEYS, ours, strict=True):
@@ -223,7 +223,8 @@ def test_every_day_of_the_year_gives_ordered_times_under_the_rule_in_force(
     )[0]
     for index, times in enumerate(table):
         assert all(a < b for a, b in zip(times, times[1:], strict=False)), (days[index], times)
-        assert times[1] - times[0] >= 10 * 60, "Fajr comes at least ten minutes before sunrise"
+        # at 65 degrees in June the night lasts about two hours: Turkey (sunrise - 7 min) gets close
+        assert times[1] - times[0] >= 5 * 60, "Fajr comes at least five minutes before sunrise"
         assert times[5] - times[4] >= 5 * 60, "Isha comes at least five minutes after Maghrib"
     # tonight's Isha never comes after tomorrow's Fajr
     assert (table[1:, 0] >= table[:-1, 5]).all()
@@ -292,3 +293,39 @@ def test_where_the_sun_barely_reaches_the_angle_isha_still_follows_maghrib():
     day = prayer_timetable(51.79332408015681, 0.0, date(2038, 7, 17), 1, mwl).days[0]
     assert day.maghrib < day.isha
     assert day.isha.strftime("%H:%M") > "22:00"
+
+
+@pytest.mark.parametrize(
+    ("latitude", "longitude", "day", "method", "rule"),
+    [
+        (
+            34.4979,
+            -178.6103,
+            date(1999, 7, 12),
+            CalculationMethod.NORTH_AMERICA,
+            HighLatitudeRule.MIDDLE_OF_THE_NIGHT,
+        ),
+        (
+            59.2695,
+            179.4538,
+            date(2025, 4, 26),
+            CalculationMethod.SINGAPORE,
+            HighLatitudeRule.MIDDLE_OF_THE_NIGHT,
+        ),
+    ],
+)
+def test_near_the_date_line_the_night_is_measured_to_the_next_sunrise(
+    latitude, longitude, day, method, rule
+):
+    # adhanpy wraps the next sunrise a day and gives Fajr after sunrise, or Isha 16 hours after Maghrib
+    times = prayer_seconds(
+        [latitude],
+        [longitude],
+        [day, day + timedelta(days=1)],
+        PrayerSettings(method=method, high_latitude_rule=rule),
+    )[0]
+    today, tomorrow = times
+    assert list(today) == sorted(today)
+    night = tomorrow[1] - today[4]  # Maghrib (sunset) to the next sunrise
+    assert 0 < today[5] - today[4] <= night / 2 + 60  # MiddleOfTheNight bounds Isha
+    assert today[0] < today[1]

@@ -192,6 +192,13 @@ class _Sky:
         self.s = solar
         self.m0 = _unwind(solar.ra[None, :] + self.lw - solar.sidereal[None, :]) / 360.0
         self.m0 = self.m0 - np.floor(self.m0)
+        # Keep the transit within half a day of local mean noon (12:00 - longitude/15 UTC).
+        # Near the 180th meridian that noon falls on the UTC midnight and adhan's transit,
+        # bound to the UTC day, wraps to either end of it from one day to the next: the night
+        # then comes out negative or a day long (adhanpy: Fajr after sunrise at 178.6 W on
+        # 12 July 1999). Elsewhere this changes nothing.
+        mean_noon = (12.0 + self.lw / 15.0) / 24.0
+        self.m0 = self.m0 - np.round(self.m0 - mean_noon)
 
     def transit(self) -> np.ndarray:
         s = self.s
