@@ -11,12 +11,16 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from sanctuary.access.models import Role, User
+from sanctuary.calendars.models import Event, Feed, Schedule, Service
 from sanctuary.registry.models import Faith, Organisation, Site
 from tests.conftest import Cast, api_client_for, log_in
 
@@ -176,6 +180,102 @@ def probe_person_new(client: Client, user: User, cast: Cast, target: str) -> boo
     return created
 
 
+def _schedule_settings(timezone: str) -> dict[str, object]:
+    return {
+        "settings-timezone": timezone,
+        "settings-daily_prayers": "faith",
+        "settings-method": "MoonsightingCommittee",
+        "settings-madhab": "shafi",
+        "settings-high_latitude_rule": "",
+        "settings-moon_sighting_offset": "0",
+        "settings-faith_defaults": "on",
+    }
+
+
+_SERVICE = {
+    "services-label": "Matrix service",
+    "services-kind": "service",
+    "services-rule": "FREQ=WEEKLY;BYDAY=MO",
+    "services-start_time": "10:00",
+    "services-duration_minutes": "60",
+}
+
+
+def probe_schedule_settings(client: Client, user: User, cast: Cast, target: str) -> bool:
+    site, _ = _objects(cast, target)
+    response = client.post(f"/sites/{site.pk}/schedule/settings/", _schedule_settings("Europe/Dublin"))
+    assert response.status_code in {302, 404}, response.status_code
+    saved = Schedule.objects.filter(site=site, timezone="Europe/Dublin").exists()
+    assert saved == (response.status_code == 302)
+    return saved
+
+
+def probe_schedule_service(client: Client, user: User, cast: Cast, target: str) -> bool:
+    site, _ = _objects(cast, target)
+    response = client.post(f"/sites/{site.pk}/schedule/services/", _SERVICE)
+    assert response.status_code in {302, 404}, response.status_code
+    saved = Service.objects.filter(schedule__site=site, label="Matrix service").exists()
+    assert saved == (response.status_code == 302)
+    return saved
+
+
+def probe_schedule_preview(client: Client, user: User, cast: Cast, target: str) -> bool:
+    site, _ = _objects(cast, target)
+    response = client.post(f"/sites/{site.pk}/schedule/preview/", {"part": "services", **_SERVICE})
+    return _found(response)
+
+
+def probe_heat_map(client: Client, user: User, cast: Cast, target: str) -> bool:
+    """The site's people count in the heat map: a 4,321-person night vigil tomorrow at 03:00."""
+    site, _ = _objects(cast, target)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    night = datetime.combine(tomorrow, time(3, 0), tzinfo=ZoneInfo("Europe/London"))
+    Event.objects.create(
+        schedule=Schedule.objects.get_or_create(site=site)[0], label="Matrix vigil",
+        kind="vigil", start=night, end=night + timedelta(hours=1), expected_attendance=4321,
+    )
+    return _lists(client.get(f"/calendar/heatmap/?start={tomorrow}"), 'data-people="4321"')
+
+
+def probe_feed_new(client: Client, user: User, cast: Cast, target: str) -> bool:
+    site, _ = _objects(cast, target)
+    response = client.post("/calendar/feeds/", {"scope": "site", "site": site.pk})
+    assert response.status_code in {200, 302, 404}, response.status_code
+    created = Feed.objects.filter(user=user, site=site).exists()
+    assert created == (response.status_code == 302)
+    return created
+
+
+def probe_feed_ics(client: Client, user: User, cast: Cast, target: str) -> bool:
+    """A feed made for the site (as if the site had been visible once), fetched with no login."""
+    site, _ = _objects(cast, target)
+    feed = Feed.objects.create(user=user, scope="site", site=site)
+    response = Client().get(f"/calendar/feeds/{feed.key}.ics")
+    if _found(response):
+        assert site.name in response.content.decode()
+    return response.status_code == 200
+
+
+def _week() -> str:
+    today = timezone.localdate()
+    return f"from={today}&to={today + timedelta(days=6)}"
+
+
+def probe_api_gatherings(client: Client, user: User, cast: Cast, target: str) -> bool:
+    site, _ = _objects(cast, target)
+    response = api_client_for(user).get(f"/api/gatherings?{_week()}")
+    assert response.status_code == 200, response.status_code
+    return site.pk in {item["site"] for item in response.json()}
+
+
+def probe_api_gatherings_site(client: Client, user: User, cast: Cast, target: str) -> bool:
+    site, _ = _objects(cast, target)
+    response = api_client_for(user).get(f"/api/gatherings?{_week()}&site={site.pk}")
+    if _found(response):
+        assert {item["site"] for item in response.json()} == {site.pk}
+    return response.status_code == 200
+
+
 Probe = Callable[[Client, User, Cast, str], bool]
 
 
@@ -240,6 +340,17 @@ PROBES: dict[str, Probe] = {
     "POST /people/new/": probe_person_new,
     "GET /people/{id}/": function_page("/people/{id}/"),
     "GET /audit/": function_page("/audit/"),
+    "GET /sites/{id}/schedule/": site_page("/sites/{id}/schedule/"),
+    "POST /sites/{id}/schedule/settings/": probe_schedule_settings,
+    "POST /sites/{id}/schedule/services/": probe_schedule_service,
+    "POST /sites/{id}/schedule/preview/": probe_schedule_preview,
+    "GET /calendar/week/": page_lists_site("/calendar/week/"),
+    "GET /calendar/heatmap/": probe_heat_map,
+    "GET /calendar/feeds/": function_page("/calendar/feeds/"),
+    "POST /calendar/feeds/": probe_feed_new,
+    "GET /calendar/feeds/{key}.ics": probe_feed_ics,
+    "GET /api/gatherings": probe_api_gatherings,
+    "GET /api/gatherings?site={id}": probe_api_gatherings_site,
 }
 
 

@@ -14,6 +14,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from sanctuary.access.models import ApiToken
+from sanctuary.calendars.api import router as calendars_router
 from sanctuary.registry.api import router as registry_router
 
 
@@ -50,6 +51,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", registry_router)
+api.add_router("/", calendars_router)
 
 
 

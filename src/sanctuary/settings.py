@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "sanctuary.access",
     "sanctuary.audit",
     "sanctuary.registry",
+    "sanctuary.calendars",
 ]
 
 MIDDLEWARE = [

@@ -75,5 +75,6 @@ urlpatterns = [
         name="membership_remove",
     ),
     path("audit/", audit_views.audit_log, name="audit_log"),
+    path("", include("sanctuary.calendars.urls")),
     path("api/", api.urls),
 ]

@@ -18,6 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from sanctuary.access.models import ApiToken, Role
 from tests.conftest import Cast
 
+# Rules across parameters that a schema cannot state (`to` not before `from`, at most 366 days,
+# years the calendar tables cover; a typical peak above the capacity) refuse some schema-valid
+# requests with their documented 422.
+CROSS_PARAMETER_RULES = {"GET /api/gatherings", "PATCH /api/sites/{site_id}"}
+
 
 @pytest.fixture
 def keep_test_connection_open() -> Iterator[None]:
@@ -44,6 +49,13 @@ def test_every_api_operation_answers_generated_requests_as_its_schema_says(
             suppress_health_check=list(HealthCheck),
         )
         def answers_as_documented(case) -> None:
-            case.call_and_validate(headers={"Authorization": f"Bearer {key}"})
+            excluded = (
+                [schemathesis.checks.positive_data_acceptance]
+                if case.operation.label in CROSS_PARAMETER_RULES
+                else []
+            )
+            case.call_and_validate(
+                headers={"Authorization": f"Bearer {key}"}, excluded_checks=excluded
+            )
 
         answers_as_documented()

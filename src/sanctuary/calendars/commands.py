@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sanctuary.calendars import operations as database_commands
 from sanctuary.calendars.engine.festivals import YearNotCovered, festivals
 from sanctuary.calendars.engine.model import (
     CalculationMethod,
@@ -60,6 +61,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     feasts.add_argument("--json", action="store_true", help="print JSON (the only format)")
     feasts.set_defaults(handler=festivals_command)
 
+    database_commands.register(subparsers)  # gatherings
 
 def _choice(enum: type[E], value: str, what: str) -> E:
     for member in enum:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from sanctuary.access.models import Membership, Role, User
+from sanctuary.calendars.demo import load_demo_schedules
 from sanctuary.registry.models import Contact, Faith, Organisation, OrganisationKind, Site
 
 DEMO_PASSWORD = "demo-only"  # noqa: S105 (published; production refuses these accounts)
@@ -160,4 +161,5 @@ def load_demo_borough() -> bool:
         Membership.objects.create(
             user=user, organisation=organisations[organisation_name], role=_ROLE_BY_LABEL[role_label]
         )
+    load_demo_schedules()
     return True

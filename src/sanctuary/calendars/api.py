@@ -1,0 +1,79 @@
+"""Calendar endpoints: gatherings over a period, through the access policy like the pages."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from sanctuary.access import policy
+from sanctuary.calendars import services
+from sanctuary.registry.api import Error, FieldError, ValidationFailure
+from sanctuary.registry.models import Faith, SiteStatus
+
+router = Router(tags=["calendars"])
+MAX_DAYS = 366
+
+
+class GatheringOut(Schema):
+    site: int
+    site_name: str
+    start: datetime = Field(..., description="Local time at the site, with its UTC offset.")
+    end: datetime
+    kind: str = Field(..., description="prayer, jumuah, taraweeh, eid_prayer, shabbat, service, "
+                      "festival, vigil, funeral, wedding or community_event")
+    label: str
+    expected_attendance: int
+    certainty: str = Field(..., description="confirmed, expected or uncertain_date")
+
+
+class GatheringFilters(Schema):
+    from_: date = Field(..., alias="from", description="First local day, YYYY-MM-DD.")
+    to: date = Field(..., description=f"Last local day (inclusive); at most {MAX_DAYS} days in all.")
+    site: int | None = Field(None, description="One site (404 if you may not see it).")
+    ward: str | None = None
+    faith: Faith | None = None
+
+
+def _refuse(field: str, message: str) -> Status[ValidationFailure]:
+    return Status(
+        422,
+        ValidationFailure(
+            detail="The request is not valid.", errors=[FieldError(field=field, message=message)]
+        ),
+    )
+
+
+@router.get(
+    "/gatherings",
+    response={200: list[GatheringOut], 401: Error, 404: Error, 422: ValidationFailure},
+)
+def list_gatherings(
+    request: HttpRequest, filters: Query[GatheringFilters]
+) -> list[dict[str, object]] | Status[ValidationFailure]:
+    """Gatherings at the sites you may see, on the local days `from`..`to`, in order of start.
+
+    Closed sites are left out unless asked for by `site`. 422 when `to` precedes `from`, the
+    period is longer than 366 days, or the calendar tables do not cover it.
+    """
+    if filters.to < filters.from_:
+        return _refuse("to", "to is before from")
+    if (filters.to - filters.from_).days + 1 > MAX_DAYS:
+        return _refuse("to", f"the period is longer than {MAX_DAYS} days")
+    sites = policy.visible_sites(request.user)
+    if filters.site is not None:
+        sites = sites.filter(pk=policy.get_site(request.user, filters.site).pk)
+    else:
+        sites = sites.filter(status=SiteStatus.ACTIVE)
+    if filters.ward:
+        sites = sites.filter(ward=filters.ward)
+    if filters.faith:
+        sites = sites.filter(faith=filters.faith)
+    try:
+        found = services.gatherings(
+            services.with_schedules(sites.order_by("pk")), filters.from_, filters.to
+        )
+    except services.CalendarUnavailable as error:
+        return _refuse("request", str(error))
+    return [item.as_json() for item in found]

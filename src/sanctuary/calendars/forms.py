@@ -1,0 +1,243 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+
+from sanctuary.calendars.models import (
+    ConfirmedDate,
+    CongregationRule,
+    Event,
+    FeedScope,
+    JumuahSession,
+    Schedule,
+    Service,
+    festivals_of,
+)
+from sanctuary.registry.models import Faith
+
+MONTHS = [
+    (1, "Jan"),
+    (2, "Feb"),
+    (3, "Mar"),
+    (4, "Apr"),
+    (5, "May"),
+    (6, "Jun"),
+    (7, "Jul"),
+    (8, "Aug"),
+    (9, "Sep"),
+    (10, "Oct"),
+    (11, "Nov"),
+    (12, "Dec"),
+]
+MAX_TIMETABLE_BYTES = 1_000_000
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%H:%M")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class ScheduleForm(forms.ModelForm):
+    prefix = "settings"
+
+    class Meta:
+        model = Schedule
+        fields = [
+            "timezone",
+            "daily_prayers",
+            "method",
+            "madhab",
+            "high_latitude_rule",
+            "moon_sighting_offset",
+            "faith_defaults",
+        ]
+
+
+class CongregationRuleForm(forms.ModelForm):
+    prefix = "rules"
+    months = forms.TypedMultipleChoiceField(
+        choices=MONTHS,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The season it applies in; none ticked: all year.",
+    )
+
+    class Meta:
+        model = CongregationRule
+        fields = ["prayer", "fixed_time", "minutes_after_start", "months", "valid_from", "valid_to"]
+        widgets = {
+            "fixed_time": TimeInput(),
+            "valid_from": DateInput(),
+            "valid_to": DateInput(),
+        }
+
+
+class JumuahForm(forms.ModelForm):
+    prefix = "jumuah"
+
+    class Meta:
+        model = JumuahSession
+        fields = [
+            "winter_time",
+            "summer_time",
+            "minutes_after_dhuhr",
+            "duration_minutes",
+            "attendance_percent",
+        ]
+        widgets = {"winter_time": TimeInput(), "summer_time": TimeInput()}
+
+
+class ServiceForm(forms.ModelForm):
+    prefix = "services"
+    cancelled = forms.CharField(
+        label="cancelled on",
+        required=False,
+        help_text="Dates with no service, YYYY-MM-DD, separated by commas.",
+    )
+
+    class Meta:
+        model = Service
+        fields = [
+            "label",
+            "kind",
+            "rule",
+            "start_time",
+            "duration_minutes",
+            "expected_attendance",
+            "starts_on",
+            "cancelled",
+        ]
+        widgets = {
+            "rule": forms.TextInput(attrs={"placeholder": "FREQ=WEEKLY;BYDAY=SU"}),
+            "start_time": TimeInput(),
+            "starts_on": DateInput(),
+        }
+
+    def clean_rule(self) -> str:
+        return str(self.cleaned_data["rule"]).strip()
+
+    def clean_cancelled(self) -> list[str]:
+        found = []
+        for part in str(self.cleaned_data.get("cancelled") or "").replace(";", ",").split(","):
+            if not part.strip():
+                continue
+            try:
+                found.append(date.fromisoformat(part.strip()).isoformat())
+            except ValueError:
+                raise forms.ValidationError(f"{part.strip()!r} is not a date YYYY-MM-DD.") from None
+        return sorted(set(found))
+
+
+class EventForm(forms.ModelForm):
+    prefix = "events"
+
+    class Meta:
+        model = Event
+        fields = ["label", "kind", "start", "end", "expected_attendance"]
+        widgets = {"start": DateTimeInput(), "end": DateTimeInput()}
+
+
+class ConfirmedDateForm(forms.ModelForm):
+    prefix = "confirmed"
+    festival = forms.ChoiceField()
+
+    class Meta:
+        model = ConfirmedDate
+        fields = ["festival", "date"]
+        widgets = {"date": DateInput()}
+
+    def __init__(self, *args: Any, faith: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["festival"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = festivals_of(faith)
+
+
+class TimetableForm(forms.Form):
+    prefix = "timetable"
+    file = forms.FileField(label="CSV file", required=False)
+    text = forms.CharField(
+        label="or paste it",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "date,fajr,sunrise,dhuhr,asr,…"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        upload = data.get("file")
+        if upload is not None:
+            if upload.size > MAX_TIMETABLE_BYTES:
+                raise forms.ValidationError("The file is larger than 1 MB.")
+            try:
+                data["csv"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise forms.ValidationError("The file is not UTF-8 text.") from None
+            data["name"] = upload.name
+        elif data.get("text", "").strip():
+            data["csv"], data["name"] = data["text"], "pasted timetable"
+        else:
+            raise forms.ValidationError("Choose a CSV file or paste the timetable.")
+        return data
+
+
+class FeedForm(forms.Form):
+    scope = forms.ChoiceField(choices=FeedScope.choices)
+    site = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    ward = forms.ChoiceField(required=False)
+
+    def __init__(
+        self, *args: Any, sites: list[tuple[int, str]], wards: list[str], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        site_field = self.fields["site"]
+        ward_field = self.fields["ward"]
+        assert isinstance(site_field, forms.ChoiceField) and isinstance(
+            ward_field, forms.ChoiceField
+        )
+        site_field.choices = [("", "—"), *sites]
+        ward_field.choices = [("", "—"), *((w, w) for w in wards)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("scope") == FeedScope.SITE and not data.get("site"):
+            self.add_error("site", "Choose the site.")
+        if data.get("scope") == FeedScope.WARD and not data.get("ward"):
+            self.add_error("ward", "Choose the ward.")
+        return data
+
+
+class CalendarFilterForm(forms.Form):
+    start = forms.DateField(required=False, widget=DateInput(), label="Week from")
+    faith = forms.ChoiceField(choices=[("", "All faiths"), *Faith.choices], required=False)
+    ward = forms.ChoiceField(choices=[("", "All wards")], required=False)
+
+    def __init__(self, *args: Any, wards: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["ward"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "All wards"), *((w, w) for w in wards)]
+
+    def clean_start(self) -> date | None:
+        start = self.cleaned_data.get("start")
+        if start is not None and not 2000 <= start.year <= 2100:
+            raise forms.ValidationError("Choose a week between 2000 and 2100.")
+        return start

@@ -1,0 +1,395 @@
+"""A site's worship schedule, as its contacts describe it, and the feeds people subscribe to.
+
+The engine (`engine/`) knows nothing of these models; `services.site_calendar` turns a site
+and its schedule into the engine's `SiteCalendar`. Choices mirror the engine's enums.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dateutil.rrule import rrulestr
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from sanctuary.calendars import engine
+from sanctuary.calendars.engine.festivals import FESTIVAL_NAMES
+from sanctuary.registry.models import Site
+
+
+class Method(models.TextChoices):
+    """The engine's CalculationMethod, spelt as the Adhan libraries spell it."""
+
+    MOONSIGHTING_COMMITTEE = "MoonsightingCommittee", "Moonsighting Committee"
+    MUSLIM_WORLD_LEAGUE = "MuslimWorldLeague", "Muslim World League"
+    EGYPTIAN = "Egyptian", "Egyptian General Authority"
+    KARACHI = "Karachi", "University of Islamic Sciences, Karachi"
+    UMM_AL_QURA = "UmmAlQura", "Umm al-Qura, Makkah"
+    DUBAI = "Dubai", "Dubai"
+    NORTH_AMERICA = "NorthAmerica", "ISNA (North America)"
+    KUWAIT = "Kuwait", "Kuwait"
+    QATAR = "Qatar", "Qatar"
+    SINGAPORE = "Singapore", "Singapore"
+    TURKEY = "Turkey", "Diyanet (Turkey)"
+    TEHRAN = "Tehran", "Institute of Geophysics, Tehran"
+
+
+class Madhab(models.TextChoices):
+    SHAFI = "shafi", "Shafi'i, Maliki, Hanbali (Asr at one shadow length)"
+    HANAFI = "hanafi", "Hanafi (Asr at two shadow lengths)"
+
+
+class HighLatitudeRule(models.TextChoices):
+    METHOD_DEFAULT = "", "The method's recommended rule"
+    MIDDLE_OF_THE_NIGHT = "MiddleOfTheNight", "Middle of the night"
+    SEVENTH_OF_THE_NIGHT = "SeventhOfTheNight", "Seventh of the night"
+    TWILIGHT_ANGLE = "TwilightAngle", "Twilight angle"
+    SEASON_ADJUSTED = "SeasonAdjusted", "Season adjusted (Moonsighting Committee only)"
+
+
+class MoonSighting(models.IntegerChoices):
+    DAY_EARLIER = -1, "A day before Umm al-Qura"
+    UMM_AL_QURA = 0, "As Umm al-Qura"
+    DAY_LATER = 1, "A day after Umm al-Qura"
+
+
+class DailyPrayers(models.TextChoices):
+    BY_FAITH = "faith", "As the faith usually does (yes for a mosque)"
+    YES = "yes", "Yes"
+    NO = "no", "No"
+
+
+class CongregationalPrayer(models.TextChoices):
+    FAJR = "fajr", "Fajr"
+    DHUHR = "dhuhr", "Dhuhr"
+    ASR = "asr", "Asr"
+    MAGHRIB = "maghrib", "Maghrib"
+    ISHA = "isha", "Isha"
+
+
+class ServiceKind(models.TextChoices):
+    SERVICE = "service", "Service"
+    SHABBAT = "shabbat", "Shabbat service"
+    PRAYER = "prayer", "Prayer"
+    FESTIVAL = "festival", "Festival"
+    COMMUNITY_EVENT = "community_event", "Community event"
+
+
+class EventKind(models.TextChoices):
+    VIGIL = "vigil", "Vigil"
+    FUNERAL = "funeral", "Funeral"
+    WEDDING = "wedding", "Wedding"
+    COMMUNITY_EVENT = "community_event", "Community event"
+
+
+def validate_festival(value: str) -> None:
+    if value not in FESTIVAL_NAMES:
+        raise ValidationError(f"{value!r} is not a festival the calendar knows.")
+
+
+def validate_timezone(value: str) -> None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(
+            f"{value!r} is not a time zone: use an IANA name such as Europe/London."
+        ) from None
+
+
+def validate_rule(value: str) -> None:
+    """An RRULE line or RFC 5545 text that dateutil can expand."""
+    try:
+        rrulestr(value, dtstart=None, forceset=True, ignoretz=True)
+    except (ValueError, TypeError) as error:
+        raise ValidationError(f"Not an RFC 5545 rule: {error}") from None
+
+
+class Schedule(models.Model):
+    """How a site keeps time: prayer settings and whether the faith's defaults apply."""
+
+    site = models.OneToOneField(Site, on_delete=models.CASCADE, related_name="schedule")
+    timezone = models.CharField(
+        "time zone", max_length=64, default="Europe/London", validators=[validate_timezone]
+    )
+    method = models.CharField(
+        "prayer-time method",
+        max_length=32,
+        choices=Method.choices,
+        default=Method.MOONSIGHTING_COMMITTEE,
+    )
+    madhab = models.CharField(max_length=10, choices=Madhab.choices, default=Madhab.SHAFI)
+    high_latitude_rule = models.CharField(
+        "high-latitude rule", max_length=32, choices=HighLatitudeRule.choices, blank=True
+    )
+    moon_sighting_offset = models.IntegerField(
+        "moon sighting", choices=MoonSighting.choices, default=MoonSighting.UMM_AL_QURA
+    )
+    daily_prayers = models.CharField(
+        "holds the five daily prayers",
+        max_length=8,
+        choices=DailyPrayers.choices,
+        default=DailyPrayers.BY_FAITH,
+    )
+    faith_defaults = models.BooleanField(
+        "use the faith's usual services and festivals",
+        default=True,
+        help_text="Where you have listed no services of your own, and for festivals.",
+    )
+    # The last accepted timetable, as uploaded: read again by the engine when a calendar is built.
+    timetable_csv = models.TextField(blank=True)
+    timetable_name = models.CharField(max_length=200, blank=True)
+    timetable_first_day = models.DateField(null=True, blank=True)
+    timetable_last_day = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Schedule of {self.site}"
+
+
+class ScheduleRow(models.Model):
+    """Something a schedule lists, any number of times."""
+
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+class CongregationRule(ScheduleRow):
+    """When one prayer's jama'ah is held: a fixed time or minutes after the start, maybe in a season."""
+
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="rules")
+    prayer = models.CharField(max_length=10, choices=CongregationalPrayer.choices)
+    fixed_time = models.TimeField(null=True, blank=True, help_text="e.g. 20:00")
+    minutes_after_start = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(180)]
+    )
+    months = models.JSONField(default=list, blank=True)  # [11, 12, 1, 2]; empty: all year
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        when = (
+            f"{self.fixed_time:%H:%M}"
+            if self.fixed_time
+            else f"start + {self.minutes_after_start} min"
+        )
+        return f"{self.get_prayer_display()} jama'ah {when}"
+
+    def clean(self) -> None:
+        if (self.fixed_time is None) == (self.minutes_after_start is None):
+            raise ValidationError(
+                {"fixed_time": "Give either a fixed time or minutes after the start, not both."}
+            )
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": "The date range ends before it starts."})
+
+    def to_engine(self) -> engine.CongregationRule:
+        return engine.CongregationRule(
+            prayer=engine.Prayer(self.prayer),
+            fixed_time=self.fixed_time,
+            minutes_after_start=self.minutes_after_start,
+            months=frozenset(int(m) for m in self.months or ()),
+            valid_from=self.valid_from,
+            valid_to=self.valid_to,
+        )
+
+
+class JumuahSession(ScheduleRow):
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="jumuah")
+    winter_time = models.TimeField(
+        "khutbah in winter (GMT)",
+        null=True,
+        blank=True,
+        help_text="Leave both times empty to follow Dhuhr's start.",
+    )
+    summer_time = models.TimeField("khutbah in summer (BST)", null=True, blank=True)
+    minutes_after_dhuhr = models.PositiveSmallIntegerField(
+        default=15, validators=[MaxValueValidator(180)]
+    )
+    duration_minutes = models.PositiveSmallIntegerField(
+        default=60, validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+    attendance_percent = models.PositiveSmallIntegerField(
+        "attendance (% of typical peak)", default=100, validators=[MaxValueValidator(300)]
+    )
+
+    class Meta:
+        ordering = ["winter_time", "id"]
+
+    def __str__(self) -> str:
+        if self.winter_time and self.summer_time:
+            return f"Jumu'ah {self.winter_time:%H:%M} (winter), {self.summer_time:%H:%M} (summer)"
+        return f"Jumu'ah Dhuhr + {self.minutes_after_dhuhr} min"
+
+    def clean(self) -> None:
+        if (self.winter_time is None) != (self.summer_time is None):
+            raise ValidationError(
+                {"summer_time": "Give both the winter and the summer time, or neither."}
+            )
+
+    def to_engine(self) -> engine.JumuahSession:
+        return engine.JumuahSession(
+            winter_time=self.winter_time,
+            summer_time=self.summer_time,
+            minutes_after_dhuhr=self.minutes_after_dhuhr,
+            duration_minutes=self.duration_minutes,
+            attendance_fraction=self.attendance_percent / 100,
+        )
+
+
+class Service(ScheduleRow):
+    """A recurring service: an RFC 5545 rule in the site's local time."""
+
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="services")
+    label = models.CharField(max_length=120)
+    kind = models.CharField(max_length=20, choices=ServiceKind.choices, default=ServiceKind.SERVICE)
+    rule = models.TextField(
+        "repeats (RFC 5545 rule)",
+        validators=[validate_rule],
+        help_text="e.g. FREQ=WEEKLY;BYDAY=SU, or FREQ=MONTHLY;BYDAY=1SA for the first Saturday.",
+    )
+    start_time = models.TimeField()
+    duration_minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
+    )
+    expected_attendance = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Empty: the site's typical peak."
+    )
+    starts_on = models.DateField(
+        null=True, blank=True, help_text="First occurrence, if it matters."
+    )
+    cancelled = models.JSONField(default=list, blank=True)  # ISO dates with no service
+
+    class Meta:
+        ordering = ["start_time", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.rule}, {self.start_time:%H:%M})"
+
+    @property
+    def cancelled_dates(self) -> list[date]:
+        return [date.fromisoformat(d) for d in self.cancelled or ()]
+
+    def to_engine(self) -> engine.ServiceRule:
+        return engine.ServiceRule(
+            label=self.label,
+            rule=self.rule,
+            start_time=self.start_time,
+            duration_minutes=self.duration_minutes,
+            expected_attendance=self.expected_attendance,
+            cancelled=frozenset(self.cancelled_dates),
+            kind=engine.GatheringKind(self.kind),
+            starts_on=self.starts_on,
+        )
+
+
+class Event(ScheduleRow):
+    """A one-off gathering: a vigil, a funeral, a wedding, a community event."""
+
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="events")
+    label = models.CharField(max_length=120)
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    expected_attendance = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["start", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.start:%Y-%m-%d %H:%M})"
+
+    def clean(self) -> None:
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": "An event must end after it starts."})
+
+    def to_engine(self) -> engine.OneOffEvent:
+        return engine.OneOffEvent(
+            label=self.label,
+            kind=engine.GatheringKind(self.kind),
+            start=self.start,
+            end=self.end,
+            expected_attendance=self.expected_attendance,
+        )
+
+
+class ConfirmedDate(ScheduleRow):
+    """A festival day the site has announced (Eid al-Fitr is tomorrow): no longer uncertain."""
+
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="confirmed")
+    festival = models.CharField(max_length=60, validators=[validate_festival])
+    date = models.DateField()
+
+    class Meta:
+        ordering = ["date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schedule", "festival", "date"], name="calendars_confirmed_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.festival} on {self.date:%Y-%m-%d}"
+
+
+def festivals_of(faith: str) -> list[tuple[str, str]]:
+    return [(name, name) for name, kept_by in FESTIVAL_NAMES.items() if kept_by.value == faith]
+
+
+# --- feeds --------------------------------------------------------------------------------------
+
+
+class FeedScope(models.TextChoices):
+    SITE = "site", "One site"
+    WARD = "ward", "One ward"
+    BOROUGH = "borough", "The borough (every site you may see)"
+
+
+def new_feed_key() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class FeedQuerySet(models.QuerySet["Feed"]):
+    def active(self) -> FeedQuerySet:
+        return self.filter(revoked_at__isnull=True, user__is_active=True)
+
+
+class Feed(models.Model):
+    """A personal iCalendar link. The key is kept as it is (calendar apps cannot log in, and the
+    owner needs to see the link again to add it to another device); revoking it ends it, and
+    every fetch shows only what the owner may see at that moment."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField(max_length=10, choices=FeedScope.choices)
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    ward = models.CharField(max_length=120, blank=True)
+    key = models.CharField(max_length=64, unique=True, default=new_feed_key, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = FeedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        if self.scope == FeedScope.SITE:
+            return f"Feed: {self.site}"
+        if self.scope == FeedScope.WARD:
+            return f"Feed: {self.ward} ward"
+        return "Feed: borough"
+
+    def snapshot(self) -> dict[str, Any]:
+        # never the key: the audit log is read by administrators, the key is its owner's
+        return {"user": self.user_id, "scope": self.scope, "site": self.site_id, "ward": self.ward}

@@ -1,0 +1,308 @@
+"""Schedules into the engine, and every change to them: each write a transaction with its audit record."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import models, transaction
+from django.forms import ModelForm
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+
+from sanctuary.access import policy
+from sanctuary.access.models import User
+from sanctuary.audit.models import Action
+from sanctuary.audit.services import record, snapshot
+from sanctuary.calendars import engine
+from sanctuary.calendars.models import (
+    ConfirmedDate,
+    CongregationRule,
+    DailyPrayers,
+    Event,
+    Feed,
+    FeedScope,
+    JumuahSession,
+    Schedule,
+    ScheduleRow,
+    Service,
+)
+from sanctuary.registry.models import Site
+
+PREVIEW_DAYS = 14
+ROW_MODELS: dict[str, type[ScheduleRow]] = {
+    "rules": CongregationRule,
+    "jumuah": JumuahSession,
+    "services": Service,
+    "events": Event,
+    "confirmed": ConfirmedDate,
+}
+
+
+class CalendarUnavailable(ValueError):
+    """The engine cannot build these calendars (a year its tables lack, a rule it cannot expand)."""
+
+
+# --- reading: a site and its schedule as the engine's SiteCalendar ---------------------------------
+
+
+def schedule_of(site: Site) -> Schedule:
+    """The site's schedule, or an unsaved one with the defaults (reading never writes)."""
+    try:
+        return site.schedule
+    except Schedule.DoesNotExist:
+        return Schedule(site=site)
+
+
+def rows_of(schedule: Schedule, name: str) -> list[Any]:
+    if schedule.pk is None:
+        return []
+    return list(getattr(schedule, name).all())
+
+
+def site_calendar(
+    site: Site, schedule: Schedule | None = None, extra: Iterable[ScheduleRow] = ()
+) -> engine.SiteCalendar:
+    """The engine's view of a site: its schedule (or `schedule`, unsaved) plus `extra` unsaved rows.
+
+    Raises CalendarUnavailable when the engine refuses it (a bad stored value, say)."""
+    try:
+        return _site_calendar(site, schedule, extra)
+    except ValueError as error:  # TimetableRejected is one
+        raise CalendarUnavailable(str(error)) from None
+
+
+def _site_calendar(
+    site: Site, schedule: Schedule | None, extra: Iterable[ScheduleRow]
+) -> engine.SiteCalendar:
+    schedule = schedule if schedule is not None else schedule_of(site)
+    rows: dict[str, list[Any]] = {name: rows_of(schedule, name) for name in ROW_MODELS}
+    for row in extra:
+        name = next(key for key, model in ROW_MODELS.items() if isinstance(row, model))
+        rows[name].append(row)
+    services = tuple(s.to_engine() for s in rows["services"])
+    jumuah = tuple(j.to_engine() for j in rows["jumuah"])
+    timetable = engine.read_timetable(schedule.timetable_csv) if schedule.timetable_csv else None
+    return engine.SiteCalendar(
+        site_id=str(site.pk),
+        faith=engine.Faith(site.faith),
+        latitude=site.latitude,
+        longitude=site.longitude,
+        timezone=schedule.timezone,
+        ward=site.ward,
+        typical_peak=site.typical_peak_attendance or site.capacity or 100,
+        prayer_settings=engine.PrayerSettings(
+            method=engine.CalculationMethod(schedule.method),
+            madhab=engine.Madhab(schedule.madhab),
+            high_latitude_rule=(
+                engine.HighLatitudeRule(schedule.high_latitude_rule)
+                if schedule.high_latitude_rule
+                else None
+            ),
+        ),
+        congregation_rules=tuple(r.to_engine() for r in rows["rules"]),
+        jumuah_sessions=jumuah or (None if schedule.faith_defaults else ()),
+        timetable=timetable,
+        services=services or (None if schedule.faith_defaults else ()),
+        one_off_events=tuple(e.to_engine() for e in rows["events"]),
+        moon_sighting_offset=schedule.moon_sighting_offset,
+        confirmed_dates=frozenset((c.festival, c.date) for c in rows["confirmed"]),
+        observances=None if schedule.faith_defaults else (),
+        daily_prayers=(
+            None
+            if schedule.daily_prayers == DailyPrayers.BY_FAITH
+            else schedule.daily_prayers == DailyPrayers.YES
+        ),
+    )
+
+
+def with_schedules(sites: models.QuerySet[Site]) -> list[Site]:
+    """Sites with every part of their schedules fetched in a handful of queries."""
+    return list(
+        sites.select_related("schedule").prefetch_related(
+            *(f"schedule__{name}" for name in ROW_MODELS)
+        )
+    )
+
+
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # as the prayer-times command: astronomy, not history
+
+
+def build(calendars: Sequence[engine.SiteCalendar], first: date, last: date) -> engine.Timeline:
+    if first.year < FIRST_YEAR or last.year > LAST_YEAR:
+        raise CalendarUnavailable(f"calendars cover the years {FIRST_YEAR} to {LAST_YEAR}")
+    try:
+        return engine.build_timeline(calendars, first, last)
+    except (engine.YearNotCovered, engine.NoSunriseOrSunset, ValueError) as error:
+        raise CalendarUnavailable(str(error)) from None
+
+
+@dataclass(frozen=True)
+class SiteGathering:
+    site: Site
+    gathering: engine.Gathering
+
+    def as_json(self) -> dict[str, object]:
+        return {**self.gathering.as_json(), "site": self.site.pk, "site_name": self.site.name}
+
+
+def gatherings(sites: Sequence[Site], first: date, last: date) -> list[SiteGathering]:
+    """Every gathering at `sites` on the local days first..last, in order of start."""
+    by_id = {str(site.pk): site for site in sites}
+    timeline = build([site_calendar(site) for site in sites], first, last)
+    return [SiteGathering(by_id[g.site_id], g) for g in timeline.gatherings()]
+
+
+def upcoming(
+    calendar: engine.SiteCalendar, days: int = PREVIEW_DAYS, first: date | None = None
+) -> list[tuple[date, list[engine.Gathering]]]:
+    """The next `days` local days at one site, day by day (empty days kept: the page says so)."""
+    first = first or datetime.now(ZoneInfo(calendar.timezone)).date()
+    last = first + timedelta(days=days - 1)
+    timeline = build([calendar], first, last)
+    by_day: dict[date, list[engine.Gathering]] = {
+        first + timedelta(days=k): [] for k in range(days)
+    }
+    for gathering in timeline.gatherings():
+        by_day.setdefault(gathering.start.date(), []).append(gathering)
+    return [(day, by_day[day]) for day in sorted(by_day) if first <= day <= last]
+
+
+# --- changes ---------------------------------------------------------------------------------------
+
+
+def _ensure_schedule(request: HttpRequest, site: Site) -> Schedule:
+    schedule, created = Schedule.objects.get_or_create(site=site)
+    if created:
+        record(Action.CREATE, obj=schedule, after=snapshot(schedule), request=request)
+    return schedule
+
+
+def _still_editable(request: HttpRequest, site: Site) -> None:
+    if not policy.editable_sites(request.user).filter(pk=site.pk).exists():
+        raise Http404("No such site.")
+
+
+@transaction.atomic
+def save_settings(request: HttpRequest, site: Site, form: ModelForm) -> Schedule:
+    """Save the schedule's settings from a valid form, audited."""
+    _still_editable(request, site)
+    schedule = _ensure_schedule(request, site)
+    before = snapshot(schedule)
+    for name, value in form.cleaned_data.items():
+        setattr(schedule, name, value)
+    schedule.full_clean()
+    schedule.save()
+    record(Action.UPDATE, obj=schedule, before=before, after=snapshot(schedule), request=request)
+    return schedule
+
+
+@transaction.atomic
+def add_row(request: HttpRequest, site: Site, form: ModelForm) -> ScheduleRow:
+    """Add a jama'ah rule, Jumu'ah session, service, event or confirmed date from a valid form."""
+    _still_editable(request, site)
+    row = form.save(commit=False)
+    row.schedule = _ensure_schedule(request, site)
+    row.full_clean()
+    row.save()
+    record(Action.CREATE, obj=row, after=snapshot(row), request=request, detail={"site": site.pk})
+    return row
+
+
+@transaction.atomic
+def remove_row(request: HttpRequest, site: Site, part: str, row_id: int) -> None:
+    """Remove one row of the site's own schedule; a row of another site is as missing as none."""
+    _still_editable(request, site)
+    model = ROW_MODELS.get(part)
+    if model is None:
+        raise Http404("No such part.")
+    try:
+        row = model._default_manager.get(pk=policy.parse_id(row_id), schedule__site=site)
+    except model.DoesNotExist:
+        raise Http404("No such row.") from None
+    before = snapshot(row)
+    row.delete()
+    record(
+        Action.DELETE,
+        object_type=model._meta.label_lower,
+        object_repr=str(row),
+        before=before,
+        request=request,
+        detail={"site": site.pk, "id": row_id},
+    )
+
+
+@transaction.atomic
+def import_timetable(request: HttpRequest, site: Site, text: str, name: str) -> Schedule:
+    """Replace the site's published timetable, all days or none: raises TimetableRejected, saving nothing."""
+    _still_editable(request, site)
+    timetable = engine.read_timetable(text)
+    schedule = _ensure_schedule(request, site)
+    before = snapshot(schedule)
+    schedule.timetable_csv = text
+    schedule.timetable_name = name[:200]
+    schedule.timetable_first_day = timetable.first_day
+    schedule.timetable_last_day = timetable.last_day
+    schedule.save()
+    after = snapshot(schedule)
+    for state in (before, after):
+        state.pop("timetable_csv", None)
+    record(
+        Action.IMPORT,
+        obj=schedule,
+        before=before,
+        after=after,
+        request=request,
+        detail={"days": len(timetable.days), "file": name},
+    )
+    return schedule
+
+
+@transaction.atomic
+def clear_timetable(request: HttpRequest, site: Site) -> None:
+    _still_editable(request, site)
+    schedule = _ensure_schedule(request, site)
+    before = {"timetable_name": schedule.timetable_name}
+    schedule.timetable_csv = schedule.timetable_name = ""
+    schedule.timetable_first_day = schedule.timetable_last_day = None
+    schedule.save()
+    record(Action.DELETE, obj=schedule, before=before, request=request, detail={"timetable": True})
+
+
+def _person(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):
+        raise Http404("No such feed.")
+    return user
+
+
+@transaction.atomic
+def create_feed(request: HttpRequest, scope: str, site: Site | None = None, ward: str = "") -> Feed:
+    """A new personal feed. The caller has fetched `site` through the policy."""
+    feed = Feed.objects.create(
+        user=_person(request),
+        scope=scope,
+        site=site if scope == FeedScope.SITE else None,
+        ward=ward if scope == FeedScope.WARD else "",
+    )
+    record(Action.CREATE, obj=feed, after=feed.snapshot(), request=request)
+    return feed
+
+
+@transaction.atomic
+def revoke_feed(request: HttpRequest, feed_id: int) -> Feed:
+    try:
+        feed = Feed.objects.select_for_update().get(
+            pk=policy.parse_id(feed_id), user=_person(request), revoked_at__isnull=True
+        )
+    except Feed.DoesNotExist:
+        raise Http404("No such feed.") from None
+    feed.revoked_at = timezone.now()
+    feed.save(update_fields=["revoked_at"])
+    record(
+        Action.DELETE, obj=feed, before=feed.snapshot(), request=request, detail={"revoked": True}
+    )
+    return feed

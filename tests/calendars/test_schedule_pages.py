@@ -1,0 +1,231 @@
+"""The schedule page: a site's contacts describe when people gather, and see the next 14 days."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+import pytest
+from django.test import Client
+
+from sanctuary.access.models import Role
+from sanctuary.audit.models import AuditEvent
+from sanctuary.calendars import engine, services
+from sanctuary.calendars.models import CongregationRule, JumuahSession, Schedule, Service
+from tests.conftest import Cast, log_in
+
+TODAY = date.today()
+
+
+@pytest.fixture
+def contact(cast: Cast, client: Client) -> Client:
+    return log_in(client, cast.person(Role.SITE_CONTACT))
+
+
+def url(site, part: str = "") -> str:
+    return f"/sites/{site.pk}/schedule/" + (f"{part}/" if part else "")
+
+
+def describe_the_mosque(client: Client, site) -> None:
+    """What a mosque secretary types in from the printed timetable on the notice board."""
+    posts = [
+        ("settings", {"settings-timezone": "Europe/London", "settings-daily_prayers": "faith",
+                      "settings-method": "MoonsightingCommittee", "settings-madhab": "hanafi",
+                      "settings-high_latitude_rule": "", "settings-moon_sighting_offset": "0",
+                      "settings-faith_defaults": "on"}),
+        ("rules", {"rules-prayer": "isha", "rules-fixed_time": "20:00",
+                   "rules-months": ["11", "12", "1", "2"]}),
+        ("rules", {"rules-prayer": "maghrib", "rules-minutes_after_start": "5"}),
+        ("jumuah", {"jumuah-winter_time": "13:15", "jumuah-summer_time": "13:30",
+                    "jumuah-minutes_after_dhuhr": "15", "jumuah-duration_minutes": "45",
+                    "jumuah-attendance_percent": "60"}),
+        ("jumuah", {"jumuah-winter_time": "14:00", "jumuah-summer_time": "14:30",
+                    "jumuah-minutes_after_dhuhr": "15", "jumuah-duration_minutes": "45",
+                    "jumuah-attendance_percent": "40"}),
+        ("services", {"services-label": "Sunday tafsir circle", "services-kind": "service",
+                      "services-rule": "FREQ=WEEKLY;BYDAY=SU", "services-start_time": "11:00",
+                      "services-duration_minutes": "90", "services-expected_attendance": "80"}),
+    ]
+    for part, data in posts:
+        response = client.post(url(site, part), data)
+        assert response.status_code == 302, (part, response.content.decode()[:2000])
+
+
+def the_same_mosque_by_hand(site) -> engine.SiteCalendar:
+    return engine.SiteCalendar(
+        site_id=str(site.pk), faith=engine.Faith.ISLAM, latitude=site.latitude,
+        longitude=site.longitude, ward=site.ward, typical_peak=200,
+        prayer_settings=engine.PrayerSettings(madhab=engine.Madhab.HANAFI),
+        congregation_rules=(
+            engine.CongregationRule(engine.Prayer.ISHA, fixed_time=time(20, 0),
+                                    months=frozenset({11, 12, 1, 2})),
+            engine.CongregationRule(engine.Prayer.MAGHRIB, minutes_after_start=5),
+        ),
+        jumuah_sessions=(
+            engine.JumuahSession(time(13, 15), time(13, 30), duration_minutes=45,
+                                 attendance_fraction=0.6),
+            engine.JumuahSession(time(14, 0), time(14, 30), duration_minutes=45,
+                                 attendance_fraction=0.4),
+        ),
+        services=(engine.ServiceRule("Sunday tafsir circle", "FREQ=WEEKLY;BYDAY=SU",
+                                     time(11, 0), 90, expected_attendance=80),),
+    )
+
+
+def test_a_site_contact_describes_their_mosques_timetable_and_the_preview_shows_it(
+    cast: Cast, contact: Client
+):
+    describe_the_mosque(contact, cast.site_a)
+    response = contact.get(url(cast.site_a))
+    assert response.status_code == 200
+    expected = engine.build_timeline(
+        [the_same_mosque_by_hand(cast.site_a)], TODAY, TODAY + timedelta(days=13)
+    )
+    shown = [g for _, day in response.context["preview"] for g in day]
+    assert shown == list(expected.gatherings())
+    page = response.content.decode()
+    assert "Jumu&#x27;ah (session 2)" in page
+    assert "Sunday tafsir circle" in page
+    assert "Isha jama&#x27;ah 20:00" in page  # the rule, listed
+    fridays = [g for g in shown if g.kind == engine.GatheringKind.JUMUAH]
+    assert {g.expected_attendance for g in fridays} == {120, 80}
+    # each of the six changes was recorded, with the schedule itself created once
+    assert AuditEvent.objects.filter(object_type__startswith="calendars.").count() == 7
+
+
+def test_the_preview_follows_unsaved_changes_and_saves_nothing(cast: Cast, contact: Client):
+    data = {"part": "services", "services-label": "Night of prayer", "services-kind": "prayer",
+            "services-rule": "FREQ=DAILY", "services-start_time": "22:00",
+            "services-duration_minutes": "60", "services-expected_attendance": "45"}
+    response = contact.post(url(cast.site_a, "preview"), data)
+    assert response.status_code == 200
+    assert "Night of prayer" in response.content.decode()
+    assert "unsaved" in response.content.decode()
+    assert not Service.objects.exists()
+    assert not Schedule.objects.exists()
+    # a half-typed form says so instead of failing
+    data["services-rule"] = "FREQ=SOMETIMES"
+    response = contact.post(url(cast.site_a, "preview"), data)
+    assert response.status_code == 200
+    assert "Correct the form" in response.content.decode()
+
+
+def test_the_settings_preview_uses_the_unsaved_method(cast: Cast, contact: Client):
+    data = {"part": "settings", "settings-timezone": "Europe/London",
+            "settings-daily_prayers": "no", "settings-method": "MuslimWorldLeague",
+            "settings-madhab": "shafi", "settings-high_latitude_rule": "",
+            "settings-moon_sighting_offset": "0", "settings-faith_defaults": ""}
+    response = contact.post(url(cast.site_a, "preview"), data)
+    assert response.status_code == 200
+    assert "jama&#x27;ah" not in response.content.decode()  # no daily prayers, no defaults
+    assert not Schedule.objects.exists()
+
+
+def test_the_page_has_forms_wired_to_the_preview(cast: Cast, contact: Client):
+    page = contact.get(url(cast.site_a)).content.decode()
+    assert f'hx-post="/sites/{cast.site_a.pk}/schedule/preview/"' in page
+    assert 'hx-trigger="change"' in page
+    assert 'id="preview"' in page
+
+
+def test_a_contact_cannot_edit_another_organisations_schedule(cast: Cast, contact: Client):
+    data = {"services-label": "Intruder", "services-kind": "service",
+            "services-rule": "FREQ=DAILY", "services-start_time": "10:00",
+            "services-duration_minutes": "60"}
+    assert contact.post(url(cast.site_b, "services"), data).status_code == 404
+    assert contact.post(url(cast.site_b, "preview"), {"part": "services", **data}).status_code == 404
+    assert contact.get(url(cast.site_b)).status_code == 404
+    assert not Service.objects.exists()
+
+
+def test_a_police_supervisor_reads_the_schedule_but_cannot_change_it(cast: Cast, client: Client):
+    log_in(client, cast.person(Role.POLICE_SUPERVISOR))
+    response = client.get(url(cast.site_b))
+    assert response.status_code == 200
+    assert "forms" not in response.context
+    assert "Sunday service" in response.content.decode()  # the church's default, previewed
+    data = {"rules-prayer": "isha", "rules-fixed_time": "20:00"}
+    assert client.post(url(cast.site_a, "rules"), data).status_code == 404
+    assert not CongregationRule.objects.exists()
+
+
+def test_errors_show_beside_the_field(cast: Cast, contact: Client):
+    response = contact.post(
+        url(cast.site_a, "rules"),
+        {"rules-prayer": "isha", "rules-fixed_time": "20:00", "rules-minutes_after_start": "5"},
+    )
+    assert response.status_code == 200
+    assert response.context["forms"]["rules"].errors["fixed_time"]
+    assert "either a fixed time or minutes" in response.content.decode()
+    response = contact.post(url(cast.site_a, "services"), {
+        "services-label": "x", "services-kind": "service", "services-rule": "FREQ=FORTNIGHTLY",
+        "services-start_time": "10:00", "services-duration_minutes": "60"})
+    assert "Not an RFC 5545 rule" in response.content.decode()
+    response = contact.post(url(cast.site_a, "settings"), {
+        "settings-timezone": "Europe/Atlantis", "settings-daily_prayers": "faith",
+        "settings-method": "MoonsightingCommittee", "settings-madhab": "shafi",
+        "settings-moon_sighting_offset": "0"})
+    assert "not a time zone" in response.content.decode()
+    assert not Schedule.objects.exists()
+
+
+def timetable(days: int, first: date = TODAY, broken: dict[int, str] | None = None) -> str:
+    lines = ["Date,Fajr,Sunrise,Dhuhr,Asr,Maghrib,Isha,Fajr Jamaah,Isha Jamaah"]
+    for k in range(days):
+        day = (first + timedelta(days=k)).isoformat()
+        lines.append((broken or {}).get(k, f"{day},06:10,07:40,11:55,13:35,15:57,17:40,06:40,19:30"))
+    return "\n".join(lines) + "\n"
+
+
+def test_a_timetable_with_bad_rows_is_refused_whole_with_every_rows_errors(
+    cast: Cast, contact: Client
+):
+    text = timetable(5, broken={1: f"{TODAY + timedelta(days=1)},6:10,07:40,11:55,13:35,15:57,25:00,06:40,19:30",
+                                3: f"{TODAY + timedelta(days=3)},06:10,07:40,11:55,13:35,15:57,17:40,05:00,19:30"})
+    response = contact.post(url(cast.site_a, "timetable"), {"timetable-text": text})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Nothing was saved" in page
+    errors = response.context["timetable_rejected"].errors
+    assert {(e.row, e.column) for e in errors} == {(3, "isha"), (5, "fajr_jamaah")}
+    assert "<td>3</td><td>isha</td>" in page
+    assert not Schedule.objects.filter(timetable_csv__gt="").exists()
+
+
+def test_an_accepted_timetable_gives_confirmed_prayer_times(cast: Cast, contact: Client):
+    response = contact.post(url(cast.site_a, "timetable"), {"timetable-text": timetable(3)})
+    assert response.status_code == 302
+    schedule = Schedule.objects.get(site=cast.site_a)
+    assert (schedule.timetable_first_day, schedule.timetable_last_day) == (
+        TODAY, TODAY + timedelta(days=2))
+    preview = contact.get(url(cast.site_a)).context["preview"]
+    first_day = [g for g in preview[0][1] if g.kind == engine.GatheringKind.PRAYER]
+    isha = next(g for g in first_day if g.label == "Isha jama'ah")
+    assert isha.certainty == engine.Certainty.CONFIRMED
+    assert isha.start.strftime("%H:%M") == "19:20"  # 19:30 jama'ah, people arrive 10 minutes before
+    assert contact.post(url(cast.site_a, "timetable") + "0/remove/").status_code == 302
+    assert Schedule.objects.get(site=cast.site_a).timetable_csv == ""
+
+
+def test_rows_are_removed_only_from_ones_own_schedule(cast: Cast, contact: Client, client: Client):
+    schedule_b = Schedule.objects.create(site=cast.site_b)
+    theirs = JumuahSession.objects.create(schedule=schedule_b)
+    assert contact.post(url(cast.site_a, "jumuah") + f"{theirs.pk}/remove/").status_code == 404
+    assert contact.post(url(cast.site_b, "jumuah") + f"{theirs.pk}/remove/").status_code == 404
+    assert JumuahSession.objects.filter(pk=theirs.pk).exists()
+    ours = JumuahSession.objects.create(schedule=Schedule.objects.create(site=cast.site_a))
+    assert contact.post(url(cast.site_a, "jumuah") + f"{ours.pk}/remove/").status_code == 302
+    assert not JumuahSession.objects.filter(pk=ours.pk).exists()
+    assert AuditEvent.objects.filter(action="delete", object_type="calendars.jumuahsession").exists()
+
+
+def test_a_festival_date_confirmed_by_the_mosque_is_no_longer_uncertain(cast: Cast, contact: Client):
+    eid = date(2027, 3, 10)  # Eid al-Fitr 1448, Umm al-Qura 9 March 2027; this mosque saw the moon a day later
+    response = contact.post(url(cast.site_a, "confirmed"),
+                            {"confirmed-festival": "Eid al-Fitr", "confirmed-date": eid.isoformat()})
+    assert response.status_code == 302
+    calendar = services.site_calendar(cast.site_a)
+    assert ("Eid al-Fitr", eid) in calendar.confirmed_dates
+    found = engine.build_timeline([calendar], eid - timedelta(days=2), eid + timedelta(days=1))
+    prayers = [g for g in found.gatherings() if g.kind == engine.GatheringKind.EID_PRAYER]
+    assert prayers and {g.start.date() for g in prayers} == {eid}
+    assert {g.certainty for g in prayers} == {engine.Certainty.EXPECTED}
