@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
@@ -19,8 +19,9 @@ MAX_DAYS = 366
 class GatheringOut(Schema):
     site: int
     site_name: str
-    start: datetime = Field(..., description="Local time at the site, with its UTC offset.")
-    end: datetime
+    # strings, as the engine writes them (Gathering.as_json), so that +00:00 stays +00:00
+    start: str = Field(..., description="ISO 8601 local time at the site, with its UTC offset.")
+    end: str = Field(..., description="ISO 8601 local time at the site, with its UTC offset.")
     kind: str = Field(..., description="prayer, jumuah, taraweeh, eid_prayer, shabbat, service, "
                       "festival, vigil, funeral, wedding or community_event")
     label: str
