@@ -126,6 +126,9 @@ def infeasible_visits(problem: dict[str, Any], plan: dict[str, Any]) -> list[str
 CASES = {
     "week": dict(sites=40, days=7, units=12, span_km=8.0, seed=1, time_limit=50.0,
                  replications=8, rounds=3),
+    # The same week with a third of the units, where the units cannot visit every gathering.
+    "week-scarce": dict(sites=40, days=7, units=4, span_km=8.0, seed=1, time_limit=50.0,
+                        replications=8, rounds=3),
     "day": dict(sites=2000, days=1, units=200, span_km=40.0, seed=1, time_limit=480.0,
                 replications=4, rounds=3),
 }
@@ -151,6 +154,7 @@ def main() -> None:
         protected = sum(w["value"] * plan["coverage"][w["id"]] for w in problem["windows"])
         total = sum(w["value"] for w in problem["windows"])
         print(f"   expected share of value protected: {protected / total:.1%}")
+        print(f"   rounds: {plan['rounds']}")
         print(f"   calibration round kept: {plan['calibration_round']}; notes: "
               f"{plan.get('notes', [])}")
         print(f"   infeasible visits: {len(broken)} {broken[:5]}", flush=True)

@@ -151,6 +151,7 @@ class PatrolPlan:
     baselines: dict[str, float]
     baselines_unrouted: dict[str, float]
     calibration_round: int
+    rounds: tuple[dict[str, float], ...]
     draws_hitting_time_limit: int
     seconds: float
 
@@ -192,6 +193,7 @@ class PatrolPlan:
             "resources": self.resources,
             "replications": problem.replications,
             "calibration_round": self.calibration_round,
+            "rounds": list(self.rounds),
             "seconds": round(self.seconds, 3),
         }
         if self.draws_hitting_time_limit:
@@ -253,21 +255,24 @@ def realise(
 
 
 def recalibrate(game: SecurityGame, previous: Realisation) -> FloatArray:
-    """Sampling probabilities for the next round, from what routing delivered in this one.
+    """Sampling probabilities for the next round: the game played with routing's losses.
 
-    Routing realised sum(achieved) window-visits, so that is the capacity to plan for: solve
-    the game again with it (the sample shrinks to what the units can really do), then shift
-    sampling towards the windows routing tends to drop, by the ratio of the pooled success
-    share to the window's own (at least 0.1, so as not to chase windows it never reaches).
-    The total stays about the same; a heuristic fixed point, and the plan keeps whichever
-    round does best.
+    If window i, when sampled, is really visited with probability s_i, then sampling it with
+    probability p_i covers it with s_i p_i: the game in p is the same game with each
+    coverage only s_i as effective, i.e. payoffs ``A^c' = A^u - s_i (A^u - A^c)`` and
+    ``D^c' = D^u + s_i (D^c - D^u)``, and the same number of samples as last round. Its SSE
+    (the exact solver again) samples most where sampling pays. The s_i come from the last
+    round, and change as the sample does, so this is a fixed-point heuristic; the plan keeps
+    whichever round does best. s_i is floored at 0.05 so coverage always deters a little.
     """
-    realised = replace(game, resources=float(previous.coverage.sum()))
-    target = spend_spare_resources(realised, solve_exact(realised))
-    pooled = float(previous.coverage.sum() / max(previous.probabilities.sum(), 1e-12))
-    boost = pooled / np.maximum(previous.success, 0.1)
-    shifted: FloatArray = np.minimum(target * boost, game.coverage_cap)
-    return shifted
+    success = np.clip(previous.success, 0.05, 1.0)
+    effective = replace(
+        game,
+        attacker_covered=game.attacker_uncovered - success * game.attacker_loss,
+        defender_covered=game.defender_uncovered + success * game.defender_gain,
+        resources=float(previous.probabilities.sum()),
+    )
+    return spend_spare_resources(effective, solve_exact(effective))
 
 
 def plan(problem: PatrolProblem, travel: TravelTimes | None = None) -> PatrolPlan:
@@ -324,6 +329,14 @@ def plan(problem: PatrolProblem, travel: TravelTimes | None = None) -> PatrolPla
         baselines=baselines,
         baselines_unrouted=baselines_ideal,
         calibration_round=kept,
+        rounds=tuple(
+            {
+                "expected_sampled": round(float(r.probabilities.sum()), 3),
+                "expected_visits": round(float(r.coverage.sum()), 3),
+                "defender_utility": utility,
+            }
+            for r, utility in zip(realisations, utilities, strict=False)
+        ),
         draws_hitting_time_limit=sum(r.timed_out for r in realisations),
         seconds=time.perf_counter() - started,
     )
