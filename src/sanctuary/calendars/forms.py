@@ -201,8 +201,10 @@ class TimetableForm(forms.Form):
 
 class FeedForm(forms.Form):
     scope = forms.ChoiceField(choices=FeedScope.choices)
-    site = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
-    ward = forms.ChoiceField(required=False)
+    site = forms.TypedChoiceField(
+        coerce=int, required=False, empty_value=None, help_text="For a feed of one site."
+    )
+    ward = forms.ChoiceField(required=False, help_text="For a feed of one ward.")
 
     def __init__(
         self, *args: Any, sites: list[tuple[int, str]], wards: list[str], **kwargs: Any

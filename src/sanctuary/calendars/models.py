@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from sanctuary.calendars import engine
 from sanctuary.calendars.engine.festivals import FESTIVAL_NAMES
@@ -306,7 +307,8 @@ class Event(ScheduleRow):
         ordering = ["start", "id"]
 
     def __str__(self) -> str:
-        return f"{self.label} ({self.start:%Y-%m-%d %H:%M})"
+        start = timezone.localtime(self.start) if timezone.is_aware(self.start) else self.start
+        return f"{self.label} ({start:%a %d %b %Y %H:%M})"
 
     def clean(self) -> None:
         if self.start and self.end and self.end <= self.start:

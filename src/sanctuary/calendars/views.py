@@ -143,8 +143,8 @@ def _filtered(request: HttpRequest) -> tuple[forms.CalendarFilterForm, list[Site
     """The user's visible active sites, narrowed by faith and ward, and the first day shown."""
     sites = policy.visible_sites(request.user).filter(status=SiteStatus.ACTIVE)
     wards = sorted({w for w in sites.values_list("ward", flat=True) if w})
-    form = forms.CalendarFilterForm(request.GET or None, wards=wards)
     start = timezone.localdate()
+    form = forms.CalendarFilterForm(request.GET or None, wards=wards, initial={"start": start})
     if form.is_valid():
         start = form.cleaned_data["start"] or start
         if form.cleaned_data["faith"]:
