@@ -223,6 +223,7 @@ def realise(
     probabilities: FloatArray,
     stream: int,
     seconds_per_draw: float,
+    priority: FloatArray | None = None,
 ) -> Realisation:
     """Sample and route K times; estimate P(window visited) for this sampler.
 
@@ -241,7 +242,9 @@ def realise(
         rng = np.random.default_rng([problem.seed, stream, draw])
         chosen = sample_windows(probabilities, rng)
         router_seed = int(rng.integers(2**31 - 1))
-        outcome = route_windows(problem, travel, chosen.tolist(), router_seed, seconds_per_draw)
+        outcome = route_windows(
+            problem, travel, chosen.tolist(), router_seed, seconds_per_draw, priority
+        )
         first = outcome if first is None else first
         sampled[chosen] += 1
         visited[sorted(outcome.visited())] += 1
@@ -252,6 +255,19 @@ def realise(
     # it the attacker's best response would pick whichever estimate was unluckiest.
     success = (visited + SHRINKAGE * pooled) / (sampled + SHRINKAGE)
     return Realisation(probabilities, success, probabilities * success, first, timed_out)
+
+
+def routing_priority(game: SecurityGame, attacker_level: float) -> FloatArray:
+    """How much it matters that a sampled window is really visited, from 0 to 1.
+
+    Missing window i lets the attacker have A^u_i there; he already gets the equilibrium
+    level x* elsewhere, so the miss matters by ``max(0, A^u_i - x*)``: not at all for a
+    window he would not bother with, most for the ones he wants most.
+    """
+    importance = np.maximum(game.attacker_uncovered - attacker_level, 0.0)
+    top = importance.max()
+    priority: FloatArray = importance / top if top > 0 else np.ones(game.size)
+    return priority
 
 
 def recalibrate(game: SecurityGame, previous: Realisation) -> FloatArray:
@@ -285,7 +301,8 @@ def plan(problem: PatrolProblem, travel: TravelTimes | None = None) -> PatrolPla
     # A window no unit can reach is left uncovered in the game itself, so the ideal coverage
     # spends nothing on it and the bound knows the attacker may strike there.
     game = problem.game(resources, reachable_windows(problem, travel))
-    ideal = spend_spare_resources(game, solve_exact(game))
+    solution = solve_exact(game)
+    ideal = spend_spare_resources(game, solution)
 
     # The baselines spend the same resources on the windows a unit can reach, and go through
     # the same sampling and routing, so the comparison is like for like.
@@ -298,10 +315,13 @@ def plan(problem: PatrolProblem, travel: TravelTimes | None = None) -> PatrolPla
 
     rounds = problem.calibration_rounds + 1
     seconds_per_draw = problem.time_limit / ((rounds + 2) * problem.replications)
-    realisations = [realise(problem, travel, ideal, 0, seconds_per_draw)]
+    priority = routing_priority(game, solution.attacker_utility)
+    realisations = [realise(problem, travel, ideal, 0, seconds_per_draw, priority)]
     for stream in range(1, rounds):
         probabilities = recalibrate(game, realisations[-1])
-        realisations.append(realise(problem, travel, probabilities, stream, seconds_per_draw))
+        realisations.append(
+            realise(problem, travel, probabilities, stream, seconds_per_draw, priority)
+        )
     utilities = [best_response(game, r.coverage).defender_utility for r in realisations]
     # Rounds that hold the attacker equally well (often: when an unreachable window decides
     # his best response) are told apart by the value they protect.
@@ -314,7 +334,7 @@ def plan(problem: PatrolProblem, travel: TravelTimes | None = None) -> PatrolPla
     baselines: dict[str, float] = {}
     baselines_ideal: dict[str, float] = {}
     for stream, (name, probabilities) in enumerate(baseline_probabilities.items(), start=100):
-        realised = realise(problem, travel, probabilities, stream, seconds_per_draw)
+        realised = realise(problem, travel, probabilities, stream, seconds_per_draw, priority)
         realisations.append(realised)
         baselines[name] = best_response(game, realised.coverage).defender_utility
         baselines_ideal[name] = best_response(game, probabilities).defender_utility

@@ -19,12 +19,13 @@ from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, NoImprovemen
 from sanctuary.solvers.patrol_problem import PatrolProblem
 from sanctuary.solvers.travel import Mode, TravelTimes
 
-# A visited window is worth more than any detour within a shift (seconds of travel are the
-# cost); the second term makes the router prefer valuable windows when it must drop some.
+# Seconds of travel are the cost. Any window is worth a detour of up to BASE_PRIZE seconds
+# (2.8 hours); the second term, by priority, makes the router keep the windows that matter
+# when it must drop some.
 # Prizes stay below PyVRP's largest time-warp penalty (100,000 a second): far larger ones
 # make infeasible routes look worth their lateness and the search loses its way.
-BASE_PRIZE = 50_000
-VALUE_PRIZE = 50_000
+BASE_PRIZE = 10_000
+PRIORITY_PRIZE = 90_000
 # PyVRP's search stops after this many iterations without improvement, or a third of the
 # number of sampled windows if larger (a deterministic criterion, so a seed gives the same
 # routes), or at the hard caps below.
@@ -62,8 +63,13 @@ def route_windows(
     chosen: Sequence[int],
     seed: int,
     seconds: float,
+    priority: Sequence[float] | np.ndarray | None = None,
 ) -> RoutingOutcome:
-    """Route the units to as many of the ``chosen`` windows as they can reach."""
+    """Route the units to as many of the ``chosen`` windows as they can reach.
+
+    ``priority`` (per window, 0 to 1; default value / largest value) says which windows to
+    keep when not all can be visited.
+    """
     empty = tuple(UnitRoute(unit, (), 0) for unit in range(len(problem.units)))
     if not chosen or not problem.units:
         return RoutingOutcome(empty, False)
@@ -97,7 +103,9 @@ def route_windows(
         )
         for index, unit in enumerate(problem.units)
     ]
-    top_value = max(problem.windows[window].value for window in chosen)
+    if priority is None:
+        top_value = max(window.value for window in problem.windows)
+        priority = [window.value / top_value for window in problem.windows]
     clients = []
     for window_index in chosen:
         window = problem.windows[window_index]
@@ -107,7 +115,7 @@ def route_windows(
                 service_duration=problem.dwell,
                 tw_early=window.start,
                 tw_late=window.end - problem.dwell,
-                prize=BASE_PRIZE + round(VALUE_PRIZE * window.value / top_value),
+                prize=BASE_PRIZE + round(PRIORITY_PRIZE * float(priority[window_index])),
                 required=False,
                 name=window.id,
             )
