@@ -229,3 +229,11 @@ def test_a_festival_date_confirmed_by_the_mosque_is_no_longer_uncertain(cast: Ca
     prayers = [g for g in found.gatherings() if g.kind == engine.GatheringKind.EID_PRAYER]
     assert prayers and {g.start.date() for g in prayers} == {eid}
     assert {g.certainty for g in prayers} == {engine.Certainty.EXPECTED}
+
+
+def test_each_view_of_a_sensitive_sites_schedule_is_audited(cast: Cast, contact: Client):
+    type(cast.site_a).objects.filter(pk=cast.site_a.pk).update(is_sensitive=True)
+    contact.get(url(cast.site_a))
+    contact.get(f"/api/gatherings?from={TODAY}&to={TODAY}&site={cast.site_a.pk}")
+    views = AuditEvent.objects.filter(action="view", object_id=str(cast.site_a.pk))
+    assert views.count() == 2

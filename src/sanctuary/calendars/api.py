@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from sanctuary.access import policy
 from sanctuary.calendars import services
+from sanctuary.registry import services as registry_services
 from sanctuary.registry.api import Error, FieldError, ValidationFailure
 from sanctuary.registry.models import Faith, SiteStatus
 
@@ -64,7 +65,9 @@ def list_gatherings(
         return _refuse("to", f"the period is longer than {MAX_DAYS} days")
     sites = policy.visible_sites(request.user)
     if filters.site is not None:
-        sites = sites.filter(pk=policy.get_site(request.user, filters.site).pk)
+        site = policy.get_site(request.user, filters.site)
+        registry_services.record_sensitive_view(request, site)
+        sites = sites.filter(pk=site.pk)
     else:
         sites = sites.filter(status=SiteStatus.ACTIVE)
     if filters.ward:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sanctuary.access import policy
 from sanctuary.calendars import borough, engine, forms, services
 from sanctuary.calendars.models import Feed, FeedScope, Schedule
+from sanctuary.registry import services as registry_services
 from sanctuary.registry.models import Site, SiteStatus
 
 ROW_FORMS: dict[str, type[BaseForm]] = {
@@ -78,6 +79,7 @@ def _page(
 @require_GET
 def schedule_page(request: HttpRequest, site_id: int) -> HttpResponse:
     site = policy.get_site(request.user, site_id)
+    registry_services.record_sensitive_view(request, site)  # when it is full is what matters
     return _page(request, site)
 
 
