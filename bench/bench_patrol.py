@@ -130,7 +130,7 @@ CASES = {
     "week-scarce": dict(sites=40, days=7, units=4, span_km=8.0, seed=1, time_limit=50.0,
                         replications=8, rounds=3),
     "day": dict(sites=2000, days=1, units=200, span_km=40.0, seed=1, time_limit=480.0,
-                replications=4, rounds=3),
+                replications=6, rounds=3),
 }
 
 

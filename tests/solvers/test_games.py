@@ -179,3 +179,17 @@ def test_the_quantal_solver_is_reproducible_by_seed() -> None:
     game = hand_game(1.5, (3, -5, -4, 6), (1, -2, -1, 7), (2, -9, -3, 2), (0, -1, -2, 4))
     first, second = solve_quantal(game, seed=7), solve_quantal(game, seed=7)
     np.testing.assert_array_equal(first.coverage, second.coverage)
+
+
+@settings(max_examples=60, deadline=None)
+@given(games_of_the_2009_paper(max_targets=12), st.data())
+def test_targets_no_resource_can_reach_stay_uncovered_and_both_solvers_agree(
+    game: SecurityGame, data: st.DataObject
+) -> None:
+    from dataclasses import replace
+
+    mask = data.draw(st.lists(st.booleans(), min_size=game.size, max_size=game.size))
+    game = replace(game, coverable=np.array(mask))
+    exact, milp = solve_exact(game), solve_milp(game)
+    assert (exact.coverage[~np.array(mask)] == 0).all()
+    assert exact.defender_utility == pytest.approx(milp.defender_utility, rel=1e-6, abs=1e-6)
