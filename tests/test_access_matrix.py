@@ -276,6 +276,11 @@ def probe_api_gatherings_site(client: Client, user: User, cast: Cast, target: st
     return response.status_code == 200
 
 
+def probe_api_schedule(client: Client, user: User, cast: Cast, target: str) -> bool:
+    site, _ = _objects(cast, target)
+    return _found(api_client_for(user).get(f"/api/sites/{site.pk}/schedule"))
+
+
 Probe = Callable[[Client, User, Cast, str], bool]
 
 
@@ -351,6 +356,7 @@ PROBES: dict[str, Probe] = {
     "GET /calendar/feeds/{key}.ics": probe_feed_ics,
     "GET /api/gatherings": probe_api_gatherings,
     "GET /api/gatherings?site={id}": probe_api_gatherings_site,
+    "GET /api/sites/{id}/schedule": probe_api_schedule,
 }
 
 

@@ -98,3 +98,22 @@ def test_every_error_status_is_in_the_schema(db):
     schema = Client().get("/api/openapi.json").json()
     responses = schema["paths"]["/api/gatherings"]["get"]["responses"]
     assert {"200", "401", "404", "422"} <= set(responses)
+
+
+def test_a_sites_schedule_reads_as_its_contacts_described_it(cast: Cast):
+    schedule = Schedule.objects.create(site=cast.site_a, madhab="hanafi")
+    Service.objects.create(schedule=schedule, label="Tafsir", rule="FREQ=WEEKLY;BYDAY=SU",
+                           start_time=time(11, 0), duration_minutes=60, cancelled=["2026-12-27"])
+    api = api_client_for(cast.person(Role.SITE_CONTACT))
+    body = api.get(f"/api/sites/{cast.site_a.pk}/schedule").json()
+    assert body["madhab"] == "hanafi" and body["timetable"] is None
+    assert body["services"] == [{
+        "label": "Tafsir", "kind": "service", "rule": "FREQ=WEEKLY;BYDAY=SU",
+        "start_time": "11:00:00", "duration_minutes": 60, "expected_attendance": None,
+        "starts_on": None, "cancelled": ["2026-12-27"],
+    }]
+    assert api.get(f"/api/sites/{cast.site_b.pk}/schedule").status_code == 404
+    # a site nobody has described yet reads as the defaults
+    staff = api_client_for(cast.person(Role.POLICE_SUPERVISOR))
+    unset = staff.get(f"/api/sites/{cast.site_b.pk}/schedule").json()
+    assert unset["timezone"] == "Europe/London" and unset["services"] == []

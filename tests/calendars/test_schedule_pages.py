@@ -237,3 +237,21 @@ def test_each_view_of_a_sensitive_sites_schedule_is_audited(cast: Cast, contact:
     contact.get(f"/api/gatherings?from={TODAY}&to={TODAY}&site={cast.site_a.pk}")
     views = AuditEvent.objects.filter(action="view", object_id=str(cast.site_a.pk))
     assert views.count() == 2
+
+
+def test_a_funeral_booked_on_the_page_shows_in_the_preview(cast: Cast, contact: Client):
+    day = TODAY + timedelta(days=2)
+    response = contact.post(url(cast.site_a, "events"), {
+        "events-label": "Janazah", "events-kind": "funeral",
+        "events-start": f"{day}T14:30", "events-end": f"{day}T15:15",
+        "events-expected_attendance": "350"})
+    assert response.status_code == 302
+    preview = dict(contact.get(url(cast.site_a)).context["preview"])
+    (funeral,) = [g for g in preview[day] if g.label == "Janazah"]
+    assert (funeral.start.strftime("%H:%M"), funeral.expected_attendance) == ("14:30", 350)
+    assert funeral.kind == engine.GatheringKind.FUNERAL
+    response = contact.post(url(cast.site_a, "events"), {
+        "events-label": "Backwards", "events-kind": "vigil",
+        "events-start": f"{day}T14:30", "events-end": f"{day}T14:00",
+        "events-expected_attendance": "10"})
+    assert response.context["forms"]["events"].errors["end"]
