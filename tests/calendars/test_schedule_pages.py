@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -10,7 +11,7 @@ from django.test import Client
 from sanctuary.access.models import Role
 from sanctuary.audit.models import AuditEvent
 from sanctuary.calendars import engine, services
-from sanctuary.calendars.models import CongregationRule, JumuahSession, Schedule, Service
+from sanctuary.calendars.models import CongregationRule, Event, JumuahSession, Schedule, Service
 from tests.conftest import Cast, log_in
 
 TODAY = date.today()
@@ -255,3 +256,14 @@ def test_a_funeral_booked_on_the_page_shows_in_the_preview(cast: Cast, contact: 
         "events-start": f"{day}T14:30", "events-end": f"{day}T14:00",
         "events-expected_attendance": "10"})
     assert response.context["forms"]["events"].errors["end"]
+
+
+def test_event_times_are_typed_in_the_sites_own_time_zone(cast: Cast, contact: Client):
+    Schedule.objects.create(site=cast.site_a, timezone="Europe/Istanbul")  # UTC+3 all year
+    response = contact.post(url(cast.site_a, "events"), {
+        "events-label": "Mawlid evening", "events-kind": "community_event",
+        "events-start": "2026-12-01T19:00", "events-end": "2026-12-01T21:00",
+        "events-expected_attendance": "150"})
+    assert response.status_code == 302
+    event = Event.objects.get()
+    assert event.start.astimezone(ZoneInfo("UTC")).hour == 16

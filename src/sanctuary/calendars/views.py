@@ -54,6 +54,11 @@ def _preview(site: Site, schedule: Schedule | None, extra: list[Any] | None = No
         return {"preview_error": str(error)}
 
 
+def _site_time(site: Site) -> timezone.override:
+    """Times on the page and in its forms are the site's own (Europe/London unless set)."""
+    return timezone.override(services.schedule_of(site).timezone)
+
+
 def _page(
     request: HttpRequest, site: Site, bound: BaseForm | None = None, **extra: Any
 ) -> HttpResponse:
@@ -80,29 +85,31 @@ def _page(
 def schedule_page(request: HttpRequest, site_id: int) -> HttpResponse:
     site = policy.get_site(request.user, site_id)
     registry_services.record_sensitive_view(request, site)  # when it is full is what matters
-    return _page(request, site)
+    with _site_time(site):
+        return _page(request, site)
 
 
 @login_required
 @require_POST
 def schedule_save(request: HttpRequest, site_id: int, part: str) -> HttpResponse:
     site = policy.get_site(request.user, site_id, for_edit=True)
-    form = _form(part, site, services.schedule_of(site), request.POST, request.FILES)
-    if not form.is_valid():
-        return _page(request, site, form)
-    if part == "settings":
-        services.save_settings(request, site, form)  # type: ignore[arg-type]
-    elif part == "timetable":
-        try:
-            services.import_timetable(
-                request, site, form.cleaned_data["csv"], form.cleaned_data["name"]
-            )
-        except engine.TimetableRejected as rejected:
-            return _page(request, site, form, timetable_rejected=rejected)
-    else:
-        services.add_row(request, site, form)  # type: ignore[arg-type]
-    messages.success(request, "Saved.")
-    return redirect(reverse("schedule", args=[site.pk]) + f"#{part}")
+    with _site_time(site):  # event times are typed in the site's own time
+        form = _form(part, site, services.schedule_of(site), request.POST, request.FILES)
+        if not form.is_valid():
+            return _page(request, site, form)
+        if part == "settings":
+            services.save_settings(request, site, form)  # type: ignore[arg-type]
+        elif part == "timetable":
+            try:
+                services.import_timetable(
+                    request, site, form.cleaned_data["csv"], form.cleaned_data["name"]
+                )
+            except engine.TimetableRejected as rejected:
+                return _page(request, site, form, timetable_rejected=rejected)
+        else:
+            services.add_row(request, site, form)  # type: ignore[arg-type]
+        messages.success(request, "Saved.")
+        return redirect(reverse("schedule", args=[site.pk]) + f"#{part}")
 
 
 @login_required
@@ -122,20 +129,21 @@ def schedule_remove(request: HttpRequest, site_id: int, part: str, row_id: int) 
 def schedule_preview(request: HttpRequest, site_id: int) -> HttpResponse:
     """The next 14 days as they would be with the form's unsaved values (htmx swaps it in)."""
     site = policy.get_site(request.user, site_id, for_edit=True)
-    part = request.POST.get("part", "")
-    if part not in PREVIEWED:
-        raise Http404("No preview for that part.")
-    schedule = services.schedule_of(site)
-    form = _form(part, site, schedule, request.POST)
-    preview: dict[str, Any] = _preview(site, None)
-    if form.is_valid():
-        assert hasattr(form, "save")
-        if part == "settings":
-            preview = _preview(site, form.save(commit=False))
-        else:
-            preview = _preview(site, schedule, [form.save(commit=False)])
-    context = {"site": site, "unsaved": True, **preview}
-    return render(request, "calendars/_preview.html", context)
+    with _site_time(site):
+        part = request.POST.get("part", "")
+        if part not in PREVIEWED:
+            raise Http404("No preview for that part.")
+        schedule = services.schedule_of(site)
+        form = _form(part, site, schedule, request.POST)
+        preview: dict[str, Any] = _preview(site, None)
+        if form.is_valid():
+            assert hasattr(form, "save")
+            if part == "settings":
+                preview = _preview(site, form.save(commit=False))
+            else:
+                preview = _preview(site, schedule, [form.save(commit=False)])
+        context = {"site": site, "unsaved": True, **preview}
+        return render(request, "calendars/_preview.html", context)
 
 
 # --- the borough: week view, heat map, feeds --------------------------------------------------------
