@@ -267,3 +267,11 @@ def test_event_times_are_typed_in_the_sites_own_time_zone(cast: Cast, contact: C
     assert response.status_code == 302
     event = Event.objects.get()
     assert event.start.astimezone(ZoneInfo("UTC")).hour == 16
+
+
+def test_a_date_confirmed_twice_is_refused_politely(cast: Cast, contact: Client):
+    data = {"confirmed-festival": "Eid al-Adha", "confirmed-date": "2027-05-17"}
+    assert contact.post(url(cast.site_a, "confirmed"), data).status_code == 302
+    response = contact.post(url(cast.site_a, "confirmed"), data)
+    assert response.status_code == 200
+    assert response.context["forms"]["confirmed"].non_field_errors()

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -107,7 +108,11 @@ def schedule_save(request: HttpRequest, site_id: int, part: str) -> HttpResponse
             except engine.TimetableRejected as rejected:
                 return _page(request, site, form, timetable_rejected=rejected)
         else:
-            services.add_row(request, site, form)  # type: ignore[arg-type]
+            try:
+                services.add_row(request, site, form)  # type: ignore[arg-type]
+            except ValidationError as error:  # e.g. a festival date confirmed already
+                form.add_error(None, error)
+                return _page(request, site, form)
         messages.success(request, "Saved.")
         return redirect(reverse("schedule", args=[site.pk]) + f"#{part}")
 
