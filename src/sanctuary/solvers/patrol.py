@@ -1,14 +1,18 @@
 """The patrol planner: from a security game's coverage to randomised, routed rosters.
 
 1. The game: every gathering window is a target; the resources m are the window-visits the
-   units can make (estimated below, or given). The exact solver gives the ideal coverage c.
-2. One draw: a set of windows sampled so that window i is in it with probability exactly c_i
-   (systematic sampling over a random order), then routed with PyVRP.
+   units can make (estimated below, or given); windows no unit can reach stay uncovered.
+   The exact solver gives the ideal coverage c, and the bound.
+2. One draw: a set of windows sampled so that window i is in it with probability exactly
+   p_i (systematic sampling over a random order), then routed with PyVRP.
 3. What is really achieved: the draw is repeated for K derived seeds; a sampled window the
-   routes could not reach is not covered, so the plan reports c_i times the observed share of
-   sampled draws in which window i was really visited, and the utility of that coverage.
+   routes could not reach is not covered, so the plan reports p_i times the observed share
+   of sampled draws in which window i was really visited, and the utility of that coverage.
+4. Calibration: p starts at c; later rounds re-solve the game with each window's coverage
+   only as effective as routing made it, and the best round is kept.
 
-The returned routes are draw 0, the draw for the problem's seed. See docs/patrol-planning.md.
+The returned routes are draw 0 of the kept round, the draw for the problem's seed.
+See docs/patrol-planning.md.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from sanctuary.solvers.patrol_problem import PatrolProblem, problem_from_documen
 from sanctuary.solvers.routing import RoutingOutcome, UnitRoute, route_windows
 from sanctuary.solvers.travel import StraightLineTravelTimes, TravelTimes
 
+# Pseudo-draws at the pooled success rate added to each window's own (see realise()).
 SHRINKAGE = 1.0
 
 
@@ -333,9 +338,10 @@ def plan(problem: PatrolProblem, travel: TravelTimes | None = None) -> PatrolPla
 
     baselines: dict[str, float] = {}
     baselines_ideal: dict[str, float] = {}
+    timed_out = sum(r.timed_out for r in realisations)
     for stream, (name, probabilities) in enumerate(baseline_probabilities.items(), start=100):
         realised = realise(problem, travel, probabilities, stream, seconds_per_draw, priority)
-        realisations.append(realised)
+        timed_out += realised.timed_out
         baselines[name] = best_response(game, realised.coverage).defender_utility
         baselines_ideal[name] = best_response(game, probabilities).defender_utility
     return PatrolPlan(
@@ -355,9 +361,9 @@ def plan(problem: PatrolProblem, travel: TravelTimes | None = None) -> PatrolPla
                 "expected_visits": round(float(r.coverage.sum()), 3),
                 "defender_utility": utility,
             }
-            for r, utility in zip(realisations, utilities, strict=False)
+            for r, utility in zip(realisations, utilities, strict=True)
         ),
-        draws_hitting_time_limit=sum(r.timed_out for r in realisations),
+        draws_hitting_time_limit=timed_out,
         seconds=time.perf_counter() - started,
     )
 
