@@ -153,3 +153,15 @@ def test_a_site_contact_cannot_patch_their_site_into_another_organisation(cast: 
     # operator is not a patchable field: ignored, the site stays theirs
     assert response.status_code == 200
     assert Site.objects.get(pk=cast.site_a.pk).operator == cast.org_a
+
+
+def test_null_clears_an_optional_field_and_is_refused_for_a_required_one(cast: Cast):
+    api = api_client_for(cast.person(Role.SITE_CONTACT))
+    cleared = patch(api, cast.site_a, {"notes": None, "ward": None, "capacity": None})
+    assert cleared.status_code == 200
+    site = Site.objects.get(pk=cast.site_a.pk)
+    assert (site.notes, site.ward, site.capacity) == ("", "", None)
+    refused = patch(api, cast.site_a, {"name": None, "latitude": None})
+    assert refused.status_code == 422
+    assert {e["field"] for e in refused.json()["errors"]} == {"name", "latitude"}
+    assert Site.objects.get(pk=cast.site_a.pk).name == "Alpha Mosque"

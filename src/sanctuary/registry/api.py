@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import CharField, Q, TextField
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
@@ -145,16 +145,33 @@ def patch_site(
     request: HttpRequest, site_id: int, changes: SitePatch
 ) -> Site | Status[ValidationFailure]:
     site = policy.get_site(request.user, site_id, for_edit=True)
-    fields = changes.model_dump(exclude_unset=True)
-    try:
-        return services.update_site_fields(request, site, fields)
-    except ValidationError as error:
-        problems = [
-            FieldError(field=field, message=message)
-            for field, messages in error.message_dict.items()
-            for message in messages
-        ]
-        return Status(422, ValidationFailure(detail="The changes are not valid.", errors=problems))
+    fields, problems = _nulls_resolved(changes.model_dump(exclude_unset=True))
+    if not problems:
+        try:
+            return services.update_site_fields(request, site, fields)
+        except ValidationError as error:
+            problems = [
+                FieldError(field=field, message=message)
+                for field, messages in error.message_dict.items()
+                for message in messages
+            ]
+    return Status(422, ValidationFailure(detail="The changes are not valid.", errors=problems))
+
+
+def _nulls_resolved(fields: dict[str, Any]) -> tuple[dict[str, Any], list[FieldError]]:
+    """`null` clears a field that may be empty (text to "", a count to unknown); elsewhere it
+    is refused, by field name."""
+    resolved: dict[str, Any] = {}
+    problems: list[FieldError] = []
+    for name, value in fields.items():
+        model_field = Site._meta.get_field(name)
+        if value is not None or model_field.null:
+            resolved[name] = value
+        elif isinstance(model_field, CharField | TextField) and model_field.blank:
+            resolved[name] = ""
+        else:
+            problems.append(FieldError(field=name, message="This field cannot be null."))
+    return resolved, problems
 
 
 @router.get("/organisations", response={200: list[OrganisationOut], 401: Error})
