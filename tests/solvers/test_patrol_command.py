@@ -231,3 +231,20 @@ def test_explicit_payoffs_replace_the_defaults(monkeypatch, capsys) -> None:
     assert code == 0
     assert plan["routes"] == []
     assert plan["defender_utility"] == -3
+
+
+def test_the_installed_command_plans_from_standard_input() -> None:
+    import subprocess
+    from pathlib import Path
+
+    sanctuary = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "sanctuary"
+    completed = subprocess.run(
+        [str(sanctuary), "patrol", "plan"],
+        input=json.dumps(problem()),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout)["coverage"] == {"jumuah": 1.0, "shabbat": 1.0}
