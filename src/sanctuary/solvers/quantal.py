@@ -22,7 +22,6 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from scipy.optimize import minimize
 
 from sanctuary.solvers.games import FloatArray, GameSolution, SecurityGame, solve_exact
 
@@ -62,6 +61,9 @@ def solve_quantal(
     ``defender_utility`` and ``attacker_utility`` are expectations over the attacker's
     randomised choice; ``attacked`` is the single most likely target.
     """
+    # scipy takes half a second to import: only a quantal-response solve pays for it.
+    from scipy import optimize
+
     if not np.isfinite(rationality) or rationality < 0:
         raise ValueError(f"lambda must be a finite number >= 0, got {rationality}")
     started = time.perf_counter()
@@ -87,7 +89,7 @@ def solve_quantal(
     }
     best_coverage, best_value = uniform, expected_defender_utility(game, uniform, rationality)
     for start in starts:
-        result = minimize(
+        result = optimize.minimize(
             negative_utility,
             start,
             jac=True,
