@@ -28,7 +28,7 @@ def test_an_edit_records_who_what_before_after_and_from_where(cast: Cast, client
     assert event.before["capacity"] == 300
     assert event.after["capacity"] == 999
     assert event.ip_address == "203.0.113.7"
-    assert ("capacity", 300, 999) in event.changed_fields()
+    assert event.changed_fields() == [("capacity", 300, 999)]
 
 
 def test_an_api_patch_is_recorded_like_a_page_edit(cast: Cast):

@@ -71,6 +71,7 @@ class AuditEvent(models.Model):
         raise AppendOnly("audit events cannot be deleted")
 
     def changed_fields(self) -> list[tuple[str, Any, Any]]:
+        """What a person would call the change: the bookkeeping timestamp is left out."""
         before, after = self.before or {}, self.after or {}
-        keys = sorted(set(before) | set(after))
+        keys = sorted((set(before) | set(after)) - {"updated_at"})
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
