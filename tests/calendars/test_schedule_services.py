@@ -118,3 +118,27 @@ def test_services_refuse_a_site_the_writer_may_not_edit(cast: Cast):
     with pytest.raises(Http404):
         services.clear_timetable(request, cast.site_a)
     assert not Schedule.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("choices", "engine_enum"),
+    [
+        ("Method", "CalculationMethod"),
+        ("Madhab", "Madhab"),
+        ("HighLatitudeRule", "HighLatitudeRule"),
+    ],
+)
+def test_every_choice_a_form_offers_is_one_the_engine_understands_and_back(
+    choices: str, engine_enum: str
+):
+    """The forms' choices carry labels for people; the engine's enums carry the meaning."""
+    from sanctuary.calendars import models as calendar_models
+
+    offered = {value for value in getattr(calendar_models, choices).values if value}
+    assert offered == {member.value for member in getattr(engine, engine_enum)}
+
+
+def test_every_site_faith_is_an_engine_faith():
+    from sanctuary.registry.models import Faith
+
+    assert set(Faith.values) == {member.value for member in engine.Faith}
