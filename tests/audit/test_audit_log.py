@@ -136,3 +136,14 @@ def test_the_audit_page_offers_no_way_to_change_an_entry(cast: Cast, admin_clien
     page = admin_client.get("/audit/").content.decode()
     assert 'method="post"' not in page.split("<main>")[1]
     assert AuditEvent.objects.filter(actor_name="officer").count() == 1
+
+
+def test_an_organisation_edit_records_its_umbrella_memberships(cast: Cast, admin_client: Client):
+    response = admin_client.post(
+        f"/organisations/{cast.org_b.pk}/edit/",
+        {"name": "Organisation B", "kind": "faith", "umbrellas": [cast.umbrella.pk]},
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action=Action.UPDATE, object_type="registry.organisation")
+    assert (event.before["umbrellas"], event.after["umbrellas"]) == ([], [cast.umbrella.pk])
+    assert event.actor_name == "admin"

@@ -10,22 +10,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from sanctuary.access.models import ApiToken, Membership, User
 from sanctuary.access.policy import forget_grants
 from sanctuary.audit.models import Action
-from sanctuary.audit.services import record, snapshot
+from sanctuary.audit.services import record, save_form, snapshot
 
 
-@transaction.atomic
 def save_person(request: HttpRequest, form: ModelForm) -> User:
-    creating = form.instance.pk is None
-    before = None if creating else snapshot(User.objects.get(pk=form.instance.pk))
-    person = form.save()
-    record(
-        Action.CREATE if creating else Action.UPDATE,
-        obj=person,
-        before=before,
-        after=snapshot(person),
-        request=request,
-    )
-    return person
+    return save_form(request, form)
 
 
 @transaction.atomic

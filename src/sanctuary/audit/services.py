@@ -6,7 +6,8 @@ import datetime
 import decimal
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
+from django.forms import ModelForm
 from django.http import HttpRequest
 
 from sanctuary.audit.models import Action, AuditEvent
@@ -75,3 +76,20 @@ def record(
         ip_address=client_address(request),
         detail=detail or {},
     )
+
+
+@transaction.atomic
+def save_form(request: HttpRequest, form: ModelForm) -> Any:
+    """Create or update an object from a valid model form, recording it before and after."""
+    creating = form.instance.pk is None
+    model = type(form.instance)
+    before = None if creating else snapshot(model._default_manager.get(pk=form.instance.pk))
+    saved = form.save()
+    record(
+        Action.CREATE if creating else Action.UPDATE,
+        obj=saved,
+        before=before,
+        after=snapshot(saved),
+        request=request,
+    )
+    return saved

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 from sanctuary.access import policy
 from sanctuary.audit.models import Action
-from sanctuary.audit.services import record, snapshot
+from sanctuary.audit.services import record, save_form, snapshot
 from sanctuary.registry.models import Organisation, Site
 
 
@@ -71,16 +71,5 @@ def record_sensitive_view(request: HttpRequest, site: Site) -> None:
         record(Action.VIEW, obj=site, request=request)
 
 
-@transaction.atomic
 def save_organisation(request: HttpRequest, form: ModelForm) -> Organisation:
-    creating = form.instance.pk is None
-    before = None if creating else snapshot(Organisation.objects.get(pk=form.instance.pk))
-    organisation = form.save()
-    record(
-        Action.CREATE if creating else Action.UPDATE,
-        obj=organisation,
-        before=before,
-        after=snapshot(organisation),
-        request=request,
-    )
-    return organisation
+    return save_form(request, form)
