@@ -17,10 +17,8 @@ export UV_PYTHON
 
 find_uv() {
   if command -v uv >/dev/null 2>&1; then UV=uv; return 0; fi
-  local user_bin
-  user_bin="$(python3 -c 'import site; print(site.getuserbase())')/bin"
-  if [ -x "$user_bin/uv" ]; then UV="$user_bin/uv"; return 0; fi
-  return 1
+  # uv installed with pip but its folder not on the PATH: the package knows where it put it.
+  UV="$(python3 -c 'import uv; print(uv.find_uv_bin())' 2>/dev/null)" && [ -x "$UV" ]
 }
 
 if ! find_uv; then
