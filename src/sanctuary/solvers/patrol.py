@@ -8,8 +8,11 @@
 3. What is really achieved: the draw is repeated for K derived seeds; a sampled window the
    routes could not reach is not covered, so the plan reports p_i times the observed share
    of sampled draws in which window i was really visited, and the utility of that coverage.
-4. Calibration: p starts at c; later rounds re-solve the game with each window's coverage
-   only as effective as routing made it, and the best round is kept.
+4. Calibration: p starts at c; that first round is a pilot, measuring how many visits
+   routing delivers in each time slice where the sample asked for more. Later rounds solve
+   the game within those slice capacities (a linear programme for the defender's security
+   level), then with each window's coverage only as effective as routing made it; the best
+   round is kept.
 
 The returned routes are draw 0 of the kept round, the draw for the problem's seed.
 See docs/patrol-planning.md.
@@ -36,6 +39,9 @@ from sanctuary.solvers.travel import StraightLineTravelTimes, TravelTimes
 
 # Pseudo-draws at the pooled success rate added to each window's own (see realise()).
 SHRINKAGE = 1.0
+# A time slice whose sampled visits routing delivered less than this share of is saturated:
+# what routing delivered there is taken as the slice's capacity (see slice_capacities()).
+SATURATED = 0.95
 
 
 def sample_windows(coverage: FloatArray, rng: np.random.Generator) -> np.ndarray:
@@ -144,6 +150,101 @@ def spend_spare_resources(game: SecurityGame, solution: GameSolution) -> FloatAr
     return np.clip(coverage, 0.0, 1.0)
 
 
+def time_slices(problem: PatrolProblem) -> FloatArray:
+    """Where in time a window's visit falls: a (slices x windows) matrix of shares.
+
+    The slices are the elementary intervals between consecutive distinct window starts and
+    ends; entry (j, i) is the share of window i's span that lies in slice j (a visit is
+    assumed equally likely anywhere in its window), so each column sums to 1.
+    """
+    starts = np.array([window.start for window in problem.windows], dtype=float)
+    ends = np.array([window.end for window in problem.windows], dtype=float)
+    edges = np.unique(np.concatenate([starts, ends]))
+    low, high = edges[:-1, None], edges[1:, None]
+    overlap = np.clip(np.minimum(high, ends) - np.maximum(low, starts), 0.0, None)
+    shares: FloatArray = overlap / (ends - starts)
+    return shares
+
+
+def slice_capacities(shares: FloatArray, sampled: FloatArray, visited: FloatArray) -> FloatArray:
+    """Visits per time slice that routing can deliver, measured on a pilot's draws.
+
+    ``sampled`` and ``visited`` are per window, per draw. Where routing delivered less than
+    ``SATURATED`` of a slice's sampled visits the slice is saturated and what it delivered
+    is its capacity; elsewhere the pilot did not find the limit and the slice is left
+    uncapped (infinity).
+    """
+    demand, delivered = shares @ sampled, shares @ visited
+    capacity: FloatArray = np.where(delivered < SATURATED * demand, delivered, np.inf)
+    return capacity
+
+
+def solve_with_slice_capacities(
+    game: SecurityGame,
+    shares: FloatArray,
+    capacities: FloatArray,
+    effectiveness: FloatArray | None = None,
+) -> FloatArray:
+    """Coverage that protects every window as well as it can within each slice's capacity.
+
+    Linear programmes (HiGHS) over the coverage c with ``0 <= c_i <= cap_i``, ``sum c <= m``
+    and one row per capped time slice j: ``sum_i shares[j, i] e_i c_i <= capacities[j]``,
+    where e_i (default 1) is the share of window i's coverage that becomes a visit. In turn:
+
+    1. maximise y, the defender's worst utility over all windows (``U^d_i(c) >= y``): his
+       security level, whichever window is attacked;
+    2. with y held there, minimise x, the attacker's best utility (``U^a_i(c) <= x``);
+    3. with both held, maximise the defender's expected gain ``sum_i c_i (D^c_i - D^u_i)``,
+       so resources neither level needs go where they protect most.
+
+    Step 1 is robust to what the SSE is not: an attacker who errs, or coverage estimated
+    from a few routed draws, cannot push the defender below y (docs/patrol-planning.md §2.6).
+    """
+    from scipy import optimize, sparse  # half a second to import: only plans pay for it
+
+    n = game.size
+    e = np.ones(n) if effectiveness is None else effectiveness
+    capped = np.isfinite(capacities)
+    # Variables: c_1..c_n, y, x.
+    column = sparse.csr_matrix(np.ones((n, 1)))
+    zeros = sparse.csr_matrix((n, 1))
+    defender = sparse.hstack([sparse.diags(-game.defender_gain), column, zeros])
+    attacker = sparse.hstack([sparse.diags(-game.attacker_loss), zeros, -column])
+    slices = sparse.hstack(
+        [sparse.csr_matrix(shares[capped] * e), sparse.csr_matrix((int(capped.sum()), 2))]
+    )
+    budget = sparse.csr_matrix(np.append(np.ones(n), [0.0, 0.0]))
+    rows = sparse.vstack([defender, attacker, slices, budget]).tocsr()
+    limits = np.concatenate(
+        [
+            game.defender_uncovered,
+            -game.attacker_uncovered,
+            capacities[capped],
+            [game.resources],
+        ]
+    )
+    bounds: list[tuple[float | None, float | None]] = [
+        (0.0, float(cap)) for cap in game.coverage_cap
+    ]
+    bounds += [(None, None), (None, None)]
+    tolerance = 1e-9 * game.payoff_scale()
+
+    def solve(objective: FloatArray) -> FloatArray:
+        result = optimize.linprog(objective, A_ub=rows, b_ub=limits, bounds=bounds, method="highs")
+        if result.status != 0:
+            raise RuntimeError(f"slice-capacity programme failed: {result.message}")
+        solution: FloatArray = result.x
+        return solution
+
+    worst = solve(np.append(np.zeros(n), [-1.0, 0.0]))
+    bounds[n] = (float(worst[n]) - tolerance, None)
+    level = solve(np.append(np.zeros(n), [0.0, 1.0]))
+    bounds[n + 1] = (None, float(level[n + 1]) + tolerance)
+    spread = solve(np.append(-game.defender_gain, [0.0, 0.0]))
+    coverage: FloatArray = np.clip(spread[:n], 0.0, game.coverage_cap)
+    return coverage
+
+
 @dataclass(frozen=True)
 class PatrolPlan:
     routes: tuple[UnitRoute, ...]
@@ -220,6 +321,8 @@ class Realisation:
     coverage: FloatArray
     first: RoutingOutcome
     timed_out: int
+    sampled: FloatArray  # times sampled, per draw
+    visited: FloatArray  # times visited, per draw
 
 
 def realise(
@@ -259,7 +362,16 @@ def realise(
     # One pseudo-draw at the pooled rate steadies windows sampled only a few times; without
     # it the attacker's best response would pick whichever estimate was unluckiest.
     success = (visited + SHRINKAGE * pooled) / (sampled + SHRINKAGE)
-    return Realisation(probabilities, success, probabilities * success, first, timed_out)
+    draws = problem.replications
+    return Realisation(
+        probabilities,
+        success,
+        probabilities * success,
+        first,
+        timed_out,
+        sampled / draws,
+        visited / draws,
+    )
 
 
 def routing_priority(game: SecurityGame, attacker_level: float) -> FloatArray:
@@ -275,7 +387,12 @@ def routing_priority(game: SecurityGame, attacker_level: float) -> FloatArray:
     return priority
 
 
-def recalibrate(game: SecurityGame, previous: Realisation) -> FloatArray:
+def recalibrate(
+    game: SecurityGame,
+    previous: Realisation,
+    shares: FloatArray | None = None,
+    capacities: FloatArray | None = None,
+) -> FloatArray:
     """Sampling probabilities for the next round: the game played with routing's losses.
 
     If window i, when sampled, is really visited with probability s_i, then sampling it with
@@ -285,6 +402,8 @@ def recalibrate(game: SecurityGame, previous: Realisation) -> FloatArray:
     (the exact solver again) samples most where sampling pays. The s_i come from the last
     round, and change as the sample does, so this is a fixed-point heuristic; the plan keeps
     whichever round does best. s_i is floored at 0.05 so coverage always deters a little.
+    With slice ``capacities`` the game is solved with them (``solve_with_slice_capacities``),
+    the expected visits ``s_i p_i`` of each slice held to its capacity.
     """
     success = np.clip(previous.success, 0.05, 1.0)
     effective = replace(
@@ -293,6 +412,8 @@ def recalibrate(game: SecurityGame, previous: Realisation) -> FloatArray:
         defender_covered=game.defender_uncovered + success * game.defender_gain,
         resources=float(previous.probabilities.sum()),
     )
+    if shares is not None and capacities is not None:
+        return solve_with_slice_capacities(effective, shares, capacities, previous.success)
     return spend_spare_resources(effective, solve_exact(effective))
 
 
@@ -322,8 +443,18 @@ def plan(problem: PatrolProblem, travel: TravelTimes | None = None) -> PatrolPla
     seconds_per_draw = problem.time_limit / ((rounds + 2) * problem.replications)
     priority = routing_priority(game, solution.attacker_utility)
     realisations = [realise(problem, travel, ideal, 0, seconds_per_draw, priority)]
+    # The first round is the pilot: in the time slices where routing could not deliver the
+    # visits sampled there, what it did deliver is the slice's capacity, and the next round
+    # solves the game within those capacities; later rounds recalibrate within them too.
+    if rounds > 1:
+        shares = time_slices(problem)
+        pilot = realisations[0]
+        capacities = slice_capacities(shares, pilot.sampled, pilot.visited)
     for stream in range(1, rounds):
-        probabilities = recalibrate(game, realisations[-1])
+        if stream == 1:
+            probabilities = solve_with_slice_capacities(game, shares, capacities)
+        else:
+            probabilities = recalibrate(game, realisations[-1], shares, capacities)
         realisations.append(
             realise(problem, travel, probabilities, stream, seconds_per_draw, priority)
         )
