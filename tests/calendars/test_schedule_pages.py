@@ -275,3 +275,18 @@ def test_a_date_confirmed_twice_is_refused_politely(cast: Cast, contact: Client)
     response = contact.post(url(cast.site_a, "confirmed"), data)
     assert response.status_code == 200
     assert response.context["forms"]["confirmed"].non_field_errors()
+
+
+@pytest.mark.parametrize(
+    "rule", ["FREQ=MINUTELY", "FREQ=secondly;COUNT=5", "FREQ=HOURLY", "FREQ=DAILY;BYHOUR=9,10,11"]
+)
+def test_a_rule_that_recurs_more_than_daily_is_refused_and_nothing_is_saved(
+    cast: Cast, contact: Client, rule: str
+):
+    """One schedule must not flood every borough view and feed with occurrences."""
+    response = contact.post(url(cast.site_a, "services"), {
+        "services-label": "Too often", "services-kind": "service", "services-rule": rule,
+        "services-start_time": "10:00", "services-duration_minutes": "30"})
+    assert response.status_code == 200
+    assert "a service recurs at most daily" in response.content.decode()
+    assert not Service.objects.exists()

@@ -6,6 +6,7 @@ and its schedule into the engine's `SiteCalendar`. Choices mirror the engine's e
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import date
 from typing import Any
@@ -102,8 +103,19 @@ def validate_timezone(value: str) -> None:
         ) from None
 
 
+# A service recurs at most daily, and its time of day is a field of its own. Sub-daily rules
+# would let one schedule flood every borough view, feed and API answer with occurrences.
+SUB_DAILY = re.compile(r"\b(FREQ=(HOURLY|MINUTELY|SECONDLY)|BYHOUR=|BYMINUTE=|BYSECOND=)", re.I)
+
+
 def validate_rule(value: str) -> None:
-    """An RRULE line or RFC 5545 text that dateutil can expand."""
+    """An RRULE line or RFC 5545 text that dateutil can expand, recurring at most daily."""
+    found = SUB_DAILY.search(value)
+    if found:
+        raise ValidationError(
+            f"{found.group(1).rstrip('=')} is not allowed: a service recurs at most daily, "
+            "and its start time is set in its own field."
+        )
     try:
         rrulestr(value, dtstart=None, forceset=True, ignoretz=True)
     except (ValueError, TypeError) as error:
