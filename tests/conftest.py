@@ -92,7 +92,7 @@ def log_in(client: Client, user: User) -> Client:
 
 def api_client_for(user: User) -> Client:
     """A client that calls the API with a bearer token, as a script would."""
-    _, key = ApiToken.issue(user, "test")
+    _, key = ApiToken.issue(user, "test", second_factor=True)
     return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
 
 

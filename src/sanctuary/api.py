@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI
@@ -14,6 +15,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from sanctuary.access.models import ApiToken
+from sanctuary.access.policy import grants_for
 from sanctuary.calendars.api import router as calendars_router
 from sanctuary.registry.api import router as registry_router
 
@@ -27,6 +29,12 @@ class TokenAuth(HttpBearer):
         found = ApiToken.objects.find_active(token)
         if found is None:
             return None
+        if (
+            settings.SANCTUARY_REQUIRE_2FA
+            and not found.second_factor
+            and grants_for(found.user).is_staff_member
+        ):
+            return None  # a staff token made on the password alone (docs/access.md)
         # Record use at most once a minute: a busy script must not turn reads into writes.
         now = timezone.now()
         if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:

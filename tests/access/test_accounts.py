@@ -98,7 +98,9 @@ def test_a_password_reset_sends_a_link_that_sets_a_new_password(cast: Cast, clie
     )
     assert response.status_code == 302
     assert password_login(Client(), "contact-a", new_password).status_code == 302
-    event = AuditEvent.objects.get(action=Action.UPDATE, object_type="access.user")
+    event = AuditEvent.objects.exclude(detail__has_key="ended").get(
+        action=Action.UPDATE, object_type="access.user"
+    )
     assert event.detail == {"password": "reset by e-mail link"}
     assert new_password not in str(event.detail) + str(event.after)
 
@@ -115,7 +117,9 @@ def test_changing_ones_password_is_recorded_without_the_password(cast: Cast, cli
         },
     )
     assert response.status_code == 302
-    event = AuditEvent.objects.get(action=Action.UPDATE, object_type="access.user")
+    event = AuditEvent.objects.exclude(detail__has_key="ended").get(
+        action=Action.UPDATE, object_type="access.user"
+    )
     assert (event.actor_name, event.detail) == ("contact-a", {"password": "changed by its owner"})
 
 
@@ -138,7 +142,7 @@ def test_a_token_is_shown_once_stored_hashed_and_can_be_revoked(cast: Cast, clie
 
 
 def test_nobody_can_revoke_someone_elses_token(cast: Cast, client: Client):
-    other, _ = ApiToken.issue(cast.people["contact_b"], "theirs")
+    other, _ = ApiToken.issue(cast.people["contact_b"], "theirs", second_factor=False)
     log_in(client, cast.person(Role.SITE_CONTACT))
     assert client.post(f"/accounts/tokens/{other.pk}/revoke/").status_code == 404
     other.refresh_from_db()

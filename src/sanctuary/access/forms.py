@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import BaseUserCreationForm
 
 from sanctuary.access.models import Membership, User
@@ -45,3 +46,13 @@ class MembershipForm(forms.ModelForm):
     class Meta:
         model = Membership
         fields = ["organisation", "role"]
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    end_tokens_and_feeds = forms.BooleanField(
+        label="Also end my API tokens and calendar feeds",
+        required=False,
+        initial=True,
+        help_text="Sessions elsewhere end anyway. Keep this ticked unless you are sure nobody "
+        "else has had your password.",
+    )

@@ -1,4 +1,8 @@
-"""Staff must pass two-factor authentication before anything but the account pages."""
+"""Staff must pass two-factor authentication before anything else.
+
+A staff session that has typed only its password may complete (or, the first time, set up) its
+second factor, and log out: nothing else, not its account pages, not its API tokens, not the API.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,13 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
 
 from sanctuary.access.policy import grants_for
 
-OPEN_PREFIXES = ("/accounts/", "/static/")
+# What a session that has passed only the password may reach.
+OPEN_BEFORE_SECOND_FACTOR = frozenset({"login", "logout", "two_factor"})
+STATIC_PREFIXES = ("/static/", "/favicon.ico")
 
 
 def needs_second_factor(request: HttpRequest) -> bool:
@@ -24,13 +31,22 @@ def needs_second_factor(request: HttpRequest) -> bool:
     return not (is_verified is not None and is_verified())
 
 
+def _open_before_second_factor(path: str) -> bool:
+    if path.startswith(STATIC_PREFIXES):
+        return True
+    try:
+        return resolve(path).url_name in OPEN_BEFORE_SECOND_FACTOR
+    except Resolver404:
+        return False
+
+
 class TwoFactorMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if needs_second_factor(request) and not request.path.startswith(OPEN_PREFIXES):
-            if request.path.startswith("/api/"):
+        if needs_second_factor(request) and not _open_before_second_factor(request.path_info):
+            if request.path_info.startswith("/api/"):
                 return JsonResponse(
                     {"detail": "Two-factor authentication is required for staff."}, status=401
                 )

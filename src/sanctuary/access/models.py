@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from sanctuary.registry.models import OrganisationKind
 
@@ -41,11 +42,22 @@ ROLE_ORGANISATION_KINDS: dict[str, set[str]] = {
 class User(AbstractUser):
     """A person who logs in. What they may do comes from their memberships, never from flags."""
 
+    # Raised to end every session, API token and calendar feed of the person at once (a password
+    # changed or reset, a role removed): sessions carry a hash of it as they carry a hash of the
+    # password, and tokens and feeds work only while theirs is the person's current one.
+    credentials_epoch = models.PositiveIntegerField(default=0, editable=False)
+
     class Meta:
         ordering = ["username"]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        key_salt = "sanctuary.access.models.User.get_session_auth_hash"
+        return salted_hmac(
+            key_salt, f"{self.password}:{self.credentials_epoch}", secret=secret, algorithm="sha256"
+        ).hexdigest()
 
 
 class Membership(models.Model):
@@ -89,7 +101,13 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
         )
         if token is None or not token.user.is_active:
             return None
+        if token.epoch != token.user.credentials_epoch:
+            return None  # ended with the person's other credentials
         return token
+
+    def listed_for(self, user: User) -> ApiTokenQuerySet:
+        """The person's tokens that still work, for their tokens page."""
+        return self.filter(user=user, revoked_at__isnull=True, epoch=user.credentials_epoch)
 
 
 class ApiToken(models.Model):
@@ -102,6 +120,10 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Whether the session that made it had passed two-factor authentication: a staff member's
+    # token made on the password alone opens nothing (docs/access.md, "API tokens").
+    second_factor = models.BooleanField(default=False, editable=False)
+    epoch = models.PositiveIntegerField(default=0, editable=False)  # see User.credentials_epoch
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -112,9 +134,16 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     @classmethod
-    def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
+    def issue(cls, user: User, name: str, *, second_factor: bool) -> tuple[ApiToken, str]:
         key = "sct_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, prefix=key[4:12], key_hash=_hash_token(key))
+        token = cls.objects.create(
+            user=user,
+            name=name,
+            prefix=key[4:12],
+            key_hash=_hash_token(key),
+            second_factor=second_factor,
+            epoch=user.credentials_epoch,
+        )
         return token, key
 
     def revoke(self) -> None:

@@ -13,8 +13,15 @@ from sanctuary.audit.models import Action
 from sanctuary.audit.services import record, save_form, snapshot
 
 
+@transaction.atomic
 def save_person(request: HttpRequest, form: ModelForm) -> User:
-    return save_form(request, form)
+    """Save a person; deactivating them also ends their sessions, tokens and feeds."""
+    person = form.instance
+    was_active = person.pk is not None and User.objects.get(pk=person.pk).is_active
+    saved = save_form(request, form)
+    if was_active and not saved.is_active:
+        end_credentials_now(request, saved, "deactivated by an administrator")
+    return saved
 
 
 @transaction.atomic
@@ -33,13 +40,43 @@ def remove_membership(request: HttpRequest, membership: Membership) -> None:
     record(Action.DELETE, obj=membership, before=before, request=request)
     membership.delete()
     forget_grants(membership.user)
+    end_credentials_now(request, membership.user, f"role removed: {before['role']}")
 
 
 @transaction.atomic
 def issue_token(request: HttpRequest, name: str) -> str:
-    token, key = ApiToken.issue(request.user, name)  # type: ignore[arg-type]
-    record(Action.CREATE, obj=token, after={"name": name, "prefix": token.prefix}, request=request)
+    user = request.user
+    verified = getattr(user, "is_verified", None)
+    second_factor = bool(verified is not None and verified())
+    token, key = ApiToken.issue(user, name, second_factor=second_factor)  # type: ignore[arg-type]
+    record(
+        Action.CREATE,
+        obj=token,
+        after={"name": name, "prefix": token.prefix, "second_factor": second_factor},
+        request=request,
+    )
     return key
+
+
+def end_credentials(request: HttpRequest | None, person: User, reason: str) -> None:
+    """End every session, API token and calendar feed of `person` (see User.credentials_epoch).
+
+    The caller saves `person` (a password change saves it anyway); the session that asked, if
+    it is the person's own, is kept alive by Django's update_session_auth_hash afterwards."""
+    person.credentials_epoch += 1
+    record(
+        Action.UPDATE,
+        obj=person,
+        object_repr=f"sessions, API tokens and calendar feeds of {person}",
+        detail={"ended": reason},
+        request=request,
+    )
+
+
+@transaction.atomic
+def end_credentials_now(request: HttpRequest | None, person: User, reason: str) -> None:
+    end_credentials(request, person, reason)
+    User.objects.filter(pk=person.pk).update(credentials_epoch=person.credentials_epoch)
 
 
 @transaction.atomic

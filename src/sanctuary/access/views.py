@@ -24,6 +24,7 @@ from sanctuary.access.forms import (
     ApiTokenForm,
     MembershipForm,
     NewPersonForm,
+    PasswordChangeForm,
     PersonForm,
     TokenForm,
 )
@@ -31,14 +32,23 @@ from sanctuary.access.models import ApiToken, Membership, User
 
 
 class AuditedPasswordChangeView(auth_views.PasswordChangeView):
+    """Other sessions end with the old password; tokens and feeds too, unless the owner keeps them."""
+
+    form_class = PasswordChangeForm
+
     def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
+        if form.cleaned_data["end_tokens_and_feeds"]:
+            services.end_credentials(self.request, form.user, "password changed by its owner")
+        response = super().form_valid(form)  # saves the user, keeps this session
         services.record_password_change(self.request, form.user, how="changed by its owner")
         return response
 
 
 class AuditedPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """A reset suggests the password was lost or known to someone else: everything else ends."""
+
     def form_valid(self, form: Any) -> HttpResponse:
+        services.end_credentials(self.request, form.user, "password reset by e-mail link")
         response = super().form_valid(form)
         services.record_password_change(self.request, form.user, how="reset by e-mail link")
         return response
@@ -88,7 +98,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         new_key = services.issue_token(request, form.cleaned_data["name"])
         form = ApiTokenForm()
-    tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True)  # type: ignore[misc]
+    tokens = ApiToken.objects.listed_for(request.user)  # type: ignore[arg-type]
     return render(
         request, "access/api_tokens.html", {"form": form, "tokens": tokens, "new_key": new_key}
     )

@@ -98,7 +98,7 @@ def heat_map(sites: list[Site], start: date, zone_name: str) -> HeatMap:
 
 def feed_sites(feed: Feed) -> QuerySet[Site] | None:
     """What the feed's owner may see now, or None when the feed no longer serves anything."""
-    if feed.revoked_at is not None or not feed.user.is_active:
+    if not feed.works:
         return None
     visible = policy.visible_sites(feed.user).filter(status=SiteStatus.ACTIVE)
     if feed.scope == FeedScope.SITE:

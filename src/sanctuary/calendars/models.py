@@ -374,7 +374,13 @@ def new_feed_key() -> str:
 
 class FeedQuerySet(models.QuerySet["Feed"]):
     def active(self) -> FeedQuerySet:
-        return self.filter(revoked_at__isnull=True, user__is_active=True)
+        """Feeds that still work: not revoked, their owner active, not ended with the owner's
+        other credentials (User.credentials_epoch)."""
+        return self.filter(
+            revoked_at__isnull=True,
+            user__is_active=True,
+            epoch=models.F("user__credentials_epoch"),
+        )
 
 
 class Feed(models.Model):
@@ -391,6 +397,7 @@ class Feed(models.Model):
     key = models.CharField(max_length=64, unique=True, default=new_feed_key, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    epoch = models.PositiveIntegerField(default=0, editable=False)  # see User.credentials_epoch
 
     objects = FeedQuerySet.as_manager()
 
@@ -403,6 +410,14 @@ class Feed(models.Model):
         if self.scope == FeedScope.WARD:
             return f"Feed: {self.ward} ward"
         return "Feed: borough"
+
+    @property
+    def works(self) -> bool:
+        return (
+            self.revoked_at is None
+            and self.user.is_active
+            and self.epoch == self.user.credentials_epoch
+        )
 
     def snapshot(self) -> dict[str, Any]:
         # never the key: the audit log is read by administrators, the key is its owner's

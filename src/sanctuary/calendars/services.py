@@ -282,8 +282,10 @@ def _person(request: HttpRequest) -> User:
 @transaction.atomic
 def create_feed(request: HttpRequest, scope: str, site: Site | None = None, ward: str = "") -> Feed:
     """A new personal feed. The caller has fetched `site` through the policy."""
+    person = _person(request)
     feed = Feed.objects.create(
-        user=_person(request),
+        user=person,
+        epoch=person.credentials_epoch,
         scope=scope,
         site=site if scope == FeedScope.SITE else None,
         ward=ward if scope == FeedScope.WARD else "",

@@ -217,9 +217,7 @@ def _feed_form(request: HttpRequest, data: Any = None) -> forms.FeedForm:
 
 
 def _feeds_page(request: HttpRequest, form: forms.FeedForm, status: int = 200) -> HttpResponse:
-    feeds = Feed.objects.filter(user_id=request.user.pk or 0, revoked_at__isnull=True).select_related(
-        "site"
-    )
+    feeds = Feed.objects.active().filter(user_id=request.user.pk or 0).select_related("site")
     return render(
         request,
         "calendars/feeds.html",
