@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from sanctuary.access import policy
@@ -163,12 +163,13 @@ def _refuse(field: str, message: str) -> Status[ValidationFailure]:
     response={200: list[GatheringOut], 401: Error, 404: Error, 422: ValidationFailure},
 )
 def list_gatherings(
-    request: HttpRequest, filters: Query[GatheringFilters]
+    request: HttpRequest, response: HttpResponse, filters: Query[GatheringFilters]
 ) -> list[dict[str, object]] | Status[ValidationFailure]:
     """Gatherings at the sites you may see, on the local days `from`..`to`, in order of start.
 
     Closed sites are left out unless asked for by `site`. 422 when `to` precedes `from`, the
-    period is longer than 366 days, or the calendar tables do not cover it.
+    period is longer than 366 days, or the calendar tables do not cover it. A site whose
+    schedule cannot be computed is left out and named in the `Sanctuary-Skipped-Sites` header.
     """
     if filters.to < filters.from_:
         return _refuse("to", "to is before from")
@@ -186,9 +187,12 @@ def list_gatherings(
     if filters.faith:
         sites = sites.filter(faith=filters.faith)
     try:
-        found = services.gatherings(
+        found = services.across_sites(
             services.with_schedules(sites.order_by("pk")), filters.from_, filters.to
         )
     except services.CalendarUnavailable as error:
         return _refuse("request", str(error))
-    return [item.as_json() for item in found]
+    if found.skipped:
+        # the list stays a list; the sites left out, if any, are named in a header
+        response["Sanctuary-Skipped-Sites"] = ",".join(str(item.site.pk) for item in found.skipped)
+    return [item.as_json() for item in found.gatherings()]

@@ -31,15 +31,25 @@ class WeekRow:
     cells: list[list[engine.Gathering]]  # one list per day
 
 
-def week(sites: list[Site], start: date) -> tuple[list[date], list[WeekRow]]:
+@dataclass(frozen=True)
+class Week:
+    days: list[date]
+    rows: list[WeekRow]
+    skipped: list[services.Skipped]
+
+
+def week(sites: list[Site], start: date) -> Week:
     """Each site's gatherings on the seven local days from `start`."""
     days = [start + timedelta(days=k) for k in range(WEEK)]
     rows = {site.pk: WeekRow(site, [[] for _ in days]) for site in sites}
-    for found in services.gatherings(sites, days[0], days[-1]):
-        index = (found.gathering.start.date() - start).days
+    found = services.across_sites(sites, days[0], days[-1])
+    skipped = found.skipped
+    for item in found.gatherings():
+        index = (item.gathering.start.date() - start).days
         if 0 <= index < WEEK:
-            rows[found.site.pk].cells[index].append(found.gathering)
-    return days, list(rows.values())
+            rows[item.site.pk].cells[index].append(item.gathering)
+    left_out = {item.site.pk for item in skipped}
+    return Week(days, [row for pk, row in rows.items() if pk not in left_out], skipped)
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,7 @@ class HeatMap:
     days: list[tuple[date, list[HeatCell | None]]]  # 24 cells a day; None: an hour the clocks skip
     peak: float
     legend: list[tuple[int, str]]
+    skipped: list[services.Skipped]
 
 
 def bucket(people: float) -> int:
@@ -72,9 +83,8 @@ def _legend() -> list[tuple[int, str]]:
 def heat_map(sites: list[Site], start: date, zone_name: str) -> HeatMap:
     """People gathered across `sites`, hour by local hour, for seven days (engine `people_per_hour`)."""
     zone = ZoneInfo(zone_name)
-    timeline = services.build(
-        [services.site_calendar(site) for site in sites], start, start + timedelta(days=WEEK - 1)
-    )
+    found = services.across_sites(sites, start, start + timedelta(days=WEEK - 1))
+    timeline = found.timeline
     begin = datetime.combine(start, time(), tzinfo=zone)
     end = datetime.combine(start + timedelta(days=WEEK), time(), tzinfo=zone)
     hourly = engine.people_per_hour(timeline, begin, end, by="borough")
@@ -90,7 +100,7 @@ def heat_map(sites: list[Site], start: date, zone_name: str) -> HeatMap:
         value = float(people) if previous is None else max(previous.people, float(people))
         row[moment.hour] = HeatCell(moment.hour, value, bucket(value))
     peak = float(hourly.people.max()) if hourly.people.size else 0.0
-    return HeatMap(days=list(grid.items()), peak=peak, legend=_legend())
+    return HeatMap(days=list(grid.items()), peak=peak, legend=_legend(), skipped=found.skipped)
 
 
 # --- feeds -----------------------------------------------------------------------------------------
@@ -129,7 +139,7 @@ def ical(feed: Feed, sites: list[Site], today: date) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", feed_name(feed))
     stamp = datetime.now(UTC).replace(microsecond=0)
-    found = services.gatherings(
+    found = services.gatherings(  # a site left out has nothing to offer a calendar app
         sites, today - timedelta(days=FEED_DAYS_BEFORE), today + timedelta(days=FEED_DAYS_AFTER)
     )
     for item in found:

@@ -14,6 +14,7 @@ from sanctuary.calendars.models import (
     Schedule,
     Service,
     festivals_of,
+    validate_calendar_date,
 )
 from sanctuary.registry.models import Faith
 
@@ -32,6 +33,7 @@ MONTHS = [
     (12, "Dec"),
 ]
 MAX_TIMETABLE_BYTES = 1_000_000
+MAX_CANCELLED = 366
 
 
 class TimeInput(forms.TimeInput):
@@ -136,15 +138,19 @@ class ServiceForm(forms.ModelForm):
         return str(self.cleaned_data["rule"]).strip()
 
     def clean_cancelled(self) -> list[str]:
-        found = []
+        found = set()
         for part in str(self.cleaned_data.get("cancelled") or "").replace(";", ",").split(","):
             if not part.strip():
                 continue
             try:
-                found.append(date.fromisoformat(part.strip()).isoformat())
+                day = date.fromisoformat(part.strip())
             except ValueError:
                 raise forms.ValidationError(f"{part.strip()!r} is not a date YYYY-MM-DD.") from None
-        return sorted(set(found))
+            validate_calendar_date(day)
+            found.add(day.isoformat())
+        if len(found) > MAX_CANCELLED:
+            raise forms.ValidationError(f"List at most {MAX_CANCELLED} dates.")
+        return sorted(found)
 
 
 class EventForm(forms.ModelForm):
@@ -193,6 +199,8 @@ class TimetableForm(forms.Form):
                 raise forms.ValidationError("The file is not UTF-8 text.") from None
             data["name"] = upload.name
         elif data.get("text", "").strip():
+            if len(data["text"]) > MAX_TIMETABLE_BYTES:
+                raise forms.ValidationError("The pasted timetable is longer than 1 MB.")
             data["csv"], data["name"] = data["text"], "pasted timetable"
         else:
             raise forms.ValidationError("Choose a CSV file or paste the timetable.")

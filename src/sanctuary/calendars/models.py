@@ -6,13 +6,11 @@ and its schedule into the engine's `SiteCalendar`. Choices mirror the engine's e
 
 from __future__ import annotations
 
-import re
 import secrets
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dateutil.rrule import rrulestr
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -20,6 +18,7 @@ from django.db import models
 from django.utils import timezone
 
 from sanctuary.calendars import engine
+from sanctuary.calendars.engine import recurrence
 from sanctuary.calendars.engine.festivals import FESTIVAL_NAMES
 from sanctuary.registry.models import Site
 
@@ -103,23 +102,25 @@ def validate_timezone(value: str) -> None:
         ) from None
 
 
-# A service recurs at most daily, and its time of day is a field of its own. Sub-daily rules
-# would let one schedule flood every borough view, feed and API answer with occurrences.
-SUB_DAILY = re.compile(r"\b(FREQ=(HOURLY|MINUTELY|SECONDLY)|BYHOUR=|BYMINUTE=|BYSECOND=)", re.I)
+# Any Monday: anchors the parts a rule leaves to its first date while only its text is checked.
+_SOME_MONDAY = date(2001, 1, 1)
+# A new service must happen at least once in this many days from its first date (or today).
+RULE_HORIZON_DAYS = 2 * 366
 
 
 def validate_rule(value: str) -> None:
-    """An RRULE line or RFC 5545 text that dateutil can expand, recurring at most daily."""
-    found = SUB_DAILY.search(value)
-    if found:
-        raise ValidationError(
-            f"{found.group(1).rstrip('=')} is not allowed: a service recurs at most daily, "
-            "and its start time is set in its own field."
-        )
+    """An RRULE line Sanctuary accepts (engine/recurrence.py); Service.clean checks the rest."""
     try:
-        rrulestr(value, dtstart=None, forceset=True, ignoretz=True)
-    except (ValueError, TypeError) as error:
-        raise ValidationError(f"Not an RFC 5545 rule: {error}") from None
+        recurrence.parse(value, starts_on=_SOME_MONDAY)
+    except recurrence.RuleRefused as refused:
+        raise ValidationError(f"Not an RFC 5545 rule Sanctuary can use: {refused}.") from None
+
+
+def validate_calendar_date(value: date) -> None:
+    if not recurrence.FIRST_YEAR <= value.year <= recurrence.LAST_YEAR:
+        raise ValidationError(
+            f"Give a date between {recurrence.FIRST_YEAR} and {recurrence.LAST_YEAR}."
+        )
 
 
 class Schedule(models.Model):
@@ -278,7 +279,10 @@ class Service(ScheduleRow):
         null=True, blank=True, help_text="Empty: the site's typical peak."
     )
     starts_on = models.DateField(
-        null=True, blank=True, help_text="First occurrence, if it matters."
+        null=True,
+        blank=True,
+        help_text="First occurrence, if it matters.",
+        validators=[validate_calendar_date],
     )
     cancelled = models.JSONField(default=list, blank=True)  # ISO dates with no service
 
@@ -287,6 +291,28 @@ class Service(ScheduleRow):
 
     def __str__(self) -> str:
         return f"{self.label} ({self.rule}, {self.start_time:%H:%M})"
+
+    def clean(self) -> None:
+        """The rule must be one a place of worship means: judged by what it produces."""
+        if not self.rule:
+            return
+        try:
+            rule = self.recurrence()
+        except recurrence.RuleRefused as refused:
+            raise ValidationError(
+                {"rule": f"Not an RFC 5545 rule Sanctuary can use: {refused}."}
+            ) from None
+        first = max(timezone.localdate(), self.starts_on or date.min)
+        if not rule.occurrences(first, first + timedelta(days=RULE_HORIZON_DAYS)):
+            raise ValidationError(
+                {"rule": "This rule would not happen in the next two years: check its days "
+                 "and dates."}
+            )
+
+    def recurrence(self) -> recurrence.Recurrence:
+        return recurrence.parse(
+            self.rule, starts_on=self.starts_on, cancelled=frozenset(self.cancelled_dates)
+        )
 
     @property
     def cancelled_dates(self) -> list[date]:

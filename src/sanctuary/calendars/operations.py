@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date
 
 from sanctuary.cli_support import CommandFailed, write_json
@@ -51,8 +52,13 @@ def gatherings_command(args: argparse.Namespace) -> int:
     else:
         sites = Site.objects.filter(status=SiteStatus.ACTIVE)
     try:
-        found = services.gatherings(services.with_schedules(sites.order_by("pk")), first, last)
+        found = services.across_sites(services.with_schedules(sites.order_by("pk")), first, last)
     except services.CalendarUnavailable as error:
         raise CommandFailed(str(error)) from None
-    write_json([item.as_json() for item in found])
+    for item in found.skipped:
+        print(
+            f"sanctuary gatherings: left out site {item.site.pk} ({item.site.name}): {item.reason}",
+            file=sys.stderr,
+        )
+    write_json([item.as_json() for item in found.gatherings()])
     return 0

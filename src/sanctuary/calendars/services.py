@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.forms import ModelForm
 from django.http import Http404, HttpRequest
@@ -131,11 +132,14 @@ def with_schedules(sites: models.QuerySet[Site]) -> list[Site]:
 FIRST_YEAR, LAST_YEAR = 1900, 2100  # as the prayer-times command: astronomy, not history
 
 
-def build(calendars: Sequence[engine.SiteCalendar], first: date, last: date) -> engine.Timeline:
+def build(
+    calendars: Sequence[engine.SiteCalendar], first: date, last: date, *, tolerant: bool = False
+) -> engine.Timeline:
+    """The engine's timeline; `tolerant` leaves out (and names) a site the engine refuses."""
     if first.year < FIRST_YEAR or last.year > LAST_YEAR:
         raise CalendarUnavailable(f"calendars cover the years {FIRST_YEAR} to {LAST_YEAR}")
     try:
-        return engine.build_timeline(calendars, first, last)
+        return engine.build_timeline(calendars, first, last, tolerant=tolerant)
     except (engine.YearNotCovered, engine.NoSunriseOrSunset, ValueError) as error:
         raise CalendarUnavailable(str(error)) from None
 
@@ -149,11 +153,44 @@ class SiteGathering:
         return {**self.gathering.as_json(), "site": self.site.pk, "site_name": self.site.name}
 
 
-def gatherings(sites: Sequence[Site], first: date, last: date) -> list[SiteGathering]:
-    """Every gathering at `sites` on the local days first..last, in order of start."""
+@dataclass(frozen=True)
+class Skipped:
+    """A site left out of a view across sites because its schedule cannot be computed."""
+
+    site: Site
+    reason: str
+
+
+@dataclass(frozen=True)
+class SiteCalendars:
+    sites: dict[str, Site]  # by the engine's site id
+    timeline: engine.Timeline
+    skipped: list[Skipped]
+
+    def gatherings(self) -> list[SiteGathering]:
+        """Every gathering, in order of start."""
+        return [SiteGathering(self.sites[g.site_id], g) for g in self.timeline.gatherings()]
+
+
+def across_sites(sites: Sequence[Site], first: date, last: date) -> SiteCalendars:
+    """The timeline of many sites over the local days first..last. A site whose schedule the
+    engine refuses is left out and named, so that one bad row cannot take a borough view down."""
+    calendars, skipped = [], []
+    for site in sites:
+        try:
+            calendars.append(site_calendar(site))
+        except CalendarUnavailable as error:
+            skipped.append(Skipped(site, str(error)))
+    timeline = build(calendars, first, last, tolerant=True)
     by_id = {str(site.pk): site for site in sites}
-    timeline = build([site_calendar(site) for site in sites], first, last)
-    return [SiteGathering(by_id[g.site_id], g) for g in timeline.gatherings()]
+    skipped += [Skipped(by_id[site_id], reason) for site_id, reason in timeline.skipped]
+    return SiteCalendars(by_id, timeline, sorted(skipped, key=lambda item: item.site.name))
+
+
+def gatherings(sites: Sequence[Site], first: date, last: date) -> list[SiteGathering]:
+    """Every gathering at `sites` on the local days first..last, in order of start; a site
+    whose schedule cannot be computed is left out (`across_sites` says which)."""
+    return across_sites(sites, first, last).gatherings()
 
 
 def upcoming(
@@ -200,12 +237,30 @@ def save_settings(request: HttpRequest, site: Site, form: ModelForm) -> Schedule
     return schedule
 
 
+# The most rows of each kind one schedule holds: far beyond any real place of worship, and a
+# bound on what one schedule can cost every view that expands it.
+MAX_ROWS = {
+    CongregationRule: 100,
+    JumuahSession: 10,
+    Service: 100,
+    Event: 1000,
+    ConfirmedDate: 200,
+}
+
+
 @transaction.atomic
 def add_row(request: HttpRequest, site: Site, form: ModelForm) -> ScheduleRow:
-    """Add a jama'ah rule, Jumu'ah session, service, event or confirmed date from a valid form."""
+    """Add a jama'ah rule, Jumu'ah session, service, event or confirmed date from a valid form.
+
+    Raises ValidationError when the schedule already holds as many rows of that kind as it may."""
     _still_editable(request, site)
     row = form.save(commit=False)
     row.schedule = _ensure_schedule(request, site)
+    limit = MAX_ROWS[type(row)]
+    if type(row)._default_manager.filter(schedule=row.schedule).count() >= limit:
+        raise ValidationError(
+            f"A schedule holds at most {limit} of these: remove one that no longer applies first."
+        )
     row.full_clean()
     row.save()
     record(Action.CREATE, obj=row, after=snapshot(row), request=request, detail={"site": site.pk})

@@ -186,7 +186,8 @@ def week_view(request: HttpRequest) -> HttpResponse:
     form, sites, start = _filtered(request)
     context: dict[str, Any] = {"form": form, "start": start, "nav": _navigation(request, start)}
     try:
-        context["days"], context["rows"] = borough.week(sites, start)
+        found = borough.week(sites, start)
+        context.update(days=found.days, rows=found.rows, skipped=found.skipped)
     except services.CalendarUnavailable as error:
         context["calendar_error"] = str(error)
     return render(request, "calendars/week.html", context)
@@ -205,6 +206,7 @@ def heat_map_view(request: HttpRequest) -> HttpResponse:
     }
     try:
         context["heat"] = borough.heat_map(sites, start, settings.TIME_ZONE)
+        context["skipped"] = context["heat"].skipped
     except services.CalendarUnavailable as error:
         context["calendar_error"] = str(error)
     return render(request, "calendars/heatmap.html", context)

@@ -128,7 +128,11 @@ def read_timetable(text: str) -> ImportedTimetable:
     consecutive. Each jama'ah must not precede its start time nor reach the next start.
     """
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    rows = [row for row in reader if any(cell.strip() for cell in row)]
+    try:
+        rows = [row for row in reader if any(cell.strip() for cell in row)]
+    except csv.Error as error:  # a field longer than the csv module allows, a stray NUL
+        line = reader.line_num
+        raise TimetableRejected([TimetableError(line, "file", f"not readable as CSV: {error}")]) from None
     if not rows:
         raise TimetableRejected([TimetableError(1, "header", "the file is empty")])
     header = [_header_key(cell) for cell in rows[0]]

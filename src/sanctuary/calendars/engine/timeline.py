@@ -8,13 +8,12 @@ for two thousand sites is several million of them; `Timeline.gatherings()` yield
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from dateutil.rrule import rrulestr
 
 from sanctuary.calendars.engine import defaults
 from sanctuary.calendars.engine.congregation import jamaah_seconds, timetable_seconds
@@ -30,10 +29,12 @@ from sanctuary.calendars.engine.model import (
     SiteCalendar,
 )
 from sanctuary.calendars.engine.prayer_times import (
+    NoSunriseOrSunset,
     prayer_seconds,
     rule_in_force,
     sun_depression_seconds,
 )
+from sanctuary.calendars.engine.recurrence import Recurrence, RuleRefused, parse
 
 KINDS: tuple[GatheringKind, ...] = tuple(GatheringKind)
 CERTAINTIES: tuple[Certainty, ...] = tuple(Certainty)
@@ -59,6 +60,8 @@ class Timeline:
     label: np.ndarray  # index into labels
     attendance: np.ndarray
     certainty: np.ndarray  # index into CERTAINTIES
+    # (site id, why) for each site left out by a tolerant build (see build_timeline)
+    skipped: tuple[tuple[str, str], ...] = ()
 
     def __len__(self) -> int:
         return len(self.start)
@@ -119,11 +122,19 @@ class _Columns:
         )
 
 
-def build_timeline(sites: Sequence[SiteCalendar], first_day: date, last_day: date) -> Timeline:
+# What one site's calendar can fail with; a tolerant build leaves that site out instead.
+SITE_FAILURES = (ValueError, YearNotCovered, NoSunriseOrSunset)
+
+
+def build_timeline(
+    sites: Sequence[SiteCalendar], first_day: date, last_day: date, *, tolerant: bool = False
+) -> Timeline:
     """Every gathering at `sites` overlapping the local days first_day..last_day (inclusive).
 
-    Raises YearNotCovered when a site's festivals need a table for a year it lacks, and
-    NoSunriseOrSunset for a mosque where prayer times cannot be computed.
+    Raises YearNotCovered when a site's festivals need a table for a year it lacks,
+    NoSunriseOrSunset for a mosque where prayer times cannot be computed, and ValueError for
+    a schedule the engine refuses. With `tolerant`, such a site is left out instead and named
+    in `Timeline.skipped` with the reason, so that one bad schedule cannot empty a borough view.
     """
     if last_day < first_day:
         raise ValueError("the period ends before it starts")
@@ -132,45 +143,83 @@ def build_timeline(sites: Sequence[SiteCalendar], first_day: date, last_day: dat
     padded_first = first_day - timedelta(days=1)
     count = (last_day - padded_first).days + 2
     dates = [padded_first + timedelta(days=k) for k in range(count)]
-    prayer_starts = _prayer_starts_by_site(sites, dates)
+    skipped: dict[int, str] = {}
+    prayer_starts = _prayer_starts_by_site(sites, dates, skipped if tolerant else None)
     labels: dict[str, int] = {}
     blocks: list[list[np.ndarray]] = []
     for index, site in enumerate(sites):
         clock = local_clock(site.timezone, padded_first, count)
         columns = _Columns(labels)
-        _site_gatherings(
-            site, clock, prayer_starts.pop(index, None), columns, (first_day, last_day)
-        )
+        if index not in skipped:
+            try:
+                _site_gatherings(
+                    site, clock, prayer_starts.pop(index, None), columns, (first_day, last_day)
+                )
+            except SITE_FAILURES as error:
+                if not tolerant:
+                    raise
+                skipped[index] = str(error)
+                columns.parts.clear()
         blocks.append(_site_block(index, site, columns, first_day, last_day))
-    return _join(sites, blocks, labels)
+    timeline = _join(sites, blocks, labels)
+    if skipped:
+        timeline = replace(
+            timeline,
+            skipped=tuple((sites[i].site_id, reason) for i, reason in sorted(skipped.items())),
+        )
+    return timeline
 
 
 def _prayer_starts_by_site(
-    sites: Sequence[SiteCalendar], dates: list[date]
+    sites: Sequence[SiteCalendar], dates: list[date], skipped: dict[int, str] | None
 ) -> dict[int, np.ndarray]:
-    """Prayer start times for every mosque, computed once per shared setting, all sites at once."""
+    """Prayer start times for every mosque, computed once per shared setting, all sites at once.
+
+    With `skipped`, a site whose times cannot be computed is noted there instead of raising."""
     groups: dict[tuple[object, ...], list[int]] = {}
     for index, site in enumerate(sites):
         if defaults.keeps_daily_prayers(site):
             try:
                 rule = rule_in_force(site.prayer_settings, site.latitude)
             except ValueError as error:
-                raise ValueError(f"site {site.site_id}: {error}") from None
+                if skipped is None:
+                    raise ValueError(f"site {site.site_id}: {error}") from None
+                skipped[index] = str(error)
+                continue
             groups.setdefault((site.prayer_settings, rule), []).append(index)
     found: dict[int, np.ndarray] = {}
     for (settings, _rule), members in groups.items():
         # in chunks, so that the astronomy's temporary arrays stay small
         for first in range(0, len(members), PRAYER_CHUNK_SITES):
             chunk = members[first : first + PRAYER_CHUNK_SITES]
-            table = prayer_seconds(
-                [sites[i].latitude for i in chunk],
-                [sites[i].longitude for i in chunk],
-                dates,
-                settings,  # type: ignore[arg-type]
-            )
+            try:
+                table = _prayer_table(sites, chunk, dates, settings)
+            except NoSunriseOrSunset:
+                if skipped is None:
+                    raise
+                table = None
             for position, index in enumerate(chunk):
-                found[index] = table[position].copy()
+                if table is not None:
+                    found[index] = table[position].copy()
+                    continue
+                # find the site that failed the chunk: the others are computed one by one
+                try:
+                    found[index] = _prayer_table(sites, [index], dates, settings)[0]
+                except NoSunriseOrSunset as error:
+                    assert skipped is not None
+                    skipped[index] = str(error)
     return found
+
+
+def _prayer_table(
+    sites: Sequence[SiteCalendar], chunk: list[int], dates: list[date], settings: object
+) -> np.ndarray:
+    return prayer_seconds(
+        [sites[i].latitude for i in chunk],
+        [sites[i].longitude for i in chunk],
+        dates,
+        settings,  # type: ignore[arg-type]
+    )
 
 
 @lru_cache(maxsize=256)
@@ -470,26 +519,17 @@ def _service_gatherings(
     site: SiteCalendar, clock: LocalClock, festival_spans: list[tuple[int, int]], columns: _Columns
 ) -> None:
     explicit = site.services is not None
+    day_of = {d: i for i, d in enumerate(clock.dates)}
     for service in defaults.services_for(site):
-        window = datetime.combine(clock.dates[0], service.start_time)
-        # the first occurrence anchors intervals ("every other Sunday"); else the period's start
-        dtstart = (
-            datetime.combine(service.starts_on, service.start_time) if service.starts_on else window
-        )
         try:
-            rule = rrulestr(service.rule, dtstart=dtstart, forceset=True, ignoretz=True)
-        except (ValueError, TypeError) as error:
+            recurrence = _recurrence(service.rule, service.starts_on, service.cancelled)
+        except RuleRefused as error:
             raise ValueError(
-                f"site {site.site_id}, service {service.label!r}: not an RFC 5545 rule: {error}"
+                f"site {site.site_id}, service {service.label!r}: not an RFC 5545 rule "
+                f"Sanctuary accepts: {error}"
             ) from None
-        until = datetime.combine(clock.dates[-1], service.start_time)
-        day_of = {d: i for i, d in enumerate(clock.dates)}
-        occurrences = [
-            o.date() for o in rule.between(window, until, inc=True) if o.date() in day_of
-        ]
-        indices = np.array(
-            [day_of[d] for d in occurrences if d not in service.cancelled], dtype=np.int64
-        )
+        occurrences = recurrence.occurrences(clock.dates[0], clock.dates[-1])
+        indices = np.array([day_of[d] for d in occurrences], dtype=np.int64)
         if indices.size == 0:
             continue
         start = clock.epoch(indices, seconds_of_day(service.start_time))
@@ -514,6 +554,11 @@ def _service_gatherings(
             people,
             Certainty.CONFIRMED if explicit else Certainty.EXPECTED,
         )
+
+
+@lru_cache(maxsize=4096)
+def _recurrence(text: str, starts_on: date | None, cancelled: frozenset[date]) -> Recurrence:
+    return parse(text, starts_on=starts_on, cancelled=cancelled)
 
 
 _DTYPES = (np.int32, np.int64, np.int64, np.int8, np.int32, np.int32, np.int8)
