@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -110,16 +109,20 @@ def run_demo(args: argparse.Namespace) -> int:
         print(f"  {username:<12} {role}, {organisation}")
     if args.no_serve:
         return 0
-    print(f"Serving on http://127.0.0.1:{port}  (Ctrl-C to stop)", flush=True)
+    os.environ["SANCTUARY_SERVING_MESSAGE"] = f"Serving on http://127.0.0.1:{port}  (Ctrl-C to stop)"
     return _gunicorn(f"127.0.0.1:{port}", workers=2)
 
 
 def _gunicorn(bind: str, workers: int) -> int:
+    """Become gunicorn: a SIGTERM or Ctrl-C sent to `sanctuary serve` reaches it directly, so
+    stopping the command stops the server (a child process would be left running)."""
     command = [
         sys.executable,
         "-m",
         "gunicorn",
         "sanctuary.wsgi:application",
+        "--config",
+        "python:sanctuary.gunicorn_conf",
         "--bind",
         bind,
         "--workers",
@@ -130,10 +133,10 @@ def _gunicorn(bind: str, workers: int) -> int:
         "-",
         "--no-control-socket",
     ]
-    try:
-        return subprocess.call(command)
-    except KeyboardInterrupt:
-        return 0
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, command)  # noqa: S606 (our own interpreter, fixed arguments)
+    return 0  # not reached
 
 
 def run_serve(args: argparse.Namespace) -> int:
