@@ -227,6 +227,7 @@ def run_import_sites(args: argparse.Namespace) -> int:
             default_operator_name=args.operator,
             actor=None,
             dry_run=args.dry_run,
+            progress=lambda message: print(message, file=sys.stderr, flush=True),
         )
     except transfer.ImportRefused as refused:
         print(f"sanctuary import-sites: {refused}", file=sys.stderr)

@@ -78,3 +78,5 @@ urlpatterns = [
     path("", include("sanctuary.calendars.urls")),
     path("api/", api.urls),
 ]
+
+handler500 = "sanctuary.middleware.server_error"

@@ -57,6 +57,40 @@ def record(
     request: HttpRequest | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
+    """Write one audit event now, inside the caller's transaction."""
+    found = event(
+        action,
+        actor=actor,
+        obj=obj,
+        object_type=object_type,
+        object_repr=object_repr,
+        before=before,
+        after=after,
+        request=request,
+        detail=detail,
+    )
+    found.save()
+    return found
+
+
+def record_all(events: list[AuditEvent]) -> None:
+    """Write many events made by `event` at once (an import's thousands of rows)."""
+    AuditEvent.objects.bulk_create(events, batch_size=500)
+
+
+def event(
+    action: Action | str,
+    *,
+    actor: Any = None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_repr: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """An audit event, not yet written: see `record` and `record_all`."""
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
     if actor is not None and not getattr(actor, "is_authenticated", False):
@@ -64,7 +98,7 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_repr = object_repr or str(obj)
-    return AuditEvent.objects.create(
+    return AuditEvent(
         action=action,
         actor=actor,
         actor_name=actor.get_username() if actor is not None else "",

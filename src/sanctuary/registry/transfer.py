@@ -18,13 +18,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 
 from sanctuary.access import policy
 from sanctuary.audit.models import Action
-from sanctuary.audit.services import record, snapshot
+from sanctuary.audit.services import event, record, record_all, snapshot
 from sanctuary.registry.formats import (
     CLEANERS,
     COLUMNS,
@@ -124,6 +125,11 @@ class _Plan:
     action: str  # "create", "update" or "unchanged"
     fields: tuple[str, ...] = ()
     before: dict[str, Any] | None = None
+    site_updated_at: Any = None  # as read when the row was checked
+
+    def __post_init__(self) -> None:
+        if self.site.pk is not None and self.site_updated_at is None:
+            self.site_updated_at = self.site.updated_at
 
     def change(self) -> SiteChange:
         return SiteChange(self.number, self.site.external_id or "", self.site.name, self.fields)
@@ -327,11 +333,12 @@ def import_sites(
     actor: Any,
     dry_run: bool,
     request: HttpRequest | None = None,
+    progress: Callable[[str], None] = lambda message: None,
 ) -> ImportReport:
     """Import sites from CSV or GeoJSON bytes: all rows or none.
 
     Raises ImportRefused (nothing written) if the file or any row is wrong. A dry run reports
-    what would change and writes nothing, the audit log included.
+    what would change and writes nothing, the audit log included. `progress` hears each stage.
     """
     if actor is not None and not policy.may_import_sites(actor):
         raise PermissionDenied
@@ -348,25 +355,29 @@ def import_sites(
     else:
         records, ignored = read_geojson(text, max_rows), []
     report = ImportReport(filename, fmt, dry_run, ignored_columns=ignored)
-    with transaction.atomic():
-        planner = _Planner(records, default_operator_name)
-        plans: list[_Plan] = []
-        errors: list[RowError] = []
-        for item in records:
-            plan, row_errors = planner.plan(item)
-            errors.extend(row_errors)
-            if plan is not None:
-                plans.append(plan)
-        if errors:
-            raise ImportRefused(errors)
-        lists = {"create": report.created, "update": report.updated, "unchanged": report.unchanged}
-        for plan in plans:
-            lists[plan.action].append(plan.change())
-        if not dry_run:
-            _write(plans, report, default_operator_name, actor, request)
+    progress(f"Read {len(records):,} rows; checking them…")
+    # Reading and checking every row takes most of the time: it holds no lock, so that nobody
+    # else's logins and edits wait behind a big file. Only the writing is one transaction.
+    planner = _Planner(records, default_operator_name)
+    plans: list[_Plan] = []
+    errors: list[RowError] = []
+    for item in records:
+        plan, row_errors = planner.plan(item)
+        errors.extend(row_errors)
+        if plan is not None:
+            plans.append(plan)
+    if errors:
+        raise ImportRefused(errors)
+    lists = {"create": report.created, "update": report.updated, "unchanged": report.unchanged}
+    for plan in plans:
+        lists[plan.action].append(plan.change())
+    if not dry_run:
+        progress(f"Checked every row; writing {len(report.created) + len(report.updated):,} sites…")
+        _write(plans, report, default_operator_name, actor, request)
     return report
 
 
+@transaction.atomic
 def _write(
     plans: list[_Plan],
     report: ImportReport,
@@ -374,11 +385,25 @@ def _write(
     actor: Any,
     request: HttpRequest | None,
 ) -> None:
-    for plan in plans:
-        if plan.action == "unchanged":
-            continue
-        plan.site.save()
-        record(
+    """All the rows at once, in one short transaction, or none of them."""
+    creates = [plan for plan in plans if plan.action == "create"]
+    updates = [plan for plan in plans if plan.action == "update"]
+    _refuse_if_changed_meanwhile([plan for plan in plans if plan.action != "create"])
+    now = timezone.now()
+    try:
+        with transaction.atomic():  # a savepoint: an IntegrityError must not poison the rest
+            Site.objects.bulk_create([plan.site for plan in creates], batch_size=500)
+    except IntegrityError:
+        raise refuse(
+            "another import or edit added a site with one of these external ids meanwhile:"
+            " check the file again and import it again"
+        ) from None
+    fields = sorted({name for plan in updates for name in plan.fields} | {"updated_at"})
+    for plan in updates:
+        plan.site.updated_at = now
+    Site.objects.bulk_update([plan.site for plan in updates], fields, batch_size=500)
+    events = [
+        event(
             Action.CREATE if plan.action == "create" else Action.UPDATE,
             actor=actor,
             obj=plan.site,
@@ -387,21 +412,45 @@ def _write(
             request=request,
             detail={"import": report.filename, "row": plan.number},
         )
-    record(
-        Action.IMPORT,
-        actor=actor,
-        object_type="registry.site",
-        object_repr=report.filename,
-        request=request,
-        detail={
-            "filename": report.filename,
-            "format": report.fmt,
-            "created": len(report.created),
-            "updated": len(report.updated),
-            "unchanged": len(report.unchanged),
-            "default_operator": default_operator_name or "",
-        },
+        for plan in creates + updates
+    ]
+    events.append(
+        event(
+            Action.IMPORT,
+            actor=actor,
+            object_type="registry.site",
+            object_repr=report.filename,
+            request=request,
+            detail={
+                "filename": report.filename,
+                "format": report.fmt,
+                "created": len(report.created),
+                "updated": len(report.updated),
+                "unchanged": len(report.unchanged),
+                "default_operator": default_operator_name or "",
+            },
+        )
     )
+    record_all(events)
+
+
+def _refuse_if_changed_meanwhile(plans: list[_Plan]) -> None:
+    """The rows were checked against the sites as they were; if one has been edited or removed
+    since, the check no longer holds and nothing is written."""
+    planned = {plan.site.pk: (plan.number, plan.site_updated_at) for plan in plans}
+    current = {}
+    ids = list(planned)
+    for start in range(0, len(ids), 500):
+        current.update(
+            Site.objects.filter(pk__in=ids[start : start + 500]).values_list("pk", "updated_at")
+        )
+    changed = sorted(number for pk, (number, at) in planned.items() if current.get(pk) != at)
+    if changed:
+        rows = ", ".join(str(n) for n in changed[:10]) + (" …" if len(changed) > 10 else "")
+        raise refuse(
+            f"sites on rows {rows} were changed by someone else while the file was being"
+            " checked: import it again"
+        )
 
 
 # --- Export --------------------------------------------------------------------------------------
