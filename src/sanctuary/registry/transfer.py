@@ -324,6 +324,13 @@ def _sites_where(key: str, wanted: Iterable[Any]) -> dict[Any, Site]:
 # --- Import --------------------------------------------------------------------------------------
 
 
+PROGRESS_FROM_ROWS = 1000
+
+
+def _quiet(message: str) -> None:
+    pass
+
+
 def import_sites(
     data: bytes,
     *,
@@ -355,6 +362,8 @@ def import_sites(
     else:
         records, ignored = read_geojson(text, max_rows), []
     report = ImportReport(filename, fmt, dry_run, ignored_columns=ignored)
+    if len(records) < PROGRESS_FROM_ROWS:
+        progress = _quiet  # a small file is done before anyone would read a stage
     progress(f"Read {len(records):,} rows; checking them…")
     # Reading and checking every row takes most of the time: it holds no lock, so that nobody
     # else's logins and edits wait behind a big file. Only the writing is one transaction.
