@@ -192,6 +192,10 @@ def list_gatherings(
         )
     except services.CalendarUnavailable as error:
         return _refuse("request", str(error))
+    if filters.site is None:
+        registry_services.record_sensitive_views(
+            request, found.sites.values(), "GET /api/gatherings"
+        )
     if found.skipped:
         # the list stays a list; the sites left out, if any, are named in a header
         response["Sanctuary-Skipped-Sites"] = ",".join(str(item.site.pk) for item in found.skipped)

@@ -188,6 +188,9 @@ def week_view(request: HttpRequest) -> HttpResponse:
     try:
         found = borough.week(sites, start)
         context.update(days=found.days, rows=found.rows, skipped=found.skipped)
+        registry_services.record_sensitive_views(
+            request, [row.site for row in found.rows], "the week view"
+        )
     except services.CalendarUnavailable as error:
         context["calendar_error"] = str(error)
     return render(request, "calendars/week.html", context)
@@ -259,10 +262,12 @@ def feed_ics(request: HttpRequest, key: str) -> HttpResponse:
     sites = borough.feed_sites(feed) if feed is not None else None
     if feed is None or sites is None:
         raise Http404("No such feed.")
+    shown = services.with_schedules(sites)
     try:
-        body = borough.ical(feed, services.with_schedules(sites), timezone.localdate())
+        body = borough.ical(feed, shown, timezone.localdate())
     except services.CalendarUnavailable:
         raise Http404("No such feed.") from None
+    registry_services.record_sensitive_views(request, shown, str(feed), actor=feed.user)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=900"
     response["Content-Disposition"] = 'inline; filename="sanctuary.ics"'

@@ -125,6 +125,7 @@ def list_sites(request: HttpRequest, filters: Query[SiteFilters]) -> SitePage:
     if filters.status != "all":
         sites = sites.filter(status=filters.status)
     items = list(sites[filters.offset : filters.offset + filters.limit])
+    services.record_sensitive_views(request, items, "GET /api/sites")
     return SitePage(count=sites.count(), items=items)  # type: ignore[arg-type]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -69,6 +70,23 @@ def update_site_fields(request: HttpRequest, site: Site, changes: dict[str, Any]
 def record_sensitive_view(request: HttpRequest, site: Site) -> None:
     if site.is_sensitive:
         record(Action.VIEW, obj=site, request=request)
+
+
+def record_sensitive_views(
+    request: HttpRequest | None, sites: Iterable[Site], where: str, actor: Any = None
+) -> None:
+    """One record for a page, answer or feed that shows several sites, naming the sensitive
+    ones among them (a list, the map, the week view, a feed): a bulk read is a view of each."""
+    sensitive = sorted({site.pk for site in sites if site.is_sensitive})
+    if sensitive:
+        record(
+            Action.VIEW,
+            actor=actor,
+            object_type="registry.site",
+            object_repr=f"{len(sensitive)} sensitive site{'s' if len(sensitive) > 1 else ''} in {where}",
+            request=request,
+            detail={"sites": sensitive, "where": where},
+        )
 
 
 def save_organisation(request: HttpRequest, form: ModelForm) -> Organisation:

@@ -61,6 +61,7 @@ def site_list(request: HttpRequest) -> HttpResponse:
     field = SORTABLE.get(sort.lstrip("-"), "name")
     sites = sites.order_by(f"-{field}" if sort.startswith("-") else field, "name")
     page = Paginator(sites, 100).get_page(request.GET.get("page"))
+    services.record_sensitive_views(request, page.object_list, "the site list")
     query = request.GET.copy()
     query.pop("sort", None)
     query.pop("page", None)
@@ -94,6 +95,7 @@ def site_map(request: HttpRequest) -> HttpResponse:
         }
         for s in sites
     ]
+    services.record_sensitive_views(request, sites, "the map")
     return render(
         request,
         "registry/site_map.html",
@@ -168,14 +170,17 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation = policy.get_organisation(request.user, organisation_id)
-    sites = policy.visible_sites(request.user).filter(operator=organisation)
+    sites = list(
+        policy.visible_sites(request.user).filter(operator=organisation, status=SiteStatus.ACTIVE)
+    )
+    services.record_sensitive_views(request, sites, f"the page of {organisation.name}")
     members = policy.visible_organisations(request.user).filter(umbrellas=organisation)
     return render(
         request,
         "registry/organisation_detail.html",
         {
             "organisation": organisation,
-            "sites": sites.filter(status=SiteStatus.ACTIVE),
+            "sites": sites,
             "members": members,
             "can_manage": policy.manages_people(request.user),
         },
