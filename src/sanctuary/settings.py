@@ -194,6 +194,10 @@ AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Sanctuary")
 
+# Password-reset mails an hour, per network address and per account.
+PASSWORD_RESETS_PER_ADDRESS = env_int("PASSWORD_RESETS_PER_ADDRESS", 5)
+PASSWORD_RESETS_PER_ACCOUNT = env_int("PASSWORD_RESETS_PER_ACCOUNT", 3)
+
 EMAIL_CONFIG = dj_email_url.parse(env_str("EMAIL_URL", "console://"))
 EMAIL_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
 EMAIL_HOST = EMAIL_CONFIG["EMAIL_HOST"]

@@ -205,3 +205,37 @@ def test_removing_a_role_ends_the_persons_tokens_feeds_and_sessions(
     membership = Membership.objects.get(user=person, role=Role.POLICE_SUPERVISOR)
     assert admin_client.post(f"/roles/{membership.pk}/remove/").status_code == 302
     assert _all_ended(key, feed, other_session)
+
+
+def test_password_resets_are_limited_per_account_without_saying_so(cast: Cast, settings):
+    settings.PASSWORD_RESETS_PER_ACCOUNT = 3
+    person = cast.person(Role.SITE_CONTACT)
+    person.email = "contact@example.org"
+    person.save()
+    answers = []
+    for n in range(5):
+        client = Client(REMOTE_ADDR=f"10.0.0.{n}")  # a different address each time
+        answers.append(client.post("/accounts/password/reset/", {"email": "Contact@Example.org"}))
+    assert len(mail.outbox) == 3
+    assert {(r.status_code, r["Location"]) for r in answers} == {(302, "/accounts/password/reset/sent/")}
+
+
+def test_password_resets_are_limited_per_address_whatever_the_account(cast: Cast, settings):
+    settings.PASSWORD_RESETS_PER_ADDRESS = 5
+    for n in range(8):
+        person = cast.people["contact_b"] if n % 2 else cast.person(Role.SITE_CONTACT)
+        person.email = f"person{n}@example.org"
+        person.save()
+        Client(REMOTE_ADDR="10.9.9.9").post(
+            "/accounts/password/reset/", {"email": f"person{n}@example.org"}
+        )
+    assert len(mail.outbox) == 5
+
+
+def test_an_unknown_address_gets_the_same_answer_as_a_known_one(cast: Cast):
+    known = cast.person(Role.SITE_CONTACT)
+    known.email = "known@example.org"
+    known.save()
+    a = Client().post("/accounts/password/reset/", {"email": "known@example.org"})
+    b = Client().post("/accounts/password/reset/", {"email": "nobody@example.org"})
+    assert (a.status_code, a["Location"]) == (b.status_code, b["Location"])

@@ -149,3 +149,13 @@ class ApiToken(models.Model):
     def revoke(self) -> None:
         self.revoked_at = timezone.now()
         self.save(update_fields=["revoked_at"])
+
+
+class Attempt(models.Model):
+    """One attempt counted against a limit (sanctuary.access.throttle)."""
+
+    bucket = models.CharField(max_length=64)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["bucket", "at"]), models.Index(fields=["at"])]

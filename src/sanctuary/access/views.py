@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import base64
+import logging
+from datetime import timedelta
 from io import BytesIO
 from typing import Any
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -19,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sanctuary.access import policy, services
+from sanctuary.access import policy, services, throttle
 from sanctuary.access.forms import (
     ApiTokenForm,
     MembershipForm,
@@ -29,6 +32,9 @@ from sanctuary.access.forms import (
     TokenForm,
 )
 from sanctuary.access.models import ApiToken, Membership, User
+from sanctuary.audit.services import client_address
+
+logger = logging.getLogger(__name__)
 
 
 class AuditedPasswordChangeView(auth_views.PasswordChangeView):
@@ -42,6 +48,26 @@ class AuditedPasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)  # saves the user, keeps this session
         services.record_password_change(self.request, form.user, how="changed by its owner")
         return response
+
+
+class ThrottledPasswordResetView(auth_views.PasswordResetView):
+    """At most a few reset mails an hour per network address and per account. Past the limit the
+    page says what it always says ("if an account exists, a link is on its way") and sends
+    nothing, so that the limit reveals no more than the form does."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        address = client_address(self.request) or "unknown"
+        email = form.cleaned_data["email"].strip().lower()
+        hour = timedelta(hours=1)
+        allowed = throttle.allow(
+            "password-reset-address", address, settings.PASSWORD_RESETS_PER_ADDRESS, hour
+        ) and throttle.allow(
+            "password-reset-account", email, settings.PASSWORD_RESETS_PER_ACCOUNT, hour
+        )
+        if not allowed:
+            logger.warning("password reset refused: too many from this address or for this account")
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 class AuditedPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
