@@ -641,3 +641,30 @@ def test_the_import_function_itself_refuses_an_actor_who_may_not_import(transfer
     with pytest.raises(PermissionDenied):
         run((DATA / "sites.csv").read_bytes(), actor=transfer_cast.contact_a)
     assert not Site.objects.exists()
+
+
+def _point_file(coordinates: str) -> str:
+    return (
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": '
+        '{"type": "Point", "coordinates": ' + coordinates + '}, "properties": '
+        '{"name": "X", "faith": "islam", "address": "1 St", "operator": "Parish of St Brigid"}}]}'
+    )
+
+
+@pytest.mark.parametrize("digits", [400, 5000])
+def test_a_coordinate_hundreds_of_digits_long_is_refused_not_a_crash(transfer_cast, digits):
+    refused = refusal(_point_file(f"[{'9' * digits}, 51.5]"), "huge.geojson")
+    assert len(refused.errors) == 1
+    assert "number" in str(refused.errors[0]) or "range" in str(refused.errors[0])
+    assert not Site.objects.exists()
+
+
+def test_a_capacity_of_thousands_of_digits_is_refused_by_row_and_field(transfer_cast):
+    refused = refusal(f"{HEADER}\nx1,A,islam,1 St,51.5,-0.05,{'9' * 5000},,Parish of St Brigid\n")
+    assert [str(e) for e in refused.errors] == ["row 2, capacity: a number of 5000 digits is too large"]
+
+
+def test_a_nul_character_in_a_cell_is_refused_by_row_and_field(transfer_cast):
+    refused = refusal(f"{HEADER}\nx1,A\x00B,islam,1 St,51.5,-0.05,10,,Parish of St Brigid\n")
+    assert [str(e) for e in refused.errors] == [
+        "row 2, name: contains a NUL character (\\x00), which no text may hold"]

@@ -238,6 +238,8 @@ def read_geojson(text: str, max_rows: int) -> list[Record]:
         ) from None
     except RecursionError:
         raise refuse("the file is nested too deeply to be GeoJSON") from None
+    except ValueError as error:  # Python refuses integers of over 4,300 digits
+        raise refuse(f"the file holds a number too long to read: {error}") from None
     kind = document.get("type") if isinstance(document, dict) else type(document).__name__
     if kind != "FeatureCollection":
         raise refuse(f"the file is not a GeoJSON FeatureCollection (found {kind!r})")
@@ -308,7 +310,10 @@ def _ring(ring: list[Any]) -> list[Any]:
 def _number(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise TypeError(value)
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        raise ValueError(f"a coordinate of {len(str(value))} digits is out of range") from None
 
 
 def _osm_values(feature: dict[str, Any], properties: dict[str, Any]) -> dict[str, Any]:
@@ -370,6 +375,8 @@ def clean_text(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise Bad("is not text")
     text = str(value).strip()
+    if "\x00" in text:
+        raise Bad("contains a NUL character (\\x00), which no text may hold")
     if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_STARTS):
         text = text[1:]
     return text
@@ -377,7 +384,11 @@ def clean_text(value: Any) -> str:
 
 def _coordinate(value: Any, low: int, high: int) -> float:
     if isinstance(value, int | float) and not isinstance(value, bool):
-        shown, number = repr(value), float(value)
+        shown = repr(value) if len(str(value)) < 40 else f"a number of {len(str(value))} digits"
+        try:
+            number = float(value)
+        except OverflowError:
+            raise Bad(f"{shown} is out of range ({low} to {high})") from None
     else:
         shown = clean_text(value)
         if not shown:
@@ -404,6 +415,8 @@ def _count(value: Any) -> int | None:
             return None
         if not re.fullmatch(r"-?[0-9]+", text):
             raise Bad(f"{text!r} is not a whole number")
+        if len(text) > 18:
+            raise Bad(f"a number of {len(text)} digits is too large")
         number = int(text)
     if number < 0:
         raise Bad(f"{number} is negative")
