@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from sanctuary.access.models import Role
+from sanctuary.audit.models import AuditEvent
 from sanctuary.registry.models import Site
 from tests.conftest import Cast, api_client_for, log_in
 
@@ -165,3 +166,33 @@ def test_null_clears_an_optional_field_and_is_refused_for_a_required_one(cast: C
     assert refused.status_code == 422
     assert {e["field"] for e in refused.json()["errors"]} == {"name", "latitude"}
     assert Site.objects.get(pk=cast.site_a.pk).name == "Alpha Mosque"
+
+
+@pytest.mark.parametrize("body", ["null", "1", '"x"', "[]", '[{"name": "x"}]'])
+def test_a_body_that_is_not_a_json_object_is_refused_and_nothing_is_written(
+    cast: Cast, body: str
+):
+    events_before = AuditEvent.objects.count()
+    response = api_client_for(cast.person(Role.SITE_CONTACT)).patch(
+        f"/api/sites/{cast.site_a.pk}", body, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert "must be a JSON object" in response.json()["errors"][0]["message"]
+    assert AuditEvent.objects.count() == events_before
+
+
+@pytest.mark.parametrize("field", ["name", "denomination", "address", "postcode", "ward", "notes"])
+def test_a_nul_character_in_any_text_is_refused_by_field(cast: Cast, field: str):
+    response = patch(api_client_for(cast.person(Role.SITE_CONTACT)), cast.site_a,
+                     {field: "A\x00B"})
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == [field]
+    assert "NUL" in response.json()["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("path", ["/api/sites?q=a%00b", "/api/sites?ward=a%00b",
+                                  "/api/gatherings?from=2027-01-01&to=2027-01-02&ward=a%00b"])
+def test_a_nul_character_in_a_query_is_refused_not_a_server_error(cast: Cast, path: str):
+    response = api_client_for(cast.person(Role.SITE_CONTACT)).get(path)
+    assert response.status_code == 422
+    assert "NUL" in response.json()["errors"][0]["message"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +12,7 @@ from sanctuary.access import policy
 from sanctuary.calendars import services
 from sanctuary.calendars.models import Service
 from sanctuary.registry import services as registry_services
-from sanctuary.registry.api import Error, FieldError, ValidationFailure
+from sanctuary.api_schemas import Error, FieldError, LocalTime, Text, ValidationFailure
 from sanctuary.registry.models import Faith, SiteStatus
 
 router = Router(tags=["calendars"])
@@ -36,13 +36,13 @@ class GatheringFilters(Schema):
     from_: date = Field(..., alias="from", description="First local day, YYYY-MM-DD.")
     to: date = Field(..., description=f"Last local day (inclusive); at most {MAX_DAYS} days in all.")
     site: int | None = Field(None, description="One site (404 if you may not see it).")
-    ward: str | None = None
+    ward: Text | None = Field(None, max_length=120)
     faith: Faith | None = None
 
 
 class RuleOut(Schema):
     prayer: str
-    fixed_time: time | None
+    fixed_time: LocalTime | None
     minutes_after_start: int | None
     months: list[int]
     valid_from: date | None
@@ -50,8 +50,8 @@ class RuleOut(Schema):
 
 
 class JumuahOut(Schema):
-    winter_time: time | None
-    summer_time: time | None
+    winter_time: LocalTime | None
+    summer_time: LocalTime | None
     minutes_after_dhuhr: int
     duration_minutes: int
     attendance_percent: int
@@ -61,7 +61,7 @@ class ServiceOut(Schema):
     label: str
     kind: str
     rule: str = Field(..., description="RFC 5545 rule, local time.")
-    start_time: time
+    start_time: LocalTime
     duration_minutes: int
     expected_attendance: int | None
     starts_on: date | None

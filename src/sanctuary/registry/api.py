@@ -10,24 +10,11 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from sanctuary.access import policy
+from sanctuary.api_schemas import Body, Error, FieldError, Text, ValidationFailure
 from sanctuary.registry import services
 from sanctuary.registry.models import Faith, Organisation, OrganisationKind, Site, SiteStatus
 
 router = Router(tags=["registry"])
-
-
-class Error(Schema):
-    detail: str
-
-
-class FieldError(Schema):
-    field: str
-    message: str
-
-
-class ValidationFailure(Schema):
-    detail: str
-    errors: list[FieldError]
 
 
 class SiteOut(Schema):
@@ -71,29 +58,36 @@ class SitePage(Schema):
 
 
 class SiteFilters(Schema):
-    q: str | None = Field(None, description="Text in the name, address, postcode or operator.")
+    q: Text | None = Field(
+        None, max_length=200, description="Text in the name, address, postcode or operator."
+    )
     faith: Faith | None = None
-    ward: str | None = None
+    ward: Text | None = Field(None, max_length=120)
     status: Literal["active", "closed", "all"] = "active"
     limit: int = Field(500, ge=1, le=5000)
     offset: int = Field(0, ge=0, le=10_000_000)
 
 
-class SitePatch(Schema):
-    """Only the fields sent are changed."""
+# The largest count the database stores in a site's count fields.
+MAX_COUNT = 2_147_483_647
 
-    name: str | None = Field(None, min_length=1, max_length=200)
-    faith: Faith | None = None
-    denomination: str | None = Field(None, max_length=120)
-    address: str | None = Field(None, min_length=1, max_length=300)
-    postcode: str | None = Field(None, max_length=12)
-    ward: str | None = Field(None, max_length=120)
-    latitude: float | None = Field(None, ge=-90, le=90)
-    longitude: float | None = Field(None, ge=-180, le=180)
-    capacity: int | None = Field(None, ge=0)
-    typical_peak_attendance: int | None = Field(None, ge=0)
-    status: SiteStatus | None = None
-    notes: str | None = None
+
+class SitePatch(Body):
+    """Only the fields sent are changed. `null` empties a text field or makes a count unknown;
+    the fields every site must have cannot be null (the default None means "not sent")."""
+
+    name: Text = Field(None, min_length=1, max_length=200)
+    faith: Faith = None  # type: ignore[assignment]
+    denomination: Text | None = Field(None, max_length=120)
+    address: Text = Field(None, min_length=1, max_length=300)
+    postcode: Text | None = Field(None, max_length=12)
+    ward: Text | None = Field(None, max_length=120)
+    latitude: float = Field(None, ge=-90, le=90)
+    longitude: float = Field(None, ge=-180, le=180)
+    capacity: int | None = Field(None, ge=0, le=MAX_COUNT)
+    typical_peak_attendance: int | None = Field(None, ge=0, le=MAX_COUNT)
+    status: SiteStatus = None  # type: ignore[assignment]
+    notes: Text | None = Field(None, max_length=10_000)
 
 
 class OrganisationOut(Schema):
