@@ -101,6 +101,15 @@ def admin_client(cast: Cast, client: Client) -> Client:
     return log_in(client, cast.person(Role.PROGRAMME_ADMIN))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def audit_table_may_be_flushed() -> None:
+    """Django's flush between transactional tests empties the audit table with DELETE, which
+    SQLite's append-only trigger refuses outside the test suite."""
+    import sanctuary.audit
+
+    sanctuary.audit.ALLOW_DELETE_FOR_TEST_FLUSH = True
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings) -> None:
     """The cast has nine accounts per test; the real hasher is slow on purpose."""

@@ -427,3 +427,21 @@ def test_closed_sites_of_a_faith_organisation_stay_out_of_the_default_list(
     assert closed.name not in client.get("/sites/").content.decode()
     assert closed.name in client.get("/sites/?status=all").content.decode()
     assert re.search(r"closed", client.get(f"/sites/{closed.pk}/").content.decode())
+
+
+def test_a_coordinator_does_not_see_an_umbrella_body_they_may_not_open(
+    cast: Cast, client: Client
+):
+    """Organisation A is in the coordinator's umbrella body and in another they do not coordinate."""
+    other = Organisation.objects.create(name="Hidden Interfaith Forum", kind="umbrella")
+    cast.org_a.umbrellas.add(other)
+    coordinator = cast.person(Role.UMBRELLA_COORDINATOR)
+    log_in(client, coordinator)
+    assert client.get(f"/organisations/{other.pk}/").status_code == 404
+    for page in (f"/organisations/{cast.org_a.pk}/", "/organisations/"):
+        assert "Hidden Interfaith Forum" not in client.get(page).content.decode()
+    listed = {o["id"]: o for o in api_client_for(coordinator).get("/api/organisations").json()}
+    assert listed[cast.org_a.pk]["umbrella_ids"] == [cast.umbrella.pk]
+    # staff, who may see every organisation, see both
+    log_in(client, cast.person(Role.POLICE_SUPERVISOR))
+    assert "Hidden Interfaith Forum" in client.get(f"/organisations/{cast.org_a.pk}/").content.decode()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.db.models import CharField, Q, TextField
+from django.db.models import CharField, Prefetch, Q, TextField
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
@@ -98,7 +98,8 @@ class OrganisationOut(Schema):
 
     @staticmethod
     def resolve_umbrella_ids(organisation: Organisation) -> list[int]:
-        return [u.pk for u in organisation.umbrellas.all()]
+        # only the umbrella bodies the reader may see (prefetched as visible_umbrellas)
+        return [u.pk for u in organisation.visible_umbrellas]  # type: ignore[attr-defined]
 
 
 @router.get("/sites", response={200: SitePage, 401: Error, 422: ValidationFailure})
@@ -172,4 +173,7 @@ def _nulls_resolved(fields: dict[str, Any]) -> tuple[dict[str, Any], list[FieldE
 @router.get("/organisations", response={200: list[OrganisationOut], 401: Error})
 def list_organisations(request: HttpRequest) -> list[Organisation]:
     """The organisations you may see."""
-    return list(policy.visible_organisations(request.user).prefetch_related("umbrellas"))
+    visible = policy.visible_organisations(request.user)
+    return list(
+        visible.prefetch_related(Prefetch("umbrellas", queryset=visible, to_attr="visible_umbrellas"))
+    )

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -159,7 +159,13 @@ def site_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    organisations = policy.visible_organisations(request.user).prefetch_related("umbrellas")
+    organisations = policy.visible_organisations(request.user).prefetch_related(
+        Prefetch(
+            "umbrellas",
+            queryset=policy.visible_organisations(request.user),
+            to_attr="visible_umbrellas",
+        )
+    )
     return render(
         request,
         "registry/organisation_list.html",
@@ -180,6 +186,9 @@ def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpRespo
         "registry/organisation_detail.html",
         {
             "organisation": organisation,
+            "umbrellas": policy.visible_organisations(request.user).filter(
+                members=organisation
+            ),
             "sites": sites,
             "members": members,
             "can_manage": policy.manages_people(request.user),
