@@ -7,6 +7,7 @@ raise risk; every figure stays in its range; the score splits exactly into its d
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -239,6 +240,41 @@ def test_a_shared_incident_table_gives_the_same_threat_as_a_list(records) -> Non
         assert threat(site, ThreatLevel.SEVERE, table, AS_OF) == threat(
             site, ThreatLevel.SEVERE, records, AS_OF
         )
+
+
+def brute_force_pressure(site: SiteProfile, records: list[Incident]) -> float:
+    """P summed over every incident with its own great-circle distance: no table, no box."""
+    p = DEFAULT_PARAMETERS
+    total = 0.0
+    for incident in records:
+        age = (AS_OF - incident.occurred_on).days
+        if not 0 <= age <= p.incident_horizon_days:
+            continue
+        if incident.site_id == site.id:
+            metres = 0.0
+        else:
+            phi1, phi2 = math.radians(site.lat), math.radians(incident.lat)
+            dphi, dlam = phi2 - phi1, math.radians(incident.lon - site.lon)
+            a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlam / 2) ** 2
+            metres = 2 * 6_371_008.8 * math.asin(math.sqrt(a))
+        if metres > p.kernel_cutoff_metres:
+            continue
+        same = incident.site_id == site.id or incident.faith == site.faith
+        total += (
+            p.severity[incident.category]
+            * math.exp(-age / p.decay_days)
+            * math.exp(-metres / p.kernel_metres)
+            * (1.0 if same else p.other_faith_weight)
+        )
+    return total
+
+
+@settings(max_examples=80, deadline=None)
+@given(incidents(max_size=25))
+def test_local_pressure_matches_a_brute_force_sum(records) -> None:
+    result = threat(SITE, ThreatLevel.LOW, records, AS_OF)
+    assert result.pressure == pytest.approx(brute_force_pressure(SITE, records), abs=1e-12)
+    assert result.nearby_count == sum(1 for r in records if brute_force_pressure(SITE, [r]) > 0)
 
 
 @settings(max_examples=100, deadline=None)

@@ -162,14 +162,17 @@ class Instrument:
             ],
         }
 
+    @cached_property
+    def _improvements(self) -> dict[str, dict[str, Grade]]:
+        table: dict[str, dict[str, Grade]] = {}
+        for question in self.questions:
+            for target in question.raised_by:
+                table.setdefault(target.measure, {})[question.id] = target.grade
+        return table
+
     def improvements(self, measure_id: str) -> dict[str, Grade]:
         """The questions the measure raises under this version, and to which grade."""
-        return {
-            question.id: target.grade
-            for question in self.questions
-            for target in question.raised_by
-            if target.measure == measure_id
-        }
+        return dict(self._improvements.get(measure_id, {}))
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,7 @@ class RiskParameters:
     kernel_cutoff_metres: float = 2000.0  # farther incidents add nothing (weight < 0.7%)
     other_faith_weight: float = 0.5  # an incident nearby against another faith
     pressure_scale: float = 1.0  # P0: t_local = 1 - exp(-P/P0)
+    nearby_listed: int = 10  # incidents a Threat lists by name (all are counted)
     trend_radius_metres: float = 3000.0  # "the area" for the faith trend
     trend_recent_days: int = 90
     trend_baseline_days: int = 1095  # three years, the recent window included

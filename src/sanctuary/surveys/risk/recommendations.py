@@ -13,16 +13,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sanctuary.surveys.instrument import (
-    Answer,
     Instrument,
     Measure,
     MeasureCatalogue,
     check_answers,
     load_measures,
 )
-from sanctuary.surveys.risk.parameters import RiskParameters
 from sanctuary.surveys.risk.site import SiteRisk, risk_with_answers
-from sanctuary.surveys.risk.vulnerability import AnswerStatus, apply_measures, effective_grade
+from sanctuary.surveys.risk.vulnerability import AnswerStatus, QuestionScore, apply_measures
 
 
 @dataclass(frozen=True)
@@ -111,20 +109,28 @@ def recommend(
     of the survey, under the version it was taken with.
     """
     catalogue = catalogue or load_measures()
-    checked = check_answers(instrument, answers)
     parameters = current.parameters
-    asked = {
-        scored.question.id
-        for scored in current.vulnerability.questions
-        if scored.status in (AnswerStatus.ANSWERED, AnswerStatus.UNANSWERED)
+    scored = {
+        question.question.id: question
+        for question in current.vulnerability.questions
+        if question.status in (AnswerStatus.ANSWERED, AnswerStatus.UNANSWERED)
     }
+    # The score is linear in each question's gap (V is a weighted sum), so a measure's
+    # reduction is the sum over the questions it raises; a property test checks this against
+    # recomputing the whole score with the measure in place.
+    per_grade = (
+        100
+        * current.threat.value
+        * current.consequence.value
+        * (1 - parameters.residual_vulnerability)
+        / 4
+    )
     items = []
     for measure in catalogue.measures:
-        improvements = _improvements(instrument, checked, measure.id, asked, parameters)
-        if not improvements:
-            continue
-        improved = apply_measures(instrument, checked, [measure.id], parameters)
-        reduction = current.score - risk_with_answers(current, instrument, improved).score
+        improvements = _improvements(instrument, scored, measure.id)
+        reduction = per_grade * sum(
+            scored[i.question].weight * (i.grade_after - i.grade_now) for i in improvements
+        )
         if reduction <= 0:
             continue
         items.append(
@@ -136,7 +142,9 @@ def recommend(
             )
         )
     items.sort(key=lambda r: (-r.reduction_per_thousand, -r.risk_reduction, r.measure.id))
-    everything = apply_measures(instrument, checked, [r.measure.id for r in items], parameters)
+    everything = apply_measures(
+        instrument, check_answers(instrument, answers), [r.measure.id for r in items], parameters
+    )
     return Recommendations(
         items=tuple(items),
         score_now=current.score,
@@ -148,18 +156,14 @@ def recommend(
 
 
 def _improvements(
-    instrument: Instrument,
-    answers: Mapping[str, Answer],
-    measure_id: str,
-    asked: set[str],
-    parameters: RiskParameters,
+    instrument: Instrument, scored: Mapping[str, QuestionScore], measure_id: str
 ) -> tuple[Improvement, ...]:
+    """What the measure would raise among the questions asked of this site."""
     found = []
     for question_id, grade in instrument.improvements(measure_id).items():
-        if question_id not in asked:
-            continue
-        now = effective_grade(answers.get(question_id), parameters)
-        if now < grade:
-            topic = instrument.question(question_id).topic
-            found.append(Improvement(question_id, topic, now, int(grade)))
+        question = scored.get(question_id)
+        if question is not None and question.grade is not None and question.grade < grade:
+            found.append(
+                Improvement(question_id, question.question.topic, question.grade, int(grade))
+            )
     return tuple(found)

@@ -259,16 +259,15 @@ def _drivers(
             without(national=quiet_national),
         )
     )
-    if t.nearby:
-        at_site = sum(1 for n in t.nearby if n.metres == 0)
-        where = f" ({at_site} at the site)" if at_site else ""
+    if t.nearby_count:
+        where = f" ({t.nearby_at_site} at the site)" if t.nearby_at_site else ""
         months = round(parameters.incident_horizon_days / 30.4)
         km = parameters.kernel_cutoff_metres / 1000
         drivers.append(
             Driver(
                 DriverKind.THREAT,
                 "incidents",
-                f"{len(t.nearby)} incident{'s' if len(t.nearby) != 1 else ''} within {km:g} km "
+                f"{t.nearby_count} incident{'s' if t.nearby_count != 1 else ''} within {km:g} km "
                 f"in the last {months} months{where}",
                 without(local=0.0),
             )

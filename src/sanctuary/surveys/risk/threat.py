@@ -80,6 +80,24 @@ class IncidentTable:
         self.site_id = np.array([i.site_id for i in ordered], dtype=object)
         self.faith = np.array([i.faith for i in ordered], dtype=object)
         self.faith_unknown = np.array([i.faith is None for i in ordered], dtype=bool)
+        by_site: dict[str, list[int]] = {}
+        for index, incident in enumerate(ordered):
+            if incident.site_id is not None:
+                by_site.setdefault(incident.site_id, []).append(index)
+        self._by_site = {site: np.array(rows, dtype=np.int64) for site, rows in by_site.items()}
+
+    def at_site(self, site_id: str) -> NDArray[np.int64]:
+        return self._by_site.get(site_id, np.zeros(0, dtype=np.int64))
+
+    def near(self, lat: float, lon: float, metres: float) -> NDArray[np.int64]:
+        """Rows within a box of half-side ``metres`` around a point (a superset of the circle)."""
+        band = metres / _METRES_PER_DEGREE_LATITUDE
+        low, high = np.searchsorted(self.lat, [lat - band, lat + band], side="left")
+        rows = np.arange(low, high)
+        # Longitude degrees shrink with cos(latitude); sites within a few km of the
+        # antimeridian or a pole are not a case this model is for.
+        lon_band = band / max(math.cos(math.radians(lat)), 1e-6)
+        return rows[np.abs(self.lon[rows] - lon) <= lon_band]
 
     def __len__(self) -> int:
         return len(self.incidents)
@@ -111,7 +129,9 @@ class Threat:
     local: float  # t_local
     trend: float  # t_trend
     pressure: float  # P, in "violent incidents at the site today"
-    nearby: tuple[NearbyIncident, ...]  # what makes up P, heaviest first
+    nearby: tuple[NearbyIncident, ...]  # the heaviest parts of P, at most nearby_listed
+    nearby_count: int  # how many incidents add to P
+    nearby_at_site: int  # of which at the site itself
     recent_against_faith: int  # in the area, in the recent window
     usual_against_faith: float  # expected in a window as long, from the baseline rate
     trend_ratio: float  # smoothed recent / usual
@@ -124,6 +144,8 @@ class Threat:
             "local": self.local,
             "trend": self.trend,
             "pressure": self.pressure,
+            "nearby_count": self.nearby_count,
+            "nearby_at_site": self.nearby_at_site,
             "recent_against_faith": self.recent_against_faith,
             "usual_against_faith": self.usual_against_faith,
             "trend_ratio": self.trend_ratio,
@@ -160,11 +182,8 @@ def threat(
     table = incidents if isinstance(incidents, IncidentTable) else IncidentTable(incidents)
     severity = table.severities(parameters)
     reach = max(parameters.kernel_cutoff_metres, parameters.trend_radius_metres)
-    band = reach / _METRES_PER_DEGREE_LATITUDE
-    low, high = np.searchsorted(table.lat, [site.lat - band, site.lat + band], side="left")
-    candidates = np.arange(low, high)
-    at_site = np.flatnonzero(table.site_id == site.id)  # counted whatever their coordinates
-    candidates = np.union1d(candidates, at_site).astype(np.int64)
+    # Incidents recorded at the site count whatever coordinates they were given.
+    candidates = np.union1d(table.near(site.lat, site.lon, reach), table.at_site(site.id))
 
     age = as_of.toordinal() - table.day[candidates]
     known = age >= 0
@@ -207,11 +226,11 @@ def threat(
     trend = parameters.trend_weight * max(0.0, 1 - 1 / ratio)
 
     national = national_part(national_level, parameters)
-    heaviest = np.argsort(-weight, kind="stable")
+    contributing = np.flatnonzero(weight > 0)
+    heaviest = contributing[np.argsort(-weight[contributing], kind="stable")]
     nearby = tuple(
         NearbyIncident(table.incidents[candidates[i]], float(metres[i]), float(weight[i]))
-        for i in heaviest
-        if weight[i] > 0
+        for i in heaviest[: parameters.nearby_listed]
     )
     return Threat(
         value=combine(national, local, trend),
@@ -221,6 +240,8 @@ def threat(
         trend=trend,
         pressure=pressure,
         nearby=nearby,
+        nearby_count=len(contributing),
+        nearby_at_site=int(np.count_nonzero(here[contributing])),
         recent_against_faith=recent,
         usual_against_faith=usual,
         trend_ratio=ratio,
