@@ -242,6 +242,9 @@ def test_drivers_name_the_answers_and_the_gathering() -> None:
     assert labels["beta.one"] == "Crowds: not answered yet"
     assert labels["gathering"] == "2,000 at Vaisakhi"
     assert "alpha.one" not in labels  # at the top grade: nothing to drive
+    headline = risk.top_drivers()
+    assert {d.kind.value for d in headline} == {"vulnerability", "threat", "consequence"}
+    assert headline[0].points == max(d.points for d in risk.drivers)
     # alpha.two carries 100 T C (1 - 0.05) x its weight (3/4 x 3/4) x gap 1.
     two = next(d for d in risk.drivers if d.key == "alpha.two")
     assert two.points == pytest.approx(

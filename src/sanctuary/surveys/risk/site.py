@@ -72,6 +72,14 @@ class SiteRisk:
     drivers: tuple[Driver, ...]  # heaviest first
     parameters: RiskParameters
 
+    def top_drivers(self, per_kind: int = 1) -> tuple[Driver, ...]:
+        """The heaviest drivers of each kind, heaviest first: "high because: no CCTV,
+        incidents nearby, 2,520 at Jumu'ah"."""
+        chosen: list[Driver] = []
+        for kind in DriverKind:
+            chosen.extend([d for d in self.drivers if d.kind is kind][:per_kind])
+        return tuple(sorted(chosen, key=lambda driver: -driver.points))
+
     @property
     def low_confidence(self) -> tuple[str, ...]:
         """Why the score may be off: reasons a page should show beside it (empty: none)."""
