@@ -110,10 +110,10 @@ def recommend(
     """
     catalogue = catalogue or load_measures()
     parameters = current.parameters
-    scored = {
-        question.question.id: question
-        for question in current.vulnerability.questions
-        if question.status in (AnswerStatus.ANSWERED, AnswerStatus.UNANSWERED)
+    asked = {
+        scored.question.id: scored
+        for scored in current.vulnerability.questions
+        if scored.status in (AnswerStatus.ANSWERED, AnswerStatus.UNANSWERED)
     }
     # The score is linear in each question's gap (V is a weighted sum), so a measure's
     # reduction is the sum over the questions it raises; a property test checks this against
@@ -127,9 +127,9 @@ def recommend(
     )
     items = []
     for measure in catalogue.measures:
-        improvements = _improvements(instrument, scored, measure.id)
+        improvements = _improvements(instrument, asked, measure.id)
         reduction = per_grade * sum(
-            scored[i.question].weight * (i.grade_after - i.grade_now) for i in improvements
+            asked[i.question].weight * (i.grade_after - i.grade_now) for i in improvements
         )
         if reduction <= 0:
             continue
@@ -143,7 +143,11 @@ def recommend(
         )
     items.sort(key=lambda r: (-r.reduction_per_thousand, -r.risk_reduction, r.measure.id))
     everything = apply_measures(
-        instrument, check_answers(instrument, answers), [r.measure.id for r in items], parameters
+        instrument,
+        check_answers(instrument, answers),
+        [r.measure.id for r in items],
+        parameters,
+        catalogue,
     )
     return Recommendations(
         items=tuple(items),
@@ -156,14 +160,12 @@ def recommend(
 
 
 def _improvements(
-    instrument: Instrument, scored: Mapping[str, QuestionScore], measure_id: str
+    instrument: Instrument, asked: Mapping[str, QuestionScore], measure_id: str
 ) -> tuple[Improvement, ...]:
     """What the measure would raise among the questions asked of this site."""
     found = []
     for question_id, grade in instrument.improvements(measure_id).items():
-        question = scored.get(question_id)
-        if question is not None and question.grade is not None and question.grade < grade:
-            found.append(
-                Improvement(question_id, question.question.topic, question.grade, int(grade))
-            )
+        scored = asked.get(question_id)
+        if scored is not None and scored.grade is not None and scored.grade < grade:
+            found.append(Improvement(question_id, scored.question.topic, scored.grade, int(grade)))
     return tuple(found)
