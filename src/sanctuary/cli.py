@@ -19,6 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     from sanctuary import operations
     from sanctuary.calendars import commands as calendar_commands
     from sanctuary.solvers import commands as solver_commands
+    from sanctuary.surveys import commands as survey_commands
 
     parser = argparse.ArgumentParser(
         prog="sanctuary", description="Sanctuary: keeping places of worship safe."
@@ -27,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     operations.register(subparsers)
     calendar_commands.register(subparsers)
     solver_commands.register(subparsers)
+    survey_commands.register(subparsers)
     return parser
 
 

@@ -1,0 +1,1 @@
+"""Security surveys of places of worship: the versioned instrument, the measures, the risk model."""
