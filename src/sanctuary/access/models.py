@@ -159,3 +159,6 @@ class Attempt(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["bucket", "at"]), models.Index(fields=["at"])]
+
+    def __str__(self) -> str:
+        return f"attempt at {self.at:%Y-%m-%d %H:%M}"

@@ -9,10 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from sanctuary.access import policy
+from sanctuary.api_schemas import Error, FieldError, LocalTime, Text, ValidationFailure
 from sanctuary.calendars import services
 from sanctuary.calendars.models import Service
 from sanctuary.registry import services as registry_services
-from sanctuary.api_schemas import Error, FieldError, LocalTime, Text, ValidationFailure
 from sanctuary.registry.models import Faith, SiteStatus
 
 router = Router(tags=["calendars"])

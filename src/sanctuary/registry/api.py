@@ -76,14 +76,14 @@ class SitePatch(Body):
     """Only the fields sent are changed. `null` empties a text field or makes a count unknown;
     the fields every site must have cannot be null (the default None means "not sent")."""
 
-    name: Text = Field(None, min_length=1, max_length=200)
+    name: Text = Field(None, min_length=1, max_length=200)  # type: ignore[assignment]
     faith: Faith = None  # type: ignore[assignment]
     denomination: Text | None = Field(None, max_length=120)
-    address: Text = Field(None, min_length=1, max_length=300)
+    address: Text = Field(None, min_length=1, max_length=300)  # type: ignore[assignment]
     postcode: Text | None = Field(None, max_length=12)
     ward: Text | None = Field(None, max_length=120)
-    latitude: float = Field(None, ge=-90, le=90)
-    longitude: float = Field(None, ge=-180, le=180)
+    latitude: float = Field(None, ge=-90, le=90)  # type: ignore[assignment]
+    longitude: float = Field(None, ge=-180, le=180)  # type: ignore[assignment]
     capacity: int | None = Field(None, ge=0, le=MAX_COUNT)
     typical_peak_attendance: int | None = Field(None, ge=0, le=MAX_COUNT)
     status: SiteStatus = None  # type: ignore[assignment]

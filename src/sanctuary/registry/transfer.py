@@ -447,7 +447,7 @@ def _refuse_if_changed_meanwhile(plans: list[_Plan]) -> None:
     """The rows were checked against the sites as they were; if one has been edited or removed
     since, the check no longer holds and nothing is written."""
     planned = {plan.site.pk: (plan.number, plan.site_updated_at) for plan in plans}
-    current = {}
+    current: dict[int, Any] = {}
     ids = list(planned)
     for start in range(0, len(ids), 500):
         current.update(
