@@ -241,7 +241,7 @@ def probe_feed_new(client: Client, user: User, cast: Cast, target: str) -> bool:
     site, _ = _objects(cast, target)
     response = client.post("/calendar/feeds/", {"scope": "site", "site": site.pk})
     assert response.status_code in {200, 302, 404}, response.status_code
-    created = Feed.objects.filter(user=user, site=site).exists()
+    created = Feed.every.filter(user=user, site=site).exists()
     assert created == (response.status_code == 302)
     return created
 
@@ -249,7 +249,7 @@ def probe_feed_new(client: Client, user: User, cast: Cast, target: str) -> bool:
 def probe_feed_ics(client: Client, user: User, cast: Cast, target: str) -> bool:
     """A feed made for the site (as if the site had been visible once), fetched with no login."""
     site, _ = _objects(cast, target)
-    feed = Feed.objects.create(user=user, scope="site", site=site)
+    feed = Feed.every.create(user=user, scope="site", site=site)
     response = Client().get(f"/calendar/feeds/{feed.key}.ics")
     if _found(response):
         assert site.name in response.content.decode()
@@ -316,6 +316,15 @@ def organisation_page(template: str) -> Probe:
     return probe
 
 
+def person_page(template: str) -> Probe:
+    """A person is an object: not yours (not an administrator) looks like missing, 404."""
+
+    def probe(client: Client, user: User, cast: Cast, target: str) -> bool:
+        return _found(client.get(template.format(id=user.pk)))
+
+    return probe
+
+
 def function_page(path: str) -> Probe:
     def probe(client: Client, user: User, cast: Cast, target: str) -> bool:
         return _function(client.get(path.format(id=user.pk)))
@@ -343,7 +352,7 @@ PROBES: dict[str, Probe] = {
     "GET /api/organisations": probe_api_organisations,
     "GET /people/": function_page("/people/"),
     "POST /people/new/": probe_person_new,
-    "GET /people/{id}/": function_page("/people/{id}/"),
+    "GET /people/{id}/": person_page("/people/{id}/"),
     "GET /audit/": function_page("/audit/"),
     "GET /sites/{id}/schedule/": site_page("/sites/{id}/schedule/"),
     "POST /sites/{id}/schedule/settings/": probe_schedule_settings,

@@ -15,7 +15,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from sanctuary.access.models import ApiToken
-from sanctuary.access.policy import grants_for
+from sanctuary.access.policy import NotFound, grants_for
 from sanctuary.calendars.api import router as calendars_router
 from sanctuary.registry.api import router as registry_router
 
@@ -61,6 +61,12 @@ api = NinjaAPI(
 api.add_router("/", registry_router)
 api.add_router("/", calendars_router)
 
+
+
+@api.exception_handler(NotFound)
+def _not_found(request: HttpRequest, error: NotFound) -> HttpResponse:
+    """Missing, or not yours: the same answer."""
+    return api.create_response(request, {"detail": str(error)}, status=404)
 
 
 @api.exception_handler(NinjaValidationError)

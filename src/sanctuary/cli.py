@@ -1,7 +1,8 @@
 """The `sanctuary` operator command line.
 
-Each domain registers its own subcommands here, explicitly: commands that need the database
-set Django up first, the calendar and solver commands run without it.
+Each app registers its own subcommands from its `commands.py`, listed here explicitly: those
+that need the database set Django up themselves; the calendar, risk and solver commands that
+only compute run without it.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from sanctuary.cli_support import CommandFailed
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from sanctuary import operations
+    from sanctuary import demo, serving
     from sanctuary.calendars import commands as calendar_commands
+    from sanctuary.registry import commands as registry_commands
     from sanctuary.solvers import commands as solver_commands
     from sanctuary.surveys import commands as survey_commands
 
@@ -25,10 +27,16 @@ def build_parser() -> argparse.ArgumentParser:
         prog="sanctuary", description="Sanctuary: keeping places of worship safe."
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    operations.register(subparsers)
-    calendar_commands.register(subparsers)
-    solver_commands.register(subparsers)
-    survey_commands.register(subparsers)
+    # in the order `sanctuary --help` lists them: running it, then each domain's verbs
+    for commands in (
+        demo,
+        serving,
+        registry_commands,
+        calendar_commands,
+        survey_commands,
+        solver_commands,
+    ):
+        commands.register(subparsers)
     return parser
 
 

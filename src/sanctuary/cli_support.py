@@ -28,3 +28,16 @@ def write_json(document: Any, stream: Any = None) -> None:
     stream = stream if stream is not None else sys.stdout
     json.dump(document, stream, indent=2, ensure_ascii=False)
     stream.write("\n")
+
+
+def setup_django() -> None:
+    """For the commands that need the database: settings from the environment, then Django.
+
+    Each command calls it itself (after any environment the command implies), so that the pure
+    commands (prayer times, games, patrol plans) never pay for it."""
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanctuary.settings")
+    import django
+
+    django.setup()

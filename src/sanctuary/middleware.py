@@ -1,4 +1,5 @@
-"""Site-wide middleware that belongs to no one domain."""
+"""Site-wide middleware that belongs to no one domain: the answers to domain errors that every
+app's doors and services raise without knowing about HTTP."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ import sys
 from collections.abc import Callable
 
 from django.db import OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+
+from sanctuary.access.policy import NotFound
 
 RETRY_AFTER_SECONDS = 10
 
@@ -16,6 +19,21 @@ def database_busy(error: BaseException) -> bool:
     """SQLite's answer when another writer held the database past the wait (settings.py)."""
     text = str(error).lower()
     return isinstance(error, OperationalError) and ("locked" in text or "busy" in text)
+
+
+class NotFoundMiddleware:
+    """A door's NotFound (missing, or not yours) is the same 404 page as any missing page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, error: Exception) -> HttpResponse | None:
+        if isinstance(error, NotFound):
+            raise Http404(str(error)) from None
+        return None
 
 
 class DatabaseBusyMiddleware:

@@ -126,6 +126,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "sanctuary.middleware.NotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "sanctuary.urls"

@@ -109,7 +109,7 @@ def test_a_site_contacts_token_needs_no_second_factor(cast: Cast, two_factor_req
 def _credentials(cast: Cast, role: str) -> tuple[str, Feed, Client]:
     person = cast.person(role)
     _, key = ApiToken.issue(person, "nightly rota export", second_factor=True)
-    feed = Feed.objects.create(user=person, scope="borough")
+    feed = Feed.every.create(user=person, scope="borough")
     other_session = log_in(Client(), person)
     assert bearer(key).get("/api/sites").status_code == 200
     assert Client().get(f"/calendar/feeds/{feed.key}.ics").status_code == 200

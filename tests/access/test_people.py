@@ -22,8 +22,8 @@ def test_an_administrator_adds_a_person_and_gives_them_a_role(cast: Cast, admin_
     person = User.objects.get(username="newcontact")
     assert response["Location"] == f"/people/{person.pk}/"
     admin_client.post(
-        f"/people/{person.pk}/",
-        {"add_role": "1", "role-organisation": cast.org_b.pk, "role-role": Role.SITE_CONTACT},
+        f"/people/{person.pk}/roles/",
+        {"role-organisation": cast.org_b.pk, "role-role": Role.SITE_CONTACT},
     )
     assert Membership.objects.filter(user=person, organisation=cast.org_b).exists()
     assert AuditEvent.objects.filter(action=Action.CREATE, object_type="access.membership").exists()
@@ -34,8 +34,8 @@ def test_a_role_in_the_wrong_kind_of_organisation_is_refused_with_a_reason(
 ):
     person = cast.people["contact_b"]
     response = admin_client.post(
-        f"/people/{person.pk}/",
-        {"add_role": "1", "role-organisation": cast.org_b.pk, "role-role": Role.PATROL_OFFICER},
+        f"/people/{person.pk}/roles/",
+        {"role-organisation": cast.org_b.pk, "role-role": Role.PATROL_OFFICER},
     )
     assert "A patrol officer belongs to a police unit." in response.content.decode()
     assert not Membership.objects.filter(user=person, role=Role.PATROL_OFFICER).exists()

@@ -20,8 +20,9 @@ def test_another_program_cannot_delete_or_change_an_audit_event(tmp_path: Path):
     assert migrated.returncode == 0, migrated.stderr
     with sqlite3.connect(tmp_path / "a.sqlite3") as db:
         db.execute(
-            "INSERT INTO audit_auditevent (at, actor_name, action, object_type, object_id, "
-            "object_repr, detail) VALUES ('2026-12-01', 'amina', 'export', '', '', 'x', '{}')"
+            "INSERT INTO audit_auditevent (at, actor_name, channel, action, object_type, "
+            "object_id, object_repr, detail) "
+            "VALUES ('2026-12-01', 'amina', 'page', 'export', '', '', 'x', '{}')"
         )
     db = sqlite3.connect(tmp_path / "a.sqlite3")
     with pytest.raises(sqlite3.OperationalError):

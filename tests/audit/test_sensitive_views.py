@@ -64,7 +64,7 @@ def test_an_api_answer_listing_a_sensitive_site_records_one_view(sensitive: Cast
 
 def test_a_borough_feed_fetch_records_a_view_by_its_owner(sensitive: Cast):
     owner = sensitive.person(Role.POLICE_SUPERVISOR)
-    feed = Feed.objects.create(user=owner, scope="borough")
+    feed = Feed.every.create(user=owner, scope="borough")
     assert Client().get(f"/calendar/feeds/{feed.key}.ics").status_code == 200
     [event] = views_recorded()
     assert (event.actor_name, event.detail["sites"]) == (owner.username, [sensitive.site_b.pk])

@@ -23,7 +23,7 @@ def contact(cast: Cast, client: Client) -> Client:
 def make_feed(client: Client, **data: object) -> Feed:
     response = client.post("/calendar/feeds/", data)
     assert response.status_code == 302, response.content.decode()[:1500]
-    return Feed.objects.latest("id")
+    return Feed.every.latest("id")
 
 
 def fetch(feed: Feed) -> Calendar:
@@ -81,16 +81,16 @@ def test_a_revoked_feed_answers_404_and_both_steps_are_audited(cast: Cast, conta
 
 
 def test_someone_elses_feed_cannot_be_revoked(cast: Cast, contact: Client, client: Client):
-    theirs = Feed.objects.create(user=cast.people["contact_b"], scope="borough")
+    theirs = Feed.every.create(user=cast.people["contact_b"], scope="borough")
     assert contact.post(f"/calendar/feeds/{theirs.pk}/revoke/").status_code == 404
-    assert Feed.objects.get(pk=theirs.pk).revoked_at is None
+    assert Feed.every.get(pk=theirs.pk).revoked_at is None
 
 
 def test_a_feed_for_a_site_one_cannot_see_is_refused(cast: Cast, contact: Client):
     response = contact.post("/calendar/feeds/", {"scope": "site", "site": cast.site_b.pk})
     assert response.status_code == 200
     assert response.context["form"].errors["site"]
-    assert not Feed.objects.exists()
+    assert not Feed.every.exists()
 
 
 def test_access_is_checked_again_on_every_fetch(cast: Cast, contact: Client):

@@ -68,9 +68,11 @@ def test_a_first_date_in_year_one_is_refused(cast: Cast, contact: Client):
 
 
 def test_a_schedule_holds_a_bounded_number_of_services(cast: Cast, contact: Client, monkeypatch):
-    from sanctuary.calendars import services
+    from dataclasses import replace
 
-    monkeypatch.setitem(services.MAX_ROWS, Service, 2)
+    from sanctuary.calendars.parts import BY_SLUG
+
+    monkeypatch.setitem(BY_SLUG, "services", replace(BY_SLUG["services"], max_rows=2))
     url = f"/sites/{cast.site_a.pk}/schedule/services/"
     for _ in range(2):
         assert contact.post(url, service_form("FREQ=WEEKLY;BYDAY=SU")).status_code == 302

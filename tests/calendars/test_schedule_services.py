@@ -6,10 +6,10 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.http import Http404
-from django.test import RequestFactory
 
+from sanctuary.access.actor import Actor, Channel
 from sanctuary.access.models import Role
+from sanctuary.access.policy import NotFound
 from sanctuary.audit.models import AuditEvent
 from sanctuary.calendars import engine, forms, services
 from sanctuary.calendars.models import (
@@ -20,16 +20,15 @@ from sanctuary.calendars.models import (
     Schedule,
     Service,
 )
+from sanctuary.calendars.parts import BY_SLUG
 from sanctuary.registry.models import Site
 from tests.conftest import Cast
 
 LONDON = ZoneInfo("Europe/London")
 
 
-def request_as(user):
-    request = RequestFactory().post("/")
-    request.user = user
-    return request
+def actor(user) -> Actor:
+    return Actor.person(user, Channel.PAGE)
 
 
 def test_a_site_with_no_schedule_gets_its_faiths_defaults(cast: Cast):
@@ -93,30 +92,30 @@ def test_without_faith_defaults_a_church_with_no_services_has_no_gatherings(cast
 
 
 def test_every_change_is_audited(cast: Cast):
-    request = request_as(cast.person(Role.SITE_CONTACT))
+    contact = actor(cast.person(Role.SITE_CONTACT))
     form = forms.ServiceForm({"services-label": "Class", "services-kind": "service",
                               "services-rule": "FREQ=DAILY", "services-start_time": "19:00",
-                              "services-duration_minutes": "60"})
+                              "services-duration_minutes": "60"}, site=cast.site_a)
     assert form.is_valid(), form.errors
-    row = services.add_row(request, cast.site_a, form)
-    services.remove_row(request, cast.site_a, "services", row.pk)
+    row = services.add_row(contact, cast.site_a, BY_SLUG["services"], form)
+    services.remove_row(contact, cast.site_a, row)
     actions = list(AuditEvent.objects.order_by("id").values_list("action", "object_type"))
     assert actions == [("create", "calendars.schedule"), ("create", "calendars.service"),
                        ("delete", "calendars.service")]
 
 
 def test_a_refused_timetable_writes_nothing(cast: Cast):
-    request = request_as(cast.person(Role.SITE_CONTACT))
+    contact = actor(cast.person(Role.SITE_CONTACT))
     with pytest.raises(engine.TimetableRejected):
-        services.import_timetable(request, cast.site_a, "date,fajr\n2026-01-01,06:00\n", "t.csv")
+        services.import_timetable(contact, cast.site_a, "date,fajr\n2026-01-01,06:00\n", "t.csv")
     assert not Schedule.objects.exists()
     assert not AuditEvent.objects.exists()
 
 
 def test_services_refuse_a_site_the_writer_may_not_edit(cast: Cast):
-    request = request_as(cast.person(Role.POLICE_SUPERVISOR))
-    with pytest.raises(Http404):
-        services.clear_timetable(request, cast.site_a)
+    supervisor = actor(cast.person(Role.POLICE_SUPERVISOR))
+    with pytest.raises(NotFound):
+        services.clear_timetable(supervisor, cast.site_a)
     assert not Schedule.objects.exists()
 
 

@@ -11,6 +11,7 @@ import json
 
 import pytest
 
+from sanctuary.access.actor import Actor, Channel
 from sanctuary.audit.models import Action, AuditEvent
 from sanctuary.registry.models import Contact, Site
 from sanctuary.registry.transfer import COLUMNS, import_sites
@@ -95,11 +96,11 @@ def test_an_export_reimports_as_all_unchanged(fmt: str, registered_sites, transf
     response = transfer_cast.client_for(transfer_cast.admin).get(f"/sites/export.{fmt}?status=all")
 
     report = import_sites(
+        Actor.person(transfer_cast.admin, Channel.PAGE),
         response.content,
         filename=f"export.{fmt}",
         fmt=None,
         default_operator_name=None,
-        actor=transfer_cast.admin,
         dry_run=False,
     )
 
@@ -115,11 +116,11 @@ def test_an_edited_export_updates_the_sites_it_came_from(registered_sites, trans
     )
 
     report = import_sites(
+        Actor.system("test"),
         edited.encode(),
         filename="edited.csv",
         fmt=None,
         default_operator_name=None,
-        actor=None,
         dry_run=False,
     )
 
@@ -146,11 +147,11 @@ def test_a_formula_in_a_name_is_defused_in_the_csv_and_survives_the_round_trip(t
     assert row["address"] == "'-1 Minus Street"
     assert row["longitude"] == "-0.05"  # numbers are left alone
     report = import_sites(
+        Actor.system("test"),
         response.content,
         filename="e.csv",
         fmt=None,
         default_operator_name=None,
-        actor=None,
         dry_run=True,
     )
     assert len(report.unchanged) == 1

@@ -27,7 +27,7 @@ def test_import_sites_imports_a_csv_file_and_prints_the_summary(transfer_cast, c
     assert out == "Imported sites.csv: 3 created, 0 updated, 0 unchanged.\n"
     assert Site.objects.count() == 3
     event = AuditEvent.objects.get(action=Action.IMPORT)
-    assert (event.actor, event.actor_name) == (None, "")  # the command line acts as the system
+    assert (event.actor, event.actor_name) == (None, "system: command line")
 
 
 def test_import_sites_dry_run_reports_and_writes_nothing(transfer_cast, capsys):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from sanctuary.access.actor import Actor, Channel
 from sanctuary.audit.models import Action, AuditEvent
 from sanctuary.registry.models import Faith, Site, SiteStatus
 from sanctuary.registry.transfer import ImportRefused, import_sites
@@ -21,13 +22,15 @@ HEADER = (
 
 
 def run(data: bytes | str, filename: str = "sites.csv", **options) -> object:
+    """Import as the operator's command line does, or as `actor` (a person) does."""
     if isinstance(data, str):
         data = data.encode()
     options.setdefault("fmt", None)
     options.setdefault("default_operator_name", None)
-    options.setdefault("actor", None)
     options.setdefault("dry_run", False)
-    return import_sites(data, filename=filename, **options)
+    person = options.pop("actor", None)
+    actor = Actor.system("test") if person is None else Actor.person(person, Channel.PAGE)
+    return import_sites(actor, data, filename=filename, **options)
 
 
 def refusal(data: bytes | str, filename: str = "sites.csv", **options) -> ImportRefused:

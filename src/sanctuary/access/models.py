@@ -11,7 +11,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from sanctuary.registry.models import OrganisationKind
+
+class OrganisationKind(models.TextChoices):
+    """The kinds of organisation a person works within; each role belongs to some of them."""
+
+    FAITH = "faith", "Faith organisation"
+    UMBRELLA = "umbrella", "Umbrella body"
+    POLICE = "police", "Police unit"
+    COUNCIL = "council", "Council service"
 
 
 class Role(models.TextChoices):

@@ -1,11 +1,9 @@
-"""Need to know, in one place. docs/access.md is the same matrix in words; a test checks both agree.
+"""What every app's doors build on: the grants of a person's roles, one 404 for missing and not
+yours, and the doors to people, their roles and their API tokens.
 
-- Programme administrators manage organisations and people, and read and edit every site.
-- Police and council staff (supervisors, patrol and enforcement officers, security advisers, grant
-  assessors) read every site's registry data.
-- An umbrella coordinator reads the sites of the umbrella body's member organisations.
-- A site contact reads and edits only the sites of their own faith organisation.
-Everything else is refused, and a refused object looks exactly like a missing one (404).
+docs/access.md is the one statement of the rules. Each app keeps the doors to its own objects in
+its own `policy.py` (`registry/policy.py` for sites and organisations, `calendars/policy.py` for
+schedules and feeds), built on `grants_for` here.
 """
 
 from __future__ import annotations
@@ -13,15 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.db.models import QuerySet
 
-from sanctuary.access.models import Membership, Role
-from sanctuary.registry.models import Organisation, Site
-
-# request.user as Django types it: a real user or the anonymous one.
-AnyUser = AbstractBaseUser | AnonymousUser
+from sanctuary.access.actor import Actor
+from sanctuary.access.models import ApiToken, Membership, Role, User
 
 STAFF_READER_ROLES = frozenset(
     {
@@ -35,21 +28,26 @@ STAFF_READER_ROLES = frozenset(
 )
 
 
+class NotFound(Exception):
+    """Missing, or not yours: the two look the same (404) wherever an object is addressed."""
+
+
 @dataclass(frozen=True)
 class Grants:
-    """What one user's memberships add up to."""
+    """What one person's memberships add up to."""
 
     roles: frozenset[str]
     own_organisation_ids: frozenset[int]  # faith organisations where the user is a site contact
     umbrella_ids: frozenset[int]  # umbrella bodies the user coordinates
+    is_system: bool = False  # Sanctuary itself: the command line, a background job
 
     @property
     def is_admin(self) -> bool:
-        return Role.PROGRAMME_ADMIN in self.roles
+        return self.is_system or Role.PROGRAMME_ADMIN in self.roles
 
     @property
     def reads_all_sites(self) -> bool:
-        return bool(self.roles & STAFF_READER_ROLES)
+        return self.is_system or bool(self.roles & STAFF_READER_ROLES)
 
     @property
     def is_staff_member(self) -> bool:
@@ -58,21 +56,27 @@ class Grants:
 
 
 NO_GRANTS = Grants(frozenset(), frozenset(), frozenset())
+SYSTEM_GRANTS = Grants(frozenset(), frozenset(), frozenset(), is_system=True)
 
 
-def grants_for(user: Any) -> Grants:
-    if user is None or not user.is_authenticated or not user.is_active:
+def grants_for(who: Actor | Any) -> Grants:
+    """The grants of an actor, or of a user (a request's, a feed's owner)."""
+    if isinstance(who, Actor):
+        if who.is_system:
+            return SYSTEM_GRANTS
+        who = who.user
+    if who is None or not who.is_authenticated or not who.is_active:
         return NO_GRANTS
-    cached = getattr(user, "_sanctuary_grants", None)
+    cached = getattr(who, "_sanctuary_grants", None)
     if cached is not None:
         return cached
-    rows = list(Membership.objects.filter(user=user).values_list("role", "organisation_id"))
+    rows = list(Membership.objects.filter(user=who).values_list("role", "organisation_id"))
     grants = Grants(
         roles=frozenset(role for role, _ in rows),
         own_organisation_ids=frozenset(org for role, org in rows if role == Role.SITE_CONTACT),
         umbrella_ids=frozenset(org for role, org in rows if role == Role.UMBRELLA_COORDINATOR),
     )
-    user._sanctuary_grants = grants
+    who._sanctuary_grants = grants
     return grants
 
 
@@ -87,99 +91,54 @@ MAX_ID = 2**63 - 1
 
 
 def parse_id(value: Any) -> int:
-    """An id from a URL, or Http404: a malformed id is as missing as any other."""
+    """An id from a URL or a form, or NotFound: a malformed id is as missing as any other."""
     try:
         number = int(value)
     except (ValueError, TypeError):
-        raise Http404("No such object.") from None
+        raise NotFound("No such object.") from None
     if not 0 < number <= MAX_ID:
-        raise Http404("No such object.")
+        raise NotFound("No such object.")
     return number
 
 
-# --- Sites -------------------------------------------------------------------------------------
+def manages_people(actor: Actor) -> bool:
+    """Administrators manage organisations, people and roles, and read the audit log."""
+    return grants_for(actor).is_admin
 
 
-def visible_sites(user: AnyUser, queryset: QuerySet[Site] | None = None) -> QuerySet[Site]:
-    queryset = Site.objects.all() if queryset is None else queryset
-    grants = grants_for(user)
-    if grants.reads_all_sites:
-        return queryset
-    condition = Q(operator_id__in=grants.own_organisation_ids) | Q(
-        operator__umbrellas__in=grants.umbrella_ids
-    )
-    if not grants.own_organisation_ids and not grants.umbrella_ids:
-        return queryset.none()
-    # The umbrella join can repeat a site that belongs to two of the user's umbrellas.
-    return queryset.filter(pk__in=Site.objects.filter(condition).values("pk"))
+# --- People, their roles and their tokens ----------------------------------------------------
 
 
-def editable_sites(user: AnyUser, queryset: QuerySet[Site] | None = None) -> QuerySet[Site]:
-    queryset = Site.objects.all() if queryset is None else queryset
-    grants = grants_for(user)
-    if grants.is_admin:
-        return queryset
-    if not grants.own_organisation_ids:
-        return queryset.none()
-    return queryset.filter(operator_id__in=grants.own_organisation_ids)
+def visible_people(actor: Actor) -> QuerySet[User]:
+    return User.objects.all() if manages_people(actor) else User.objects.none()
 
 
-def get_site(user: AnyUser, site_id: Any, *, for_edit: bool = False) -> Site:
-    """The one door to a site: the site, or a 404 that is the same for missing and not yours."""
-    queryset = editable_sites(user) if for_edit else visible_sites(user)
+def get_person(actor: Actor, person_id: Any) -> User:
     try:
-        return queryset.select_related("operator").get(pk=parse_id(site_id))
-    except Site.DoesNotExist:
-        raise Http404("No such site.") from None
+        return visible_people(actor).get(pk=parse_id(person_id))
+    except User.DoesNotExist:
+        raise NotFound("No such person.") from None
 
 
-def can_edit_site(user: AnyUser, site: Site) -> bool:
-    return editable_sites(user).filter(pk=site.pk).exists()
-
-
-def operators_for_new_sites(user: AnyUser) -> QuerySet[Organisation]:
-    """The faith organisations this user may add a site for."""
-    grants = grants_for(user)
-    faith_orgs = Organisation.objects.filter(kind="faith")
-    if grants.is_admin:
-        return faith_orgs
-    return faith_orgs.filter(pk__in=grants.own_organisation_ids)
-
-
-# --- Organisations and people -----------------------------------------------------------------
-
-
-def visible_organisations(
-    user: AnyUser, queryset: QuerySet[Organisation] | None = None
-) -> QuerySet[Organisation]:
-    queryset = Organisation.objects.all() if queryset is None else queryset
-    grants = grants_for(user)
-    if grants.reads_all_sites:
-        return queryset
-    ids = set(grants.own_organisation_ids) | set(grants.umbrella_ids)
-    if grants.umbrella_ids:
-        ids |= set(
-            Organisation.objects.filter(umbrellas__in=grants.umbrella_ids).values_list(
-                "pk", flat=True
-            )
-        )
-    return queryset.filter(pk__in=ids)
-
-
-def get_organisation(user: AnyUser, organisation_id: Any, *, for_edit: bool = False) -> Organisation:
-    if for_edit and not grants_for(user).is_admin:
-        raise Http404("No such organisation.")
-    queryset = Organisation.objects.all() if for_edit else visible_organisations(user)
+def get_membership(actor: Actor, membership_id: Any) -> Membership:
+    memberships = Membership.objects.select_related("user", "organisation")
+    if not manages_people(actor):
+        memberships = memberships.none()
     try:
-        return queryset.get(pk=parse_id(organisation_id))
-    except Organisation.DoesNotExist:
-        raise Http404("No such organisation.") from None
+        return memberships.get(pk=parse_id(membership_id))
+    except Membership.DoesNotExist:
+        raise NotFound("No such role.") from None
 
 
-def manages_people(user: AnyUser) -> bool:
-    """Only administrators manage organisations, people and roles, and read the audit log."""
-    return grants_for(user).is_admin
+def visible_tokens(actor: Actor) -> QuerySet[ApiToken]:
+    """One's own tokens that still work: nobody sees another person's."""
+    if actor.user is None:
+        return ApiToken.objects.none()
+    return ApiToken.objects.listed_for(actor.user)
 
 
-def may_import_sites(user: AnyUser) -> bool:
-    return grants_for(user).is_admin
+def get_token(actor: Actor, token_id: Any) -> ApiToken:
+    try:
+        return visible_tokens(actor).get(pk=parse_id(token_id))
+    except ApiToken.DoesNotExist:
+        raise NotFound("No such token.") from None

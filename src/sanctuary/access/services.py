@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.forms import ModelForm
-from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from sanctuary.access.actor import Actor
 from sanctuary.access.models import ApiToken, Membership, User
 from sanctuary.access.policy import forget_grants
 from sanctuary.audit.models import Action
@@ -14,51 +14,49 @@ from sanctuary.audit.services import record, save_form, snapshot
 
 
 @transaction.atomic
-def save_person(request: HttpRequest, form: ModelForm) -> User:
+def save_person(actor: Actor, form: ModelForm) -> User:
     """Save a person; deactivating them also ends their sessions, tokens and feeds."""
     person = form.instance
     was_active = person.pk is not None and User.objects.get(pk=person.pk).is_active
-    saved = save_form(request, form)
+    saved = save_form(actor, form)
     if was_active and not saved.is_active:
-        end_credentials_now(request, saved, "deactivated by an administrator")
+        end_credentials_now(actor, saved, "deactivated by an administrator")
     return saved
 
 
 @transaction.atomic
-def add_membership(request: HttpRequest, form: ModelForm, person: User) -> Membership:
+def add_membership(actor: Actor, form: ModelForm, person: User) -> Membership:
     membership = form.save(commit=False)
     membership.user = person
     membership.save()
     forget_grants(person)
-    record(Action.CREATE, obj=membership, after=snapshot(membership), request=request)
+    record(Action.CREATE, actor=actor, obj=membership, after=snapshot(membership))
     return membership
 
 
 @transaction.atomic
-def remove_membership(request: HttpRequest, membership: Membership) -> None:
+def remove_membership(actor: Actor, membership: Membership) -> None:
     before = snapshot(membership)
-    record(Action.DELETE, obj=membership, before=before, request=request)
+    record(Action.DELETE, actor=actor, obj=membership, before=before)
     membership.delete()
     forget_grants(membership.user)
-    end_credentials_now(request, membership.user, f"role removed: {before['role']}")
+    end_credentials_now(actor, membership.user, f"role removed: {before['role']}")
 
 
 @transaction.atomic
-def issue_token(request: HttpRequest, name: str) -> str:
-    user = request.user
-    verified = getattr(user, "is_verified", None)
-    second_factor = bool(verified is not None and verified())
-    token, key = ApiToken.issue(user, name, second_factor=second_factor)  # type: ignore[arg-type]
+def issue_token(actor: Actor, name: str, *, second_factor: bool) -> str:
+    """A new token for the actor; `second_factor` says whether their session passed it."""
+    token, key = ApiToken.issue(actor.user, name, second_factor=second_factor)
     record(
         Action.CREATE,
+        actor=actor,
         obj=token,
         after={"name": name, "prefix": token.prefix, "second_factor": second_factor},
-        request=request,
     )
     return key
 
 
-def end_credentials(request: HttpRequest | None, person: User, reason: str) -> None:
+def end_credentials(actor: Actor, person: User, reason: str) -> None:
     """End every session, API token and calendar feed of `person` (see User.credentials_epoch).
 
     The caller saves `person` (a password change saves it anyway); the session that asked, if
@@ -66,38 +64,39 @@ def end_credentials(request: HttpRequest | None, person: User, reason: str) -> N
     person.credentials_epoch += 1
     record(
         Action.UPDATE,
+        actor=actor,
         obj=person,
         object_repr=f"sessions, API tokens and calendar feeds of {person}",
         detail={"ended": reason},
-        request=request,
     )
 
 
 @transaction.atomic
-def end_credentials_now(request: HttpRequest | None, person: User, reason: str) -> None:
-    end_credentials(request, person, reason)
+def end_credentials_now(actor: Actor, person: User, reason: str) -> None:
+    end_credentials(actor, person, reason)
     User.objects.filter(pk=person.pk).update(credentials_epoch=person.credentials_epoch)
 
 
 @transaction.atomic
-def revoke_token(request: HttpRequest, token: ApiToken) -> None:
+def revoke_token(actor: Actor, token: ApiToken) -> None:
     token.revoke()
-    record(Action.UPDATE, obj=token, after={"revoked_at": token.revoked_at.isoformat()}, request=request)  # type: ignore[union-attr]
+    assert token.revoked_at is not None
+    record(Action.UPDATE, actor=actor, obj=token, after={"revoked_at": token.revoked_at.isoformat()})
 
 
 @transaction.atomic
-def confirm_second_factor(request: HttpRequest, device: TOTPDevice) -> None:
+def confirm_second_factor(actor: Actor, device: TOTPDevice) -> None:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     record(
         Action.UPDATE,
+        actor=actor,
         obj=device,
         object_repr=f"authenticator app of {device.user}",
         after={"confirmed": True},
-        request=request,
     )
 
 
-def record_password_change(request: HttpRequest, user: User, how: str) -> None:
+def record_password_change(actor: Actor, user: User, how: str) -> None:
     """The new password is never recorded, only that it changed and how."""
-    record(Action.UPDATE, actor=user, obj=user, detail={"password": how}, request=request)
+    record(Action.UPDATE, actor=actor, obj=user, detail={"password": how})

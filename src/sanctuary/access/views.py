@@ -1,4 +1,4 @@
-"""Account pages (two-factor, API tokens) and, for administrators, people and their roles."""
+"""Account pages (two factors, password, API tokens) and, for administrators, people and roles."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
@@ -23,6 +23,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sanctuary.access import policy, services, throttle
+from sanctuary.access.actor import Actor, Channel
 from sanctuary.access.forms import (
     ApiTokenForm,
     MembershipForm,
@@ -31,8 +32,7 @@ from sanctuary.access.forms import (
     PersonForm,
     TokenForm,
 )
-from sanctuary.access.models import ApiToken, Membership, User
-from sanctuary.audit.services import client_address
+from sanctuary.access.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -43,10 +43,11 @@ class AuditedPasswordChangeView(auth_views.PasswordChangeView):
     form_class = PasswordChangeForm
 
     def form_valid(self, form: Any) -> HttpResponse:
+        actor = Actor.of(self.request)
         if form.cleaned_data["end_tokens_and_feeds"]:
-            services.end_credentials(self.request, form.user, "password changed by its owner")
+            services.end_credentials(actor, form.user, "password changed by its owner")
         response = super().form_valid(form)  # saves the user, keeps this session
-        services.record_password_change(self.request, form.user, how="changed by its owner")
+        services.record_password_change(actor, form.user, how="changed by its owner")
         return response
 
 
@@ -56,7 +57,7 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
     nothing, so that the limit reveals no more than the form does."""
 
     def form_valid(self, form: Any) -> HttpResponse:
-        address = client_address(self.request) or "unknown"
+        address = self.request.META.get("REMOTE_ADDR") or "unknown"
         email = form.cleaned_data["email"].strip().lower()
         hour = timedelta(hours=1)
         allowed = throttle.allow(
@@ -74,9 +75,11 @@ class AuditedPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """A reset suggests the password was lost or known to someone else: everything else ends."""
 
     def form_valid(self, form: Any) -> HttpResponse:
-        services.end_credentials(self.request, form.user, "password reset by e-mail link")
+        # nobody is logged in: the person acting is the one whose link this is
+        actor = Actor.person(form.user, Channel.PAGE, self.request.META.get("REMOTE_ADDR"))
+        services.end_credentials(actor, form.user, "password reset by e-mail link")
         response = super().form_valid(form)
-        services.record_password_change(self.request, form.user, how="reset by e-mail link")
+        services.record_password_change(actor, form.user, how="reset by e-mail link")
         return response
 
 
@@ -86,6 +89,11 @@ def _qr_svg(text: str) -> str:
     image.save(buffer)
     svg = buffer.getvalue().decode()
     return svg[svg.index("<svg") :]  # inline in HTML: no XML declaration
+
+
+def _session_passed_second_factor(request: HttpRequest) -> bool:
+    verified = getattr(request.user, "is_verified", None)
+    return bool(verified is not None and verified())
 
 
 @login_required
@@ -104,7 +112,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             form.add_error("token", "Too many wrong codes: wait a few seconds, then try again.")
         elif device.verify_token(form.cleaned_data["token"]):
             if not device.confirmed:
-                services.confirm_second_factor(request, device)
+                services.confirm_second_factor(Actor.of(request), device)
             otp_login(request, device)
             return redirect("home")
         else:
@@ -119,12 +127,15 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def api_tokens(request: HttpRequest) -> HttpResponse:
+    actor = Actor.of(request)
     form = ApiTokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
-        new_key = services.issue_token(request, form.cleaned_data["name"])
+        new_key = services.issue_token(
+            actor, form.cleaned_data["name"], second_factor=_session_passed_second_factor(request)
+        )
         form = ApiTokenForm()
-    tokens = ApiToken.objects.listed_for(request.user)  # type: ignore[arg-type]
+    tokens = policy.visible_tokens(actor)
     return render(
         request, "access/api_tokens.html", {"form": form, "tokens": tokens, "new_key": new_key}
     )
@@ -133,62 +144,43 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    token = ApiToken.objects.filter(
-        user=request.user, pk=token_id, revoked_at__isnull=True  # type: ignore[misc]
-    ).first()
-    if token is None:
-        raise Http404("No such token.")
-    services.revoke_token(request, token)
+    actor = Actor.of(request)
+    token = policy.get_token(actor, token_id)
+    services.revoke_token(actor, token)
     messages.success(request, f"Revoked {token.name}.")
     return redirect("api_tokens")
 
 
-def _require_manager(request: HttpRequest) -> None:
-    if not policy.manages_people(request.user):
+def _require_manager(actor: Actor) -> None:
+    """The people pages are a function, not an object: without it they answer 403."""
+    if not policy.manages_people(actor):
         raise PermissionDenied
 
 
 @login_required
 def people(request: HttpRequest) -> HttpResponse:
-    _require_manager(request)
-    persons = User.objects.prefetch_related("memberships__organisation")
+    actor = Actor.of(request)
+    _require_manager(actor)
+    persons = policy.visible_people(actor).prefetch_related("memberships__organisation")
     return render(request, "access/people.html", {"people": persons})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_new(request: HttpRequest) -> HttpResponse:
-    _require_manager(request)
+    actor = Actor.of(request)
+    _require_manager(actor)
     form = NewPersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        person = services.save_person(request, form)
+        person = services.save_person(actor, form)
         messages.success(request, f"Added {person}. Now give them a role.")
         return redirect("person_edit", person_id=person.pk)
     return render(request, "access/person_form.html", {"form": form, "person": None})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
-    _require_manager(request)
-    person = User.objects.filter(pk=person_id).first()
-    if person is None:
-        raise Http404("No such person.")
-    form = PersonForm(request.POST or None, instance=person, prefix="person")
-    membership_form = MembershipForm(
-        request.POST if "add_role" in request.POST else None, prefix="role"
-    )
-    if request.method == "POST":
-        if "add_role" in request.POST:
-            membership_form.instance.user = person
-            if membership_form.is_valid():
-                services.add_membership(request, membership_form, person)
-                messages.success(request, "Role added.")
-                return redirect("person_edit", person_id=person.pk)
-        elif form.is_valid():
-            services.save_person(request, form)
-            messages.success(request, f"Saved {person}.")
-            return redirect("people")
+def _person_page(
+    request: HttpRequest, person: User, form: PersonForm, membership_form: MembershipForm
+) -> HttpResponse:
     return render(
         request,
         "access/person_form.html",
@@ -202,12 +194,40 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    actor = Actor.of(request)
+    person = policy.get_person(actor, person_id)
+    form = PersonForm(request.POST or None, instance=person, prefix="person")
+    if request.method == "POST" and form.is_valid():
+        services.save_person(actor, form)
+        messages.success(request, f"Saved {person}.")
+        return redirect("people")
+    return _person_page(request, person, form, MembershipForm(prefix="role"))
+
+
+@login_required
+@require_POST
+def membership_add(request: HttpRequest, person_id: int) -> HttpResponse:
+    """The role form posts here, apart from the person form: a refused role leaves the person's
+    details on the page as they are saved."""
+    actor = Actor.of(request)
+    person = policy.get_person(actor, person_id)
+    membership_form = MembershipForm(request.POST, prefix="role")
+    membership_form.instance.user = person
+    if membership_form.is_valid():
+        services.add_membership(actor, membership_form, person)
+        messages.success(request, "Role added.")
+        return redirect("person_edit", person_id=person.pk)
+    form = PersonForm(instance=person, prefix="person")
+    return _person_page(request, person, form, membership_form)
+
+
+@login_required
 @require_POST
 def membership_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
-    _require_manager(request)
-    membership = Membership.objects.filter(pk=membership_id).select_related("user").first()
-    if membership is None:
-        raise Http404("No such role.")
-    services.remove_membership(request, membership)
+    actor = Actor.of(request)
+    membership = policy.get_membership(actor, membership_id)
+    services.remove_membership(actor, membership)
     messages.success(request, "Role removed.")
     return redirect("person_edit", person_id=membership.user_id)

@@ -7,17 +7,23 @@ from typing import Any
 from django.contrib.auth import signals
 from django.http import HttpRequest
 
+from sanctuary.access.actor import Actor, Channel
 from sanctuary.audit.models import Action
 from sanctuary.audit.services import record
 
 
+def _as(user: Any, request: HttpRequest | None) -> Actor:
+    address = request.META.get("REMOTE_ADDR") if request is not None else None
+    return Actor.person(user, Channel.PAGE, address or None)
+
+
 def _logged_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
-    record(Action.LOGIN, actor=user, obj=user, request=request)
+    record(Action.LOGIN, actor=_as(user, request), obj=user)
 
 
 def _logged_out(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
     if user is not None:
-        record(Action.LOGOUT, actor=user, obj=user, request=request)
+        record(Action.LOGOUT, actor=_as(user, request), obj=user)
 
 
 def _login_failed(
@@ -26,9 +32,9 @@ def _login_failed(
     username = str(credentials.get("username", ""))[:150]
     record(
         Action.LOGIN_FAILED,
+        actor=_as(None, request),
         object_type="access.user",
         object_repr=username,
-        request=request,
         detail={"username": username},
     )
 

@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import datetime
 import decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.forms import ModelForm
-from django.http import HttpRequest
 
 from sanctuary.audit.models import Action, AuditEvent
 
-
-def client_address(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    # Behind a proxy the operator sets SECURE_PROXY_SSL_HEADER; we still record the peer address,
-    # which the proxy cannot be made to lie about.
-    return request.META.get("REMOTE_ADDR") or None
+if TYPE_CHECKING:  # the audit sits below access: it reads an actor, never builds one
+    from sanctuary.access.actor import Actor
 
 
 def _jsonable(value: Any) -> Any:
@@ -48,13 +42,12 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
 def record(
     action: Action | str,
     *,
-    actor: Any = None,
+    actor: Actor | None,
     obj: models.Model | None = None,
     object_type: str = "",
     object_repr: str = "",
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
-    request: HttpRequest | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Write one audit event now, inside the caller's transaction."""
@@ -66,7 +59,6 @@ def record(
         object_repr=object_repr,
         before=before,
         after=after,
-        request=request,
         detail=detail,
     )
     found.save()
@@ -81,39 +73,36 @@ def record_all(events: list[AuditEvent]) -> None:
 def event(
     action: Action | str,
     *,
-    actor: Any = None,
+    actor: Actor | None,
     obj: models.Model | None = None,
     object_type: str = "",
     object_repr: str = "",
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
-    request: HttpRequest | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """An audit event, not yet written: see `record` and `record_all`."""
-    if actor is None and request is not None and request.user.is_authenticated:
-        actor = request.user
-    if actor is not None and not getattr(actor, "is_authenticated", False):
-        actor = None
+    """An audit event, not yet written: see `record` and `record_all`. `actor` is who acted, or
+    None for a visitor nobody knows (a failed login)."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_repr = object_repr or str(obj)
     return AuditEvent(
         action=action,
-        actor=actor,
-        actor_name=actor.get_username() if actor is not None else "",
+        actor=actor.user if actor is not None else None,
+        actor_name=actor.name if actor is not None else "",
+        channel=actor.channel.value if actor is not None else "",
         object_type=object_type,
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
         object_repr=object_repr[:200],
         before=before,
         after=after,
-        ip_address=client_address(request),
+        ip_address=actor.address if actor is not None else None,
         detail=detail or {},
     )
 
 
 @transaction.atomic
-def save_form(request: HttpRequest, form: ModelForm) -> Any:
+def save_form(actor: Actor, form: ModelForm) -> Any:
     """Create or update an object from a valid model form, recording it before and after."""
     creating = form.instance.pk is None
     model = type(form.instance)
@@ -121,9 +110,9 @@ def save_form(request: HttpRequest, form: ModelForm) -> Any:
     saved = form.save()
     record(
         Action.CREATE if creating else Action.UPDATE,
+        actor=actor,
         obj=saved,
         before=before,
         after=snapshot(saved),
-        request=request,
     )
     return saved

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -8,27 +7,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from sanctuary.access import policy
-from sanctuary.audit.models import Action, AuditEvent
-
-
-class AuditFilterForm(forms.Form):
-    actor = forms.CharField(label="Who", required=False)
-    action = forms.ChoiceField(choices=[("", "Any action"), *Action.choices], required=False)
-    object_type = forms.CharField(label="Record type", required=False)
-    object_id = forms.CharField(label="Record id", required=False)
-    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+from sanctuary.access.actor import Actor
+from sanctuary.audit import policy
+from sanctuary.audit.forms import AuditFilterForm
 
 
 @login_required
 @require_GET
 def audit_log(request: HttpRequest) -> HttpResponse:
     """Administrators browse the record; nothing here can change it."""
-    if not policy.manages_people(request.user):
+    actor = Actor.of(request)
+    if not policy.reads_audit_log(actor):
         raise PermissionDenied
     form = AuditFilterForm(request.GET or None)
-    events = AuditEvent.objects.all()
+    events = policy.visible_events(actor)
     if form.is_valid():
         data = form.cleaned_data
         if data["actor"]:

@@ -8,11 +8,12 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
-from sanctuary.access import policy
+from sanctuary.access.actor import Actor
 from sanctuary.api_schemas import Error, FieldError, LocalTime, Text, ValidationFailure
 from sanctuary.calendars import services
 from sanctuary.calendars.models import Service
-from sanctuary.registry import services as registry_services
+from sanctuary.calendars.parts import PARTS
+from sanctuary.registry import policy
 from sanctuary.registry.models import Faith, SiteStatus
 
 router = Router(tags=["calendars"])
@@ -125,18 +126,12 @@ SETTINGS = (
 )
 def get_schedule(request: HttpRequest, site_id: int) -> dict[str, Any]:
     """A site's schedule as its contacts described it (the defaults where they have not)."""
-    site = policy.get_site(request.user, site_id)
-    registry_services.record_sensitive_view(request, site)
+    site = policy.get_site(Actor.of(request), site_id)
     schedule = services.schedule_of(site)
-    rows = {name: services.rows_of(schedule, name) for name in services.ROW_MODELS}
     return {
         "site": site.pk,
         **{name: getattr(schedule, name) for name in SETTINGS},
-        "congregation_rules": rows["rules"],
-        "jumuah_sessions": rows["jumuah"],
-        "services": rows["services"],
-        "events": rows["events"],
-        "confirmed_dates": rows["confirmed"],
+        **{part.api_field: part.rows(schedule) for part in PARTS},
         "timetable": (
             {
                 "name": schedule.timetable_name,
@@ -175,10 +170,10 @@ def list_gatherings(
         return _refuse("to", "to is before from")
     if (filters.to - filters.from_).days + 1 > MAX_DAYS:
         return _refuse("to", f"the period is longer than {MAX_DAYS} days")
-    sites = policy.visible_sites(request.user)
+    actor = Actor.of(request)
+    sites = policy.visible_sites(actor)
     if filters.site is not None:
-        site = policy.get_site(request.user, filters.site)
-        registry_services.record_sensitive_view(request, site)
+        site = policy.get_site(actor, filters.site)
         sites = sites.filter(pk=site.pk)
     else:
         sites = sites.filter(status=SiteStatus.ACTIVE)
@@ -193,9 +188,7 @@ def list_gatherings(
     except services.CalendarUnavailable as error:
         return _refuse("request", str(error))
     if filters.site is None:
-        registry_services.record_sensitive_views(
-            request, found.sites.values(), "GET /api/gatherings"
-        )
+        policy.sites_shown(actor, found.sites.values(), "GET /api/gatherings")
     if found.skipped:
         # the list stays a list; the sites left out, if any, are named in a header
         response["Sanctuary-Skipped-Sites"] = ",".join(str(item.site.pk) for item in found.skipped)

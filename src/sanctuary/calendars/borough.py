@@ -1,7 +1,7 @@
 """Read-only views across sites: the week grid, the hour-by-day heat map and iCalendar feeds.
 
-Callers pass sites already narrowed by the access policy; nothing here decides who sees what,
-except `feed_sites`, which re-checks a feed owner's access on every fetch.
+Callers pass sites already narrowed by the doors (registry.policy, calendars.policy); nothing
+here decides who sees what.
 """
 
 from __future__ import annotations
@@ -10,13 +10,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
 from icalendar import Calendar, Event
 
-from sanctuary.access import policy
 from sanctuary.calendars import engine, services
 from sanctuary.calendars.models import Feed, FeedScope
-from sanctuary.registry.models import Site, SiteStatus
+from sanctuary.registry.models import Site
 
 WEEK = 7
 # Heat-map shading: a cell's class is the number of these thresholds its people reach.
@@ -104,19 +102,6 @@ def heat_map(sites: list[Site], start: date, zone_name: str) -> HeatMap:
 
 
 # --- feeds -----------------------------------------------------------------------------------------
-
-
-def feed_sites(feed: Feed) -> QuerySet[Site] | None:
-    """What the feed's owner may see now, or None when the feed no longer serves anything."""
-    if not feed.works:
-        return None
-    visible = policy.visible_sites(feed.user).filter(status=SiteStatus.ACTIVE)
-    if feed.scope == FeedScope.SITE:
-        visible = visible.filter(pk=feed.site_id or 0)
-        return visible if visible.exists() else None
-    if feed.scope == FeedScope.WARD:
-        return visible.filter(ward=feed.ward)
-    return visible
 
 
 def feed_name(feed: Feed) -> str:

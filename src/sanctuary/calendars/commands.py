@@ -1,14 +1,15 @@
-"""Calendar subcommands: prayer-times and festivals (gatherings comes with the Django work)."""
+"""Calendar subcommands: prayer-times and festivals (pure engine), and gatherings, which reads the
+schedules in the database and so sets Django up inside its handler: the pure ones never pay for it."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date
 from enum import StrEnum
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sanctuary.calendars import operations as database_commands
 from sanctuary.calendars.engine.festivals import YearNotCovered, festivals
 from sanctuary.calendars.engine.model import (
     CalculationMethod,
@@ -22,7 +23,7 @@ from sanctuary.calendars.engine.prayer_times import (
     prayer_timetable,
     rule_in_force,
 )
-from sanctuary.cli_support import CommandFailed, write_json
+from sanctuary.cli_support import CommandFailed, setup_django, write_json
 
 MAX_DAYS = 366
 E = TypeVar("E", bound=StrEnum)
@@ -61,7 +62,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     feasts.add_argument("--json", action="store_true", help="print JSON (the only format)")
     feasts.set_defaults(handler=festivals_command)
 
-    database_commands.register(subparsers)  # gatherings
+    _register_gatherings(subparsers)
 
 def _choice(enum: type[E], value: str, what: str) -> E:
     for member in enum:
@@ -133,4 +134,60 @@ def festivals_command(args: argparse.Namespace) -> int:
     except YearNotCovered as error:
         raise CommandFailed(str(error)) from None
     write_json([f.as_json() for f in found])
+    return 0
+
+
+def _register_gatherings(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
+    parser = subparsers.add_parser(
+        "gatherings",
+        help="gatherings at every site (or one) over a period, from the database",
+        description="Gatherings on the local days FROM..TO (inclusive, at most "
+        f"{MAX_DAYS} days), all sites as the operator sees them, closed ones left out.",
+    )
+    parser.add_argument("--from", dest="first", required=True, help="first day, YYYY-MM-DD")
+    parser.add_argument("--to", dest="last", required=True, help="last day, YYYY-MM-DD")
+    parser.add_argument("--site", type=int, default=None, help="one site's id")
+    parser.add_argument("--json", action="store_true", help="print JSON (the only format)")
+    parser.set_defaults(handler=gatherings_command)
+
+
+def _day(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandFailed(f"{option} {text!r} is not a date YYYY-MM-DD") from None
+
+
+def gatherings_command(args: argparse.Namespace) -> int:
+    first, last = _day(args.first, "--from"), _day(args.last, "--to")
+    if last < first:
+        raise CommandFailed(f"--to {last} is before --from {first}")
+    if (last - first).days + 1 > MAX_DAYS:
+        raise CommandFailed(f"the period is longer than {MAX_DAYS} days")
+    setup_django()
+    from sanctuary.access.actor import Actor
+    from sanctuary.access.policy import NotFound
+    from sanctuary.calendars import services
+    from sanctuary.registry import policy
+    from sanctuary.registry.models import SiteStatus
+
+    actor = Actor.system("command line")
+    sites = policy.visible_sites(actor)
+    if args.site is not None:
+        try:
+            sites = sites.filter(pk=policy.get_site(actor, args.site).pk)
+        except NotFound:
+            raise CommandFailed(f"no site with id {args.site}") from None
+    else:
+        sites = sites.filter(status=SiteStatus.ACTIVE)
+    try:
+        found = services.across_sites(services.with_schedules(sites.order_by("pk")), first, last)
+    except services.CalendarUnavailable as error:
+        raise CommandFailed(str(error)) from None
+    for item in found.skipped:
+        print(
+            f"sanctuary gatherings: left out site {item.site.pk} ({item.site.name}): {item.reason}",
+            file=sys.stderr,
+        )
+    write_json([item.as_json() for item in found.gatherings()])
     return 0

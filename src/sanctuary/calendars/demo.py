@@ -1,6 +1,6 @@
 """Schedules for the demo borough, so that its calendar pages look like a real week.
 
-Called from `sanctuary.registry.demo.load_demo_borough()` after the sites exist. All invented.
+Loaded by `sanctuary.demo.load()` after the registry's demo has made the sites. All invented.
 """
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
 
 
 @transaction.atomic
-def load_demo_schedules(today: date | None = None) -> None:
+def load(today: date | None = None) -> None:
+    """The demo's schedules, after the registry's demo has made its sites."""
     today = today or datetime.now(LONDON).date()
     central = _schedule("Eastside Central Masjid")
     if central is not None:

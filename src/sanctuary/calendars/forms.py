@@ -16,7 +16,7 @@ from sanctuary.calendars.models import (
     festivals_of,
     validate_calendar_date,
 )
-from sanctuary.registry.models import Faith
+from sanctuary.registry.models import Faith, Site
 
 MONTHS = [
     (1, "Jan"),
@@ -73,7 +73,15 @@ class ScheduleForm(forms.ModelForm):
         ]
 
 
-class CongregationRuleForm(forms.ModelForm):
+class RowForm(forms.ModelForm):
+    """A form that adds one row to a site's schedule (parts.py lists them)."""
+
+    def __init__(self, data: Any = None, *, site: Site) -> None:
+        super().__init__(data)
+        self.site = site
+
+
+class CongregationRuleForm(RowForm):
     prefix = "rules"
     months = forms.TypedMultipleChoiceField(
         choices=MONTHS,
@@ -93,7 +101,7 @@ class CongregationRuleForm(forms.ModelForm):
         }
 
 
-class JumuahForm(forms.ModelForm):
+class JumuahForm(RowForm):
     prefix = "jumuah"
 
     class Meta:
@@ -108,7 +116,7 @@ class JumuahForm(forms.ModelForm):
         widgets = {"winter_time": TimeInput(), "summer_time": TimeInput()}
 
 
-class ServiceForm(forms.ModelForm):
+class ServiceForm(RowForm):
     prefix = "services"
     cancelled = forms.CharField(
         label="cancelled on",
@@ -153,7 +161,7 @@ class ServiceForm(forms.ModelForm):
         return sorted(found)
 
 
-class EventForm(forms.ModelForm):
+class EventForm(RowForm):
     prefix = "events"
 
     class Meta:
@@ -162,7 +170,7 @@ class EventForm(forms.ModelForm):
         widgets = {"start": DateTimeInput(), "end": DateTimeInput()}
 
 
-class ConfirmedDateForm(forms.ModelForm):
+class ConfirmedDateForm(RowForm):
     prefix = "confirmed"
     festival = forms.ChoiceField()
 
@@ -171,11 +179,11 @@ class ConfirmedDateForm(forms.ModelForm):
         fields = ["festival", "date"]
         widgets = {"date": DateInput()}
 
-    def __init__(self, *args: Any, faith: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, data: Any = None, *, site: Site) -> None:
+        super().__init__(data, site=site)
         field = self.fields["festival"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = festivals_of(faith)
+        field.choices = festivals_of(site.faith)
 
 
 class TimetableForm(forms.Form):

@@ -398,14 +398,19 @@ def new_feed_key() -> str:
     return secrets.token_urlsafe(32)
 
 
-class FeedQuerySet(models.QuerySet["Feed"]):
-    def active(self) -> FeedQuerySet:
-        """Feeds that still work: not revoked, their owner active, not ended with the owner's
-        other credentials (User.credentials_epoch)."""
-        return self.filter(
-            revoked_at__isnull=True,
-            user__is_active=True,
-            epoch=models.F("user__credentials_epoch"),
+class WorkingFeeds(models.Manager["Feed"]):
+    """Feeds that still work: not revoked, their owner active, not ended with the owner's other
+    credentials (User.credentials_epoch)."""
+
+    def get_queryset(self) -> models.QuerySet[Feed]:
+        return (
+            super()
+            .get_queryset()
+            .filter(
+                revoked_at__isnull=True,
+                user__is_active=True,
+                epoch=models.F("user__credentials_epoch"),
+            )
         )
 
 
@@ -425,10 +430,14 @@ class Feed(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     epoch = models.PositiveIntegerField(default=0, editable=False)  # see User.credentials_epoch
 
-    objects = FeedQuerySet.as_manager()
+    # No `objects`: a feed is a credential, and every query says which feeds it means. Pages,
+    # the API and feeds go through calendars.policy, which serves only working feeds.
+    working = WorkingFeeds()
+    every = models.Manager()  # revoked and ended ones too: for the owner's history and tests
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        default_manager_name = "every"  # for Django's own bookkeeping (deletes, dumps)
 
     def __str__(self) -> str:
         if self.scope == FeedScope.SITE:

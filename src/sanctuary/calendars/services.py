@@ -11,36 +11,27 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.forms import ModelForm
-from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from sanctuary.access import policy
-from sanctuary.access.models import User
+from sanctuary.access.actor import Actor
+from sanctuary.access.policy import NotFound
 from sanctuary.audit.models import Action
 from sanctuary.audit.services import record, snapshot
 from sanctuary.calendars import engine
 from sanctuary.calendars.models import (
-    ConfirmedDate,
-    CongregationRule,
     DailyPrayers,
-    Event,
     Feed,
     FeedScope,
-    JumuahSession,
     Schedule,
     ScheduleRow,
-    Service,
 )
+from sanctuary.calendars.parts import PARTS, Part, part_of
+from sanctuary.registry import policy as registry_policy
 from sanctuary.registry.models import Site
 
 PREVIEW_DAYS = 14
-ROW_MODELS: dict[str, type[ScheduleRow]] = {
-    "rules": CongregationRule,
-    "jumuah": JumuahSession,
-    "services": Service,
-    "events": Event,
-    "confirmed": ConfirmedDate,
-}
+# The most feeds one person keeps: far more than anyone subscribes to; a bound on a credential.
+MAX_FEEDS_PER_PERSON = 50
 
 
 class CalendarUnavailable(ValueError):
@@ -58,10 +49,8 @@ def schedule_of(site: Site) -> Schedule:
         return Schedule(site=site)
 
 
-def rows_of(schedule: Schedule, name: str) -> list[Any]:
-    if schedule.pk is None:
-        return []
-    return list(getattr(schedule, name).all())
+def rows_of(schedule: Schedule, part: Part) -> list[Any]:
+    return part.rows(schedule)
 
 
 def site_calendar(
@@ -80,10 +69,9 @@ def _site_calendar(
     site: Site, schedule: Schedule | None, extra: Iterable[ScheduleRow]
 ) -> engine.SiteCalendar:
     schedule = schedule if schedule is not None else schedule_of(site)
-    rows: dict[str, list[Any]] = {name: rows_of(schedule, name) for name in ROW_MODELS}
+    rows: dict[str, list[Any]] = {part.slug: part.rows(schedule) for part in PARTS}
     for row in extra:
-        name = next(key for key, model in ROW_MODELS.items() if isinstance(row, model))
-        rows[name].append(row)
+        rows[part_of(row).slug].append(row)
     services = tuple(s.to_engine() for s in rows["services"])
     jumuah = tuple(j.to_engine() for j in rows["jumuah"])
     timetable = engine.read_timetable(schedule.timetable_csv) if schedule.timetable_csv else None
@@ -124,7 +112,7 @@ def with_schedules(sites: models.QuerySet[Site]) -> list[Site]:
     """Sites with every part of their schedules fetched in a handful of queries."""
     return list(
         sites.select_related("schedule").prefetch_related(
-            *(f"schedule__{name}" for name in ROW_MODELS)
+            *(f"schedule__{part.slug}" for part in PARTS)
         )
     )
 
@@ -211,91 +199,74 @@ def upcoming(
 # --- changes ---------------------------------------------------------------------------------------
 
 
-def _ensure_schedule(request: HttpRequest, site: Site) -> Schedule:
+def _ensure_schedule(actor: Actor, site: Site) -> Schedule:
     schedule, created = Schedule.objects.get_or_create(site=site)
     if created:
-        record(Action.CREATE, obj=schedule, after=snapshot(schedule), request=request)
+        record(Action.CREATE, actor=actor, obj=schedule, after=snapshot(schedule))
     return schedule
 
 
-def _still_editable(request: HttpRequest, site: Site) -> None:
-    if not policy.editable_sites(request.user).filter(pk=site.pk).exists():
-        raise Http404("No such site.")
+def _still_editable(actor: Actor, site: Site) -> None:
+    """Re-checked inside each change's transaction: a role lost meanwhile stops the write."""
+    if not registry_policy.editable_sites(actor).filter(pk=site.pk).exists():
+        raise NotFound("No such site.")
 
 
 @transaction.atomic
-def save_settings(request: HttpRequest, site: Site, form: ModelForm) -> Schedule:
+def save_settings(actor: Actor, site: Site, form: ModelForm) -> Schedule:
     """Save the schedule's settings from a valid form, audited."""
-    _still_editable(request, site)
-    schedule = _ensure_schedule(request, site)
+    _still_editable(actor, site)
+    schedule = _ensure_schedule(actor, site)
     before = snapshot(schedule)
     for name, value in form.cleaned_data.items():
         setattr(schedule, name, value)
     schedule.full_clean()
     schedule.save()
-    record(Action.UPDATE, obj=schedule, before=before, after=snapshot(schedule), request=request)
+    record(Action.UPDATE, actor=actor, obj=schedule, before=before, after=snapshot(schedule))
     return schedule
 
 
-# The most rows of each kind one schedule holds: far beyond any real place of worship, and a
-# bound on what one schedule can cost every view that expands it.
-MAX_ROWS = {
-    CongregationRule: 100,
-    JumuahSession: 10,
-    Service: 100,
-    Event: 1000,
-    ConfirmedDate: 200,
-}
-
-
 @transaction.atomic
-def add_row(request: HttpRequest, site: Site, form: ModelForm) -> ScheduleRow:
-    """Add a jama'ah rule, Jumu'ah session, service, event or confirmed date from a valid form.
-
-    Raises ValidationError when the schedule already holds as many rows of that kind as it may."""
-    _still_editable(request, site)
+def add_row(actor: Actor, site: Site, part: Part, form: ModelForm) -> ScheduleRow:
+    """Add a row (a jama'ah rule, a Jumu'ah session, a service, an event, a confirmed date) from
+    a valid form. Raises ValidationError when the schedule already holds as many as it may."""
+    _still_editable(actor, site)
     row = form.save(commit=False)
-    row.schedule = _ensure_schedule(request, site)
-    limit = MAX_ROWS[type(row)]
-    if type(row)._default_manager.filter(schedule=row.schedule).count() >= limit:
+    row.schedule = _ensure_schedule(actor, site)
+    if part.model._default_manager.filter(schedule=row.schedule).count() >= part.max_rows:
         raise ValidationError(
-            f"A schedule holds at most {limit} of these: remove one that no longer applies first."
+            f"A schedule holds at most {part.max_rows} of these: remove one that no longer "
+            "applies first."
         )
     row.full_clean()
     row.save()
-    record(Action.CREATE, obj=row, after=snapshot(row), request=request, detail={"site": site.pk})
+    record(Action.CREATE, actor=actor, obj=row, after=snapshot(row), detail={"site": site.pk})
     return row
 
 
 @transaction.atomic
-def remove_row(request: HttpRequest, site: Site, part: str, row_id: int) -> None:
-    """Remove one row of the site's own schedule; a row of another site is as missing as none."""
-    _still_editable(request, site)
-    model = ROW_MODELS.get(part)
-    if model is None:
-        raise Http404("No such part.")
-    try:
-        row = model._default_manager.get(pk=policy.parse_id(row_id), schedule__site=site)
-    except model.DoesNotExist:
-        raise Http404("No such row.") from None
+def remove_row(actor: Actor, site: Site, row: ScheduleRow) -> None:
+    """Remove one row of the site's schedule (fetched through calendars.policy.get_row)."""
+    _still_editable(actor, site)
     before = snapshot(row)
+    row_id = row.pk
     row.delete()
     record(
         Action.DELETE,
-        object_type=model._meta.label_lower,
+        actor=actor,
+        object_type=row._meta.label_lower,
         object_repr=str(row),
         before=before,
-        request=request,
         detail={"site": site.pk, "id": row_id},
     )
 
 
 @transaction.atomic
-def import_timetable(request: HttpRequest, site: Site, text: str, name: str) -> Schedule:
+def import_timetable(actor: Actor, site: Site, text: str, name: str) -> Schedule:
     """Replace the site's published timetable, all days or none: raises TimetableRejected, saving nothing."""
-    _still_editable(request, site)
+    _still_editable(actor, site)
     timetable = engine.read_timetable(text)
-    schedule = _ensure_schedule(request, site)
+    schedule = _ensure_schedule(actor, site)
     before = snapshot(schedule)
     schedule.timetable_csv = text
     schedule.timetable_name = name[:200]
@@ -307,59 +278,55 @@ def import_timetable(request: HttpRequest, site: Site, text: str, name: str) -> 
         state.pop("timetable_csv", None)
     record(
         Action.IMPORT,
+        actor=actor,
         obj=schedule,
         before=before,
         after=after,
-        request=request,
         detail={"days": len(timetable.days), "file": name},
     )
     return schedule
 
 
 @transaction.atomic
-def clear_timetable(request: HttpRequest, site: Site) -> None:
-    _still_editable(request, site)
-    schedule = _ensure_schedule(request, site)
+def clear_timetable(actor: Actor, site: Site) -> None:
+    _still_editable(actor, site)
+    schedule = _ensure_schedule(actor, site)
     before = {"timetable_name": schedule.timetable_name}
     schedule.timetable_csv = schedule.timetable_name = ""
     schedule.timetable_first_day = schedule.timetable_last_day = None
     schedule.save()
-    record(Action.DELETE, obj=schedule, before=before, request=request, detail={"timetable": True})
+    record(Action.DELETE, actor=actor, obj=schedule, before=before, detail={"timetable": True})
 
 
-def _person(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise Http404("No such feed.")
-    return user
+class TooManyFeeds(Exception):
+    """A person keeps at most MAX_FEEDS_PER_PERSON feeds."""
 
 
 @transaction.atomic
-def create_feed(request: HttpRequest, scope: str, site: Site | None = None, ward: str = "") -> Feed:
-    """A new personal feed. The caller has fetched `site` through the policy."""
-    person = _person(request)
-    feed = Feed.objects.create(
+def create_feed(actor: Actor, scope: str, site: Site | None = None, ward: str = "") -> Feed:
+    """A new personal feed. The caller has fetched `site` through its door."""
+    person = actor.user
+    if person is None:
+        raise NotFound("No such feed.")
+    if Feed.working.filter(user=person).count() >= MAX_FEEDS_PER_PERSON:
+        raise TooManyFeeds(
+            f"You have {MAX_FEEDS_PER_PERSON} feeds already: revoke one you no longer use first."
+        )
+    feed = Feed.every.create(
         user=person,
         epoch=person.credentials_epoch,
         scope=scope,
         site=site if scope == FeedScope.SITE else None,
         ward=ward if scope == FeedScope.WARD else "",
     )
-    record(Action.CREATE, obj=feed, after=feed.snapshot(), request=request)
+    record(Action.CREATE, actor=actor, obj=feed, after=feed.snapshot())
     return feed
 
 
 @transaction.atomic
-def revoke_feed(request: HttpRequest, feed_id: int) -> Feed:
-    try:
-        feed = Feed.objects.select_for_update().get(
-            pk=policy.parse_id(feed_id), user=_person(request), revoked_at__isnull=True
-        )
-    except Feed.DoesNotExist:
-        raise Http404("No such feed.") from None
+def revoke_feed(actor: Actor, feed: Feed) -> Feed:
+    """Revoke one of the actor's feeds (fetched through calendars.policy.get_feed)."""
     feed.revoked_at = timezone.now()
     feed.save(update_fields=["revoked_at"])
-    record(
-        Action.DELETE, obj=feed, before=feed.snapshot(), request=request, detail={"revoked": True}
-    )
+    record(Action.DELETE, actor=actor, obj=feed, before=feed.snapshot(), detail={"revoked": True})
     return feed

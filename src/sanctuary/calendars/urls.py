@@ -7,11 +7,26 @@ from sanctuary.calendars import views
 urlpatterns = [
     path("sites/<int:site_id>/schedule/", views.schedule_page, name="schedule"),
     path("sites/<int:site_id>/schedule/preview/", views.schedule_preview, name="schedule_preview"),
-    path("sites/<int:site_id>/schedule/<slug:part>/", views.schedule_save, name="schedule_save"),
+    path(
+        "sites/<int:site_id>/schedule/settings/", views.schedule_settings, name="schedule_settings"
+    ),
+    path(
+        "sites/<int:site_id>/schedule/timetable/",
+        views.schedule_timetable,
+        name="schedule_timetable",
+    ),
+    path(
+        "sites/<int:site_id>/schedule/timetable/remove/",
+        views.schedule_timetable_remove,
+        name="schedule_timetable_remove",
+    ),
+    path(
+        "sites/<int:site_id>/schedule/<slug:part>/", views.schedule_row_add, name="schedule_row_add"
+    ),
     path(
         "sites/<int:site_id>/schedule/<slug:part>/<int:row_id>/remove/",
-        views.schedule_remove,
-        name="schedule_remove",
+        views.schedule_row_remove,
+        name="schedule_row_remove",
     ),
     path("calendar/week/", views.week_view, name="calendar_week"),
     path("calendar/heatmap/", views.heat_map_view, name="calendar_heatmap"),

@@ -1,8 +1,13 @@
-"""A site's schedule page, its forms and the live preview. Sites come through sanctuary.access.policy."""
+"""A site's schedule page, its forms and the live preview; the borough's week, heat map and feeds.
+
+Sites come through registry.policy, rows and feeds through calendars.policy, changes through
+calendars.services.
+"""
 
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -11,39 +16,30 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sanctuary.access import policy
-from sanctuary.calendars import borough, engine, forms, services
-from sanctuary.calendars.models import Feed, FeedScope, Schedule
-from sanctuary.registry import services as registry_services
+from sanctuary.access.actor import Actor, Channel
+from sanctuary.calendars import borough, engine, forms, policy, services
+from sanctuary.calendars.models import Schedule, ScheduleRow
+from sanctuary.calendars.parts import PARTS, Part, keeps_daily_prayers
+from sanctuary.registry import policy as registry_policy
+from sanctuary.registry.filters import ward_names
 from sanctuary.registry.models import Site, SiteStatus
 
-ROW_FORMS: dict[str, type[BaseForm]] = {
-    "rules": forms.CongregationRuleForm,
-    "jumuah": forms.JumuahForm,
-    "services": forms.ServiceForm,
-    "events": forms.EventForm,
-    "confirmed": forms.ConfirmedDateForm,
-}
-PREVIEWED = {"settings", "rules", "jumuah", "services", "events"}
+# --- one site's schedule --------------------------------------------------------------------------
 
 
-def _form(part: str, site: Site, schedule: Schedule, data: Any = None, files: Any = None) -> BaseForm:
-    if part == "settings":
-        # a copy: a form that fails validation must not leave its values on the page's schedule
-        return forms.ScheduleForm(data, instance=copy.copy(schedule))
-    if part == "timetable":
-        return forms.TimetableForm(data, files)
-    if part == "confirmed":
-        return forms.ConfirmedDateForm(data, faith=site.faith)
-    if part in ROW_FORMS:
-        return ROW_FORMS[part](data)
-    raise Http404("No such part of a schedule.")
+@dataclass(frozen=True)
+class Section:
+    """One list on the schedule page: a part, its rows, and its form for those who may edit."""
+
+    part: Part
+    rows: list[ScheduleRow]
+    form: BaseForm | None
 
 
 def _preview(site: Site, schedule: Schedule | None, extra: list[Any] | None = None) -> dict[str, Any]:
@@ -60,106 +56,164 @@ def _site_time(site: Site) -> timezone.override:
     return timezone.override(services.schedule_of(site).timezone)
 
 
+def _settings_form(schedule: Schedule, data: Any = None) -> forms.ScheduleForm:
+    # a copy: a form that fails validation must not leave its values on the page's schedule
+    return forms.ScheduleForm(data, instance=copy.copy(schedule))
+
+
 def _page(
-    request: HttpRequest, site: Site, bound: BaseForm | None = None, **extra: Any
+    request: HttpRequest, actor: Actor, site: Site, bound: BaseForm | None = None, **extra: Any
 ) -> HttpResponse:
+    """The schedule page; `bound` is a form that failed, shown with its errors in its place."""
     schedule = services.schedule_of(site)
-    can_edit = policy.can_edit_site(request.user, site)
+    can_edit = registry_policy.can_edit_site(actor, site)
+
+    def form_for(prefix: str, make: Any) -> BaseForm | None:
+        if not can_edit:
+            return None
+        return bound if bound is not None and bound.prefix == prefix else make()
+
+    sections = [
+        Section(part, part.rows(schedule), form_for(part.slug, lambda part=part: part.form(site=site)))
+        for part in PARTS
+        if part.applies(site, schedule)
+    ]
     context: dict[str, Any] = {
         "site": site,
         "schedule": schedule,
         "can_edit": can_edit,
-        "rows": {name: services.rows_of(schedule, name) for name in services.ROW_MODELS},
+        "keeps_daily_prayers": keeps_daily_prayers(site, schedule),
+        "sections": sections,
+        "settings_form": form_for("settings", lambda: _settings_form(schedule)),
+        "timetable_form": form_for("timetable", forms.TimetableForm),
         **_preview(site, schedule),
         **extra,
     }
-    if can_edit:
+    if can_edit:  # every form on the page by its prefix, for whoever reads the page's context
         context["forms"] = {
-            part: bound if bound is not None and bound.prefix == part else _form(part, site, schedule)
-            for part in ("settings", "timetable", *ROW_FORMS)
+            "settings": context["settings_form"],
+            "timetable": context["timetable_form"],
+            **{section.part.slug: section.form for section in sections},
         }
-    return render(request, "calendars/schedule.html", context, status=200)
+    return render(request, "calendars/schedule.html", context)
+
+
+def _saved(request: HttpRequest, site: Site, anchor: str) -> HttpResponse:
+    messages.success(request, "Saved.")
+    return redirect(reverse("schedule", args=[site.pk]) + f"#{anchor}")
 
 
 @login_required
 @require_GET
 def schedule_page(request: HttpRequest, site_id: int) -> HttpResponse:
-    site = policy.get_site(request.user, site_id)
-    registry_services.record_sensitive_view(request, site)  # when it is full is what matters
+    actor = Actor.of(request)
+    site = registry_policy.get_site(actor, site_id)  # a sensitive site's view is recorded
     with _site_time(site):
-        return _page(request, site)
+        return _page(request, actor, site)
 
 
 @login_required
 @require_POST
-def schedule_save(request: HttpRequest, site_id: int, part: str) -> HttpResponse:
-    site = policy.get_site(request.user, site_id, for_edit=True)
-    with _site_time(site):  # event times are typed in the site's own time
-        form = _form(part, site, services.schedule_of(site), request.POST, request.FILES)
+def schedule_settings(request: HttpRequest, site_id: int) -> HttpResponse:
+    actor = Actor.of(request)
+    site = registry_policy.get_site(actor, site_id, for_edit=True)
+    with _site_time(site):
+        form = _settings_form(services.schedule_of(site), request.POST)
         if not form.is_valid():
-            return _page(request, site, form)
-        if part == "settings":
-            services.save_settings(request, site, form)  # type: ignore[arg-type]
-        elif part == "timetable":
-            try:
-                services.import_timetable(
-                    request, site, form.cleaned_data["csv"], form.cleaned_data["name"]
-                )
-            except engine.TimetableRejected as rejected:
-                return _page(request, site, form, timetable_rejected=rejected)
-        else:
-            try:
-                services.add_row(request, site, form)  # type: ignore[arg-type]
-            except ValidationError as error:  # e.g. a festival date confirmed already
-                form.add_error(None, error)
-                return _page(request, site, form)
-        messages.success(request, "Saved.")
-        return redirect(reverse("schedule", args=[site.pk]) + f"#{part}")
+            return _page(request, actor, site, form)
+        services.save_settings(actor, site, form)
+        return _saved(request, site, "settings")
 
 
 @login_required
 @require_POST
-def schedule_remove(request: HttpRequest, site_id: int, part: str, row_id: int) -> HttpResponse:
-    site = policy.get_site(request.user, site_id, for_edit=True)
-    if part == "timetable":
-        services.clear_timetable(request, site)
-    else:
-        services.remove_row(request, site, part, row_id)
+def schedule_timetable(request: HttpRequest, site_id: int) -> HttpResponse:
+    actor = Actor.of(request)
+    site = registry_policy.get_site(actor, site_id, for_edit=True)
+    with _site_time(site):
+        form = forms.TimetableForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return _page(request, actor, site, form)
+        try:
+            services.import_timetable(actor, site, form.cleaned_data["csv"], form.cleaned_data["name"])
+        except engine.TimetableRejected as rejected:
+            return _page(request, actor, site, form, timetable_rejected=rejected)
+        return _saved(request, site, "timetable")
+
+
+@login_required
+@require_POST
+def schedule_timetable_remove(request: HttpRequest, site_id: int) -> HttpResponse:
+    actor = Actor.of(request)
+    site = registry_policy.get_site(actor, site_id, for_edit=True)
+    services.clear_timetable(actor, site)
     messages.success(request, "Removed.")
-    return redirect(reverse("schedule", args=[site.pk]) + f"#{part}")
+    return redirect(reverse("schedule", args=[site.pk]) + "#timetable")
+
+
+@login_required
+@require_POST
+def schedule_row_add(request: HttpRequest, site_id: int, part: str) -> HttpResponse:
+    actor = Actor.of(request)
+    site = registry_policy.get_site(actor, site_id, for_edit=True)
+    found = policy.get_part(part)
+    with _site_time(site):  # event times are typed in the site's own time
+        form = found.form(request.POST, site=site)
+        if not form.is_valid():
+            return _page(request, actor, site, form)
+        try:
+            services.add_row(actor, site, found, form)
+        except ValidationError as error:  # a festival date confirmed already; too many rows
+            form.add_error(None, error)
+            return _page(request, actor, site, form)
+        return _saved(request, site, found.slug)
+
+
+@login_required
+@require_POST
+def schedule_row_remove(request: HttpRequest, site_id: int, part: str, row_id: int) -> HttpResponse:
+    actor = Actor.of(request)
+    site = registry_policy.get_site(actor, site_id, for_edit=True)
+    found = policy.get_part(part)
+    services.remove_row(actor, site, policy.get_row(site, found, row_id))
+    messages.success(request, "Removed.")
+    return redirect(reverse("schedule", args=[site.pk]) + f"#{found.slug}")
 
 
 @login_required
 @require_POST
 def schedule_preview(request: HttpRequest, site_id: int) -> HttpResponse:
     """The next 14 days as they would be with the form's unsaved values (htmx swaps it in)."""
-    site = policy.get_site(request.user, site_id, for_edit=True)
+    actor = Actor.of(request)
+    site = registry_policy.get_site(actor, site_id, for_edit=True)
     with _site_time(site):
-        part = request.POST.get("part", "")
-        if part not in PREVIEWED:
-            raise Http404("No preview for that part.")
+        slug = request.POST.get("part", "")
         schedule = services.schedule_of(site)
-        form = _form(part, site, schedule, request.POST)
-        preview: dict[str, Any] = _preview(site, None)
-        if form.is_valid():
-            assert hasattr(form, "save")
-            if part == "settings":
-                preview = _preview(site, form.save(commit=False))
-            else:
+        preview = _preview(site, None)  # until the form is valid
+        if slug == "settings":
+            settings_form = _settings_form(schedule, request.POST)
+            if settings_form.is_valid():
+                preview = _preview(site, settings_form.save(commit=False))
+        else:
+            part: Part = policy.get_part(slug)
+            if not part.previewed:
+                raise policy.NotFound("No preview for that part.")
+            form = part.form(request.POST, site=site)
+            if form.is_valid():
                 preview = _preview(site, schedule, [form.save(commit=False)])
-        context = {"site": site, "unsaved": True, **preview}
-        return render(request, "calendars/_preview.html", context)
+        return render(request, "calendars/_preview.html", {"site": site, "unsaved": True, **preview})
 
 
 # --- the borough: week view, heat map, feeds --------------------------------------------------------
 
 
-def _filtered(request: HttpRequest) -> tuple[forms.CalendarFilterForm, list[Site], date]:
-    """The user's visible active sites, narrowed by faith and ward, and the first day shown."""
-    sites = policy.visible_sites(request.user).filter(status=SiteStatus.ACTIVE)
-    wards = sorted({w for w in sites.values_list("ward", flat=True) if w})
+def _filtered(request: HttpRequest, actor: Actor) -> tuple[forms.CalendarFilterForm, list[Site], date]:
+    """The actor's visible active sites, narrowed by faith and ward, and the first day shown."""
+    sites = registry_policy.visible_sites(actor).filter(status=SiteStatus.ACTIVE)
     start = timezone.localdate()
-    form = forms.CalendarFilterForm(request.GET or None, wards=wards, initial={"start": start})
+    form = forms.CalendarFilterForm(
+        request.GET or None, wards=ward_names(sites), initial={"start": start}
+    )
     if form.is_valid():
         start = form.cleaned_data["start"] or start
         if form.cleaned_data["faith"]:
@@ -183,23 +237,24 @@ def _navigation(request: HttpRequest, start: date) -> dict[str, str]:
 @login_required
 @require_GET
 def week_view(request: HttpRequest) -> HttpResponse:
-    form, sites, start = _filtered(request)
+    actor = Actor.of(request)
+    form, sites, start = _filtered(request, actor)
     context: dict[str, Any] = {"form": form, "start": start, "nav": _navigation(request, start)}
     try:
         found = borough.week(sites, start)
-        context.update(days=found.days, rows=found.rows, skipped=found.skipped)
-        registry_services.record_sensitive_views(
-            request, [row.site for row in found.rows], "the week view"
-        )
     except services.CalendarUnavailable as error:
         context["calendar_error"] = str(error)
+    else:
+        registry_policy.sites_shown(actor, [row.site for row in found.rows], "the week view")
+        context.update(days=found.days, rows=found.rows, skipped=found.skipped)
     return render(request, "calendars/week.html", context)
 
 
 @login_required
 @require_GET
 def heat_map_view(request: HttpRequest) -> HttpResponse:
-    form, sites, start = _filtered(request)
+    actor = Actor.of(request)
+    form, sites, start = _filtered(request, actor)
     context: dict[str, Any] = {
         "form": form,
         "start": start,
@@ -215,34 +270,40 @@ def heat_map_view(request: HttpRequest) -> HttpResponse:
     return render(request, "calendars/heatmap.html", context)
 
 
-def _feed_form(request: HttpRequest, data: Any = None) -> forms.FeedForm:
-    sites = policy.visible_sites(request.user).filter(status=SiteStatus.ACTIVE).order_by("name")
-    wards = sorted({w for w in sites.values_list("ward", flat=True) if w})
-    return forms.FeedForm(data, sites=list(sites.values_list("pk", "name")), wards=wards)
+def _feed_form(actor: Actor, data: Any = None) -> forms.FeedForm:
+    sites = registry_policy.visible_sites(actor).filter(status=SiteStatus.ACTIVE).order_by("name")
+    return forms.FeedForm(data, sites=list(sites.values_list("pk", "name")), wards=ward_names(sites))
 
 
-def _feeds_page(request: HttpRequest, form: forms.FeedForm, status: int = 200) -> HttpResponse:
-    feeds = Feed.objects.active().filter(user_id=request.user.pk or 0).select_related("site")
+def _feeds_page(request: HttpRequest, actor: Actor, form: forms.FeedForm) -> HttpResponse:
     return render(
         request,
         "calendars/feeds.html",
-        {"form": form, "feeds": feeds, "base_url": request.build_absolute_uri("/")[:-1]},
-        status=status,
+        {
+            "form": form,
+            "feeds": policy.visible_feeds(actor),
+            "base_url": request.build_absolute_uri("/")[:-1],
+        },
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def feeds_page(request: HttpRequest) -> HttpResponse:
+    actor = Actor.of(request)
     if request.method != "POST":
-        return _feeds_page(request, _feed_form(request))
-    form = _feed_form(request, request.POST)
+        return _feeds_page(request, actor, _feed_form(actor))
+    form = _feed_form(actor, request.POST)
     if not form.is_valid():
-        return _feeds_page(request, form)
+        return _feeds_page(request, actor, form)
     site = None
-    if form.cleaned_data["scope"] == FeedScope.SITE:
-        site = policy.get_site(request.user, form.cleaned_data["site"])
-    services.create_feed(request, form.cleaned_data["scope"], site, form.cleaned_data["ward"])
+    if form.cleaned_data["scope"] == "site":
+        site = registry_policy.get_site(actor, form.cleaned_data["site"])
+    try:
+        services.create_feed(actor, form.cleaned_data["scope"], site, form.cleaned_data["ward"])
+    except services.TooManyFeeds as error:
+        form.add_error(None, str(error))
+        return _feeds_page(request, actor, form)
     messages.success(request, "Feed created: copy its link into your calendar app.")
     return redirect("feeds")
 
@@ -250,7 +311,8 @@ def feeds_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def feed_revoke(request: HttpRequest, feed_id: int) -> HttpResponse:
-    services.revoke_feed(request, feed_id)
+    actor = Actor.of(request)
+    services.revoke_feed(actor, policy.get_feed(actor, feed_id))
     messages.success(request, "Feed revoked: its link no longer works.")
     return redirect("feeds")
 
@@ -258,16 +320,14 @@ def feed_revoke(request: HttpRequest, feed_id: int) -> HttpResponse:
 @require_GET
 def feed_ics(request: HttpRequest, key: str) -> HttpResponse:
     """A calendar app fetches this without logging in: the key is the credential."""
-    feed = Feed.objects.filter(key=key).select_related("user", "site").first()
-    sites = borough.feed_sites(feed) if feed is not None else None
-    if feed is None or sites is None:
-        raise Http404("No such feed.")
-    shown = services.with_schedules(sites)
+    feed = policy.feed_by_key(key)
+    owner = Actor.person(feed.user, Channel.FEED, request.META.get("REMOTE_ADDR"))
+    shown = services.with_schedules(policy.feed_sites(feed))
     try:
         body = borough.ical(feed, shown, timezone.localdate())
     except services.CalendarUnavailable:
-        raise Http404("No such feed.") from None
-    registry_services.record_sensitive_views(request, shown, str(feed), actor=feed.user)
+        raise policy.NotFound("No such feed.") from None
+    registry_policy.sites_shown(owner, shown, str(feed))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=900"
     response["Content-Disposition"] = 'inline; filename="sanctuary.ics"'

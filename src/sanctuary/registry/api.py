@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import CharField, Prefetch, Q, TextField
+from django.db.models import CharField, Prefetch, TextField
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from sanctuary.access import policy
+from sanctuary.access.actor import Actor
 from sanctuary.api_schemas import Body, Error, FieldError, Text, ValidationFailure
-from sanctuary.registry import services
+from sanctuary.registry import policy, services
+from sanctuary.registry.filters import SiteFilter, StatusFilter
 from sanctuary.registry.models import Faith, Organisation, OrganisationKind, Site, SiteStatus
 
 router = Router(tags=["registry"])
@@ -59,13 +60,20 @@ class SitePage(Schema):
 
 class SiteFilters(Schema):
     q: Text | None = Field(
-        None, max_length=200, description="Text in the name, address, postcode or operator."
+        None,
+        max_length=200,
+        description="Text in the name, address, postcode, denomination or operator.",
     )
     faith: Faith | None = None
     ward: Text | None = Field(None, max_length=120)
-    status: Literal["active", "closed", "all"] = "active"
+    status: StatusFilter = StatusFilter.ACTIVE
     limit: int = Field(500, ge=1, le=5000)
     offset: int = Field(0, ge=0, le=10_000_000)
+
+    def site_filter(self) -> SiteFilter:
+        return SiteFilter(
+            q=self.q or "", faith=self.faith or "", ward=self.ward or "", status=self.status
+        )
 
 
 # The largest count the database stores in a site's count fields.
@@ -104,23 +112,13 @@ class OrganisationOut(Schema):
 
 @router.get("/sites", response={200: SitePage, 401: Error, 422: ValidationFailure})
 def list_sites(request: HttpRequest, filters: Query[SiteFilters]) -> SitePage:
-    """The sites you may see, filtered; `count` is the total before limit and offset."""
-    sites = policy.visible_sites(request.user).select_related("operator")
-    if filters.q:
-        sites = sites.filter(
-            Q(name__icontains=filters.q)
-            | Q(address__icontains=filters.q)
-            | Q(postcode__icontains=filters.q)
-            | Q(operator__name__icontains=filters.q)
-        )
-    if filters.faith:
-        sites = sites.filter(faith=filters.faith)
-    if filters.ward:
-        sites = sites.filter(ward=filters.ward)
-    if filters.status != "all":
-        sites = sites.filter(status=filters.status)
-    items = list(sites[filters.offset : filters.offset + filters.limit])
-    services.record_sensitive_views(request, items, "GET /api/sites")
+    """The sites you may see, filtered, in order of name; `count` is the total before limit and
+    offset."""
+    actor = Actor.of(request)
+    sites = filters.site_filter().apply(policy.visible_sites(actor).select_related("operator"))
+    sites = sites.order_by("name", "pk")
+    page = sites[filters.offset : filters.offset + filters.limit]
+    items = policy.sites_shown(actor, page, "GET /api/sites")
     return SitePage(count=sites.count(), items=items)  # type: ignore[arg-type]
 
 
@@ -128,9 +126,7 @@ def list_sites(request: HttpRequest, filters: Query[SiteFilters]) -> SitePage:
     "/sites/{site_id}", response={200: SiteDetailOut, 401: Error, 404: Error, 422: ValidationFailure}
 )
 def get_site(request: HttpRequest, site_id: int) -> Site:
-    site = policy.get_site(request.user, site_id)
-    services.record_sensitive_view(request, site)
-    return site
+    return policy.get_site(Actor.of(request), site_id)
 
 
 @router.patch(
@@ -140,11 +136,14 @@ def get_site(request: HttpRequest, site_id: int) -> Site:
 def patch_site(
     request: HttpRequest, site_id: int, changes: SitePatch
 ) -> Site | Status[ValidationFailure]:
-    site = policy.get_site(request.user, site_id, for_edit=True)
+    actor = Actor.of(request)
+    site = policy.get_site(actor, site_id, for_edit=True)
     fields, problems = _nulls_resolved(changes.model_dump(exclude_unset=True))
     if not problems:
         try:
-            return services.update_site_fields(request, site, fields)
+            return services.update_site_fields(actor, site, fields)
+        except services.MovedOutOfReach as error:
+            problems = [FieldError(field="operator", message=str(error))]
         except ValidationError as error:
             problems = [
                 FieldError(field=field, message=message)
@@ -173,7 +172,7 @@ def _nulls_resolved(fields: dict[str, Any]) -> tuple[dict[str, Any], list[FieldE
 @router.get("/organisations", response={200: list[OrganisationOut], 401: Error})
 def list_organisations(request: HttpRequest) -> list[Organisation]:
     """The organisations you may see."""
-    visible = policy.visible_organisations(request.user)
+    visible = policy.visible_organisations(Actor.of(request))
     return list(
         visible.prefetch_related(Prefetch("umbrellas", queryset=visible, to_attr="visible_umbrellas"))
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.db import transaction
 
 from sanctuary.access.models import Membership, Role, User
-from sanctuary.calendars.demo import load_demo_schedules
 from sanctuary.registry.models import Contact, Faith, Organisation, OrganisationKind, Site
 
 DEMO_PASSWORD = "demo-only"  # noqa: S105 (published; production refuses these accounts)
@@ -110,8 +109,8 @@ def site_count() -> int:
 
 
 @transaction.atomic
-def load_demo_borough() -> bool:
-    """Load the demo into an empty database; return False if it was there already."""
+def load() -> bool:
+    """Load the registry's demo into an empty database; return False if it was there already."""
     if Organisation.objects.filter(name=COUNCIL).exists():
         return False
     organisations: dict[str, Organisation] = {}
@@ -161,5 +160,4 @@ def load_demo_borough() -> bool:
         Membership.objects.create(
             user=user, organisation=organisations[organisation_name], role=_ROLE_BY_LABEL[role_label]
         )
-    load_demo_schedules()
     return True

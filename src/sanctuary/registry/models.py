@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
-if TYPE_CHECKING:
-    from sanctuary.access.policy import AnyUser
+from sanctuary.access.models import OrganisationKind
 
-
-class OrganisationKind(models.TextChoices):
-    FAITH = "faith", "Faith organisation"
-    UMBRELLA = "umbrella", "Umbrella body"
-    POLICE = "police", "Police unit"
-    COUNCIL = "council", "Council service"
+__all__ = ["Contact", "Faith", "Organisation", "OrganisationKind", "Site", "SiteStatus"]
 
 
 class Faith(models.TextChoices):
@@ -33,13 +25,6 @@ class Faith(models.TextChoices):
 class SiteStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     CLOSED = "closed", "Closed"
-
-
-class OrganisationQuerySet(models.QuerySet["Organisation"]):
-    def visible_to(self, user: AnyUser) -> models.QuerySet[Organisation]:
-        from sanctuary.access import policy
-
-        return policy.visible_organisations(user, self)
 
 
 class Organisation(models.Model):
@@ -60,25 +45,11 @@ class Organisation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = OrganisationQuerySet.as_manager()
-
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
-
-
-class SiteQuerySet(models.QuerySet["Site"]):
-    def visible_to(self, user: AnyUser) -> models.QuerySet[Site]:
-        from sanctuary.access import policy
-
-        return policy.visible_sites(user, self)
-
-    def editable_by(self, user: AnyUser) -> models.QuerySet[Site]:
-        from sanctuary.access import policy
-
-        return policy.editable_sites(user, self)
 
 
 class Site(models.Model):
@@ -111,8 +82,6 @@ class Site(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = SiteQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

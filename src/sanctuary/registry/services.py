@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
 from django.forms import BaseInlineFormSet, ModelForm
-from django.http import HttpRequest
 
-from sanctuary.access import policy
+from sanctuary.access.actor import Actor
+from sanctuary.access.models import Membership, Role, User
 from sanctuary.audit.models import Action
 from sanctuary.audit.services import record, save_form, snapshot
-from sanctuary.registry.models import Organisation, Site
+from sanctuary.registry import policy
+from sanctuary.registry.models import Organisation, OrganisationKind, Site
+
+
+class MovedOutOfReach(Exception):
+    """The change would leave the site where its writer can no longer reach it."""
 
 
 def _contacts_snapshot(site: Site) -> list[dict[str, Any]]:
@@ -26,68 +30,71 @@ def _site_state(site: Site) -> dict[str, Any]:
     return {**snapshot(site), "contacts": _contacts_snapshot(site)} if site.pk else {}
 
 
+def _still_editable(actor: Actor, site: Site) -> None:
+    """The writer must still see what they wrote (an operator changed to another organisation
+    would hide it): refuse rather than lose it from view. Raises inside the transaction."""
+    if not policy.editable_sites(actor).filter(pk=site.pk).exists():
+        raise MovedOutOfReach("You cannot move a site out of your own organisation.")
+
+
 @transaction.atomic
-def save_site(
-    request: HttpRequest, form: ModelForm, contacts: BaseInlineFormSet | None = None
-) -> Site:
-    """Create or update a site from a valid form (and its contacts), audited."""
+def save_site(actor: Actor, form: ModelForm, contacts: BaseInlineFormSet | None = None) -> Site:
+    """Create or update a site from a valid form (and its contacts), audited.
+
+    Raises MovedOutOfReach, writing nothing, if the writer could no longer edit the result."""
     creating = form.instance.pk is None
     before = None if creating else _site_state(Site.objects.get(pk=form.instance.pk))
     site = form.save()
     if contacts is not None:
         contacts.instance = site
         contacts.save()
-    # The writer must still see what they wrote (an operator changed to another organisation
-    # would hide it): refuse rather than lose it from view.
-    if not policy.editable_sites(request.user).filter(pk=site.pk).exists():
-        transaction.set_rollback(True)
-        raise PermissionError("You cannot move a site out of your own organisation.")
+    _still_editable(actor, site)
     record(
         Action.CREATE if creating else Action.UPDATE,
+        actor=actor,
         obj=site,
         before=before,
         after=_site_state(site),
-        request=request,
     )
     return site
 
 
 @transaction.atomic
-def update_site_fields(request: HttpRequest, site: Site, changes: dict[str, Any]) -> Site:
-    """Apply validated field changes (from the API), audited."""
+def update_site_fields(actor: Actor, site: Site, changes: dict[str, Any]) -> Site:
+    """Apply field changes (from the API), validated by the model, audited."""
     before = _site_state(site)
     for name, value in changes.items():
         setattr(site, name, value)
     site.full_clean()
     site.save()
-    if not policy.editable_sites(request.user).filter(pk=site.pk).exists():
-        transaction.set_rollback(True)
-        raise PermissionError("You cannot move a site out of your own organisation.")
-    record(Action.UPDATE, obj=site, before=before, after=_site_state(site), request=request)
+    _still_editable(actor, site)
+    record(Action.UPDATE, actor=actor, obj=site, before=before, after=_site_state(site))
     return site
 
 
-def record_sensitive_view(request: HttpRequest, site: Site) -> None:
-    if site.is_sensitive:
-        record(Action.VIEW, obj=site, request=request)
+def save_organisation(actor: Actor, form: ModelForm) -> Organisation:
+    return save_form(actor, form)
 
 
-def record_sensitive_views(
-    request: HttpRequest | None, sites: Iterable[Site], where: str, actor: Any = None
-) -> None:
-    """One record for a page, answer or feed that shows several sites, naming the sensitive
-    ones among them (a list, the map, the week view, a feed): a bulk read is a view of each."""
-    sensitive = sorted({site.pk for site in sites if site.is_sensitive})
-    if sensitive:
-        record(
-            Action.VIEW,
-            actor=actor,
-            object_type="registry.site",
-            object_repr=f"{len(sensitive)} sensitive site{'s' if len(sensitive) > 1 else ''} in {where}",
-            request=request,
-            detail={"sites": sensitive, "where": where},
-        )
-
-
-def save_organisation(request: HttpRequest, form: ModelForm) -> Organisation:
-    return save_form(request, form)
+@transaction.atomic
+def create_programme_admin(
+    actor: Actor, *, username: str, email: str, password: str, organisation_name: str
+) -> User:
+    """The first account of a new installation: a programme administrator of a council service
+    (made if it does not exist). Raises ValueError saying what stands in the way."""
+    if User.objects.filter(username=username).exists():
+        raise ValueError(f"a user called {username!r} exists already")
+    organisation, _ = Organisation.objects.get_or_create(
+        name=organisation_name, defaults={"kind": OrganisationKind.COUNCIL}
+    )
+    if organisation.kind != OrganisationKind.COUNCIL:
+        raise ValueError(f"{organisation_name!r} is not a council service")
+    user = User.objects.create_user(username=username, email=email, password=password)
+    Membership.objects.create(user=user, organisation=organisation, role=Role.PROGRAMME_ADMIN)
+    record(
+        Action.CREATE,
+        actor=actor,
+        obj=user,
+        detail={"via": "sanctuary createadmin", "role": Role.PROGRAMME_ADMIN},
+    )
+    return user

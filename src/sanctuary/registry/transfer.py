@@ -14,18 +14,19 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 
-from sanctuary.access import policy
+from sanctuary.access.actor import Actor
 from sanctuary.audit.models import Action
 from sanctuary.audit.services import event, record, record_all, snapshot
+from sanctuary.registry import policy
 from sanctuary.registry.formats import (
     CLEANERS,
     COLUMNS,
@@ -66,6 +67,14 @@ __all__ = [
     "import_sites",
     "size_problem",
 ]
+
+
+class Change(Enum):
+    """What importing a row does to the registry."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
 
 
 @dataclass(frozen=True)
@@ -122,7 +131,7 @@ Fail = Callable[[str, str], None]  # (column, reason): note an error against the
 class _Plan:
     number: int
     site: Site
-    action: str  # "create", "update" or "unchanged"
+    action: Change
     fields: tuple[str, ...] = ()
     before: dict[str, Any] | None = None
     site_updated_at: Any = None  # as read when the row was checked
@@ -208,7 +217,7 @@ class _Planner:
         if found:
             return None, errors()
         plan = self._apply(item.number, site, external_id, values)
-        if plan.action != "unchanged":
+        if plan.action is not Change.UNCHANGED:
             try:
                 plan.site.full_clean(exclude=["operator"], validate_unique=False)
             except ValidationError as invalid:
@@ -283,16 +292,16 @@ class _Planner:
             site = Site(external_id=external_id)
             for name, value in values.items():
                 setattr(site, name, value)
-            return _Plan(number, site, "create", tuple(values))
+            return _Plan(number, site, Change.CREATE, tuple(values))
         changed = tuple(
             name for name, value in values.items() if _current(site, name) != _current_value(value)
         )
         if not changed:
-            return _Plan(number, site, "unchanged")
+            return _Plan(number, site, Change.UNCHANGED)
         before = snapshot(site)
         for name in changed:
             setattr(site, name, values[name])
-        return _Plan(number, site, "update", changed, before)
+        return _Plan(number, site, Change.UPDATE, changed, before)
 
 
 def _plain_id(value: Any) -> str:
@@ -332,14 +341,13 @@ def _quiet(message: str) -> None:
 
 
 def import_sites(
+    actor: Actor,
     data: bytes,
     *,
     filename: str,
     fmt: str | None,
     default_operator_name: str | None,
-    actor: Any,
     dry_run: bool,
-    request: HttpRequest | None = None,
     progress: Callable[[str], None] = lambda message: None,
 ) -> ImportReport:
     """Import sites from CSV or GeoJSON bytes: all rows or none.
@@ -347,7 +355,7 @@ def import_sites(
     Raises ImportRefused (nothing written) if the file or any row is wrong. A dry run reports
     what would change and writes nothing, the audit log included. `progress` hears each stage.
     """
-    if actor is not None and not policy.may_import_sites(actor):
+    if not policy.may_import_sites(actor):
         raise PermissionDenied
     problem = size_problem(len(data))
     if problem:
@@ -377,27 +385,27 @@ def import_sites(
             plans.append(plan)
     if errors:
         raise ImportRefused(errors)
-    lists = {"create": report.created, "update": report.updated, "unchanged": report.unchanged}
+    lists = {
+        Change.CREATE: report.created,
+        Change.UPDATE: report.updated,
+        Change.UNCHANGED: report.unchanged,
+    }
     for plan in plans:
         lists[plan.action].append(plan.change())
     if not dry_run:
         progress(f"Checked every row; writing {len(report.created) + len(report.updated):,} sites…")
-        _write(plans, report, default_operator_name, actor, request)
+        _write(actor, plans, report, default_operator_name)
     return report
 
 
 @transaction.atomic
 def _write(
-    plans: list[_Plan],
-    report: ImportReport,
-    default_operator_name: str | None,
-    actor: Any,
-    request: HttpRequest | None,
+    actor: Actor, plans: list[_Plan], report: ImportReport, default_operator_name: str | None
 ) -> None:
     """All the rows at once, in one short transaction, or none of them."""
-    creates = [plan for plan in plans if plan.action == "create"]
-    updates = [plan for plan in plans if plan.action == "update"]
-    _refuse_if_changed_meanwhile([plan for plan in plans if plan.action != "create"])
+    creates = [plan for plan in plans if plan.action is Change.CREATE]
+    updates = [plan for plan in plans if plan.action is Change.UPDATE]
+    _refuse_if_changed_meanwhile([plan for plan in plans if plan.action is not Change.CREATE])
     now = timezone.now()
     try:
         with transaction.atomic():  # a savepoint: an IntegrityError must not poison the rest
@@ -413,12 +421,11 @@ def _write(
     Site.objects.bulk_update([plan.site for plan in updates], fields, batch_size=500)
     events = [
         event(
-            Action.CREATE if plan.action == "create" else Action.UPDATE,
+            Action.CREATE if plan.action is Change.CREATE else Action.UPDATE,
             actor=actor,
             obj=plan.site,
             before=plan.before,
             after=snapshot(plan.site),
-            request=request,
             detail={"import": report.filename, "row": plan.number},
         )
         for plan in creates + updates
@@ -429,7 +436,6 @@ def _write(
             actor=actor,
             object_type="registry.site",
             object_repr=report.filename,
-            request=request,
             detail={
                 "filename": report.filename,
                 "format": report.fmt,
@@ -516,10 +522,10 @@ def _to_geojson(rows: list[dict[str, Any]]) -> str:
 
 
 def export_sites(
+    actor: Actor,
     sites: QuerySet[Site],
     fmt: str,
     *,
-    request: HttpRequest | None = None,
     filters: Mapping[str, str] | None = None,
 ) -> str:
     """The given sites (already narrowed to what the reader may see) as CSV or GeoJSON text,
@@ -531,9 +537,9 @@ def export_sites(
     text = _to_csv(rows) if fmt == "csv" else _to_geojson(rows)
     record(
         Action.EXPORT,
+        actor=actor,
         object_type="registry.site",
         object_repr=f"{len(rows)} sites as {fmt}",
-        request=request,
         detail={
             "format": fmt,
             "count": len(rows),
@@ -545,6 +551,6 @@ def export_sites(
     return text
 
 
-def export_all_sites(fmt: str) -> str:
-    """Every site, for the operator's command line."""
-    return export_sites(Site.objects.all(), fmt, filters={"scope": "all sites (command line)"})
+def export_all_sites(actor: Actor, fmt: str) -> str:
+    """Every site the actor may see (the operator's command line sees every one)."""
+    return export_sites(actor, policy.visible_sites(actor), fmt, filters={"scope": "all sites"})

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from sanctuary.audit import views
+
+urlpatterns = [path("audit/", views.audit_log, name="audit_log")]

@@ -1,0 +1,70 @@
+"""`sanctuary demo`: the demo borough, built app by app in the order each needs the last, and
+served.
+
+Each app keeps its own part of the demo in its `demo.py`; this module only calls them in order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from sanctuary.cli_support import CommandFailed, setup_django
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
+    demo = subparsers.add_parser(
+        "demo", help="build the demo borough in var/demo.sqlite3 and serve it"
+    )
+    demo.add_argument("--no-serve", action="store_true", help="build the demo database and exit")
+    demo.add_argument("--reset", action="store_true", help="throw away the demo database first")
+    demo.set_defaults(handler=run_demo)
+
+
+def load() -> bool:
+    """Load every app's demo into an empty database; False if it was there already."""
+    from django.db import transaction
+
+    from sanctuary.calendars import demo as calendars_demo
+    from sanctuary.registry import demo as registry_demo
+
+    with transaction.atomic():
+        if not registry_demo.load():
+            return False
+        calendars_demo.load()
+    return True
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    var = Path(os.environ.get("SANCTUARY_DATA_DIR") or Path.cwd() / "var")
+    var.mkdir(parents=True, exist_ok=True)
+    database = var / "demo.sqlite3"
+    if args.reset:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{database}{suffix}").unlink(missing_ok=True)
+    os.environ["SANCTUARY_DATA_DIR"] = str(var)
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{database}")
+    os.environ["SANCTUARY_DEMO"] = "true"
+    if os.environ.get("SANCTUARY_ENV") == "production":
+        raise CommandFailed("the demo cannot run in production mode (SANCTUARY_ENV=production)")
+    setup_django()
+    from django.core.management import call_command
+
+    from sanctuary.registry import demo as registry_demo
+    from sanctuary.serving import gunicorn
+
+    call_command("migrate", verbosity=0)
+    created = load()
+    port = os.environ.get("PORT", "8000")
+    print(
+        ("Built" if created else "Reusing")
+        + f" the demo borough in {database} ({registry_demo.site_count()} places of worship)."
+    )
+    print(f"Demo logins (password '{registry_demo.DEMO_PASSWORD}' for all):")
+    for username, role, organisation in registry_demo.DEMO_LOGINS:
+        print(f"  {username:<12} {role}, {organisation}")
+    if args.no_serve:
+        return 0
+    os.environ["SANCTUARY_SERVING_MESSAGE"] = f"Serving on http://127.0.0.1:{port}  (Ctrl-C to stop)"
+    return gunicorn(f"127.0.0.1:{port}", workers=2)

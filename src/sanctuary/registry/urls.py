@@ -1,0 +1,25 @@
+from django.urls import path
+
+from sanctuary.registry import views
+
+urlpatterns = [
+    path("sites/", views.site_list, name="site_list"),
+    path("sites/map/", views.site_map, name="site_map"),
+    path("sites/new/", views.site_new, name="site_new"),
+    path("sites/import/", views.site_import, name="site_import"),
+    path("sites/export.<str:fmt>", views.site_export, name="site_export"),
+    path("sites/<int:site_id>/", views.site_detail, name="site_detail"),
+    path("sites/<int:site_id>/edit/", views.site_edit, name="site_edit"),
+    path("organisations/", views.organisation_list, name="organisation_list"),
+    path("organisations/new/", views.organisation_new, name="organisation_new"),
+    path(
+        "organisations/<int:organisation_id>/",
+        views.organisation_detail,
+        name="organisation_detail",
+    ),
+    path(
+        "organisations/<int:organisation_id>/edit/",
+        views.organisation_edit,
+        name="organisation_edit",
+    ),
+]
