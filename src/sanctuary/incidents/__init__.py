@@ -1,0 +1,1 @@
+"""Incidents: reports, cases and the surge detector that watches their daily counts."""

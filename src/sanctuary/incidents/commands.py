@@ -1,0 +1,34 @@
+"""Incident subcommands: `sanctuary incidents surge`.
+
+It reads JSON on standard input and writes JSON on standard output; bad input fails with one
+line on standard error naming the item and the field. No database: the detector is pure.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from sanctuary.cli_support import CommandFailed, read_json, write_json
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    incidents = subparsers.add_parser("incidents", help="incident statistics")
+    actions = incidents.add_subparsers(dest="incidents_command", required=True, metavar="ACTION")
+    surge = actions.add_parser(
+        "surge",
+        help='alerts for surges in a daily series {"series": [{"date", "count"}, ...], '
+        '"baseline_per_day"?} read on standard input (docs/incidents.md)',
+    )
+    surge.set_defaults(handler=detect_surges)
+
+
+def detect_surges(args: argparse.Namespace) -> int:
+    from sanctuary.incidents.surge import InvalidSeries, detect, series_from_document
+
+    document = read_json()
+    try:
+        series, baseline = series_from_document(document)
+    except InvalidSeries as error:
+        raise CommandFailed(str(error)) from None
+    write_json(detect(series, baseline).to_document())
+    return 0
