@@ -18,6 +18,7 @@ from sanctuary.cli_support import CommandFailed
 def build_parser() -> argparse.ArgumentParser:
     from sanctuary import operations
     from sanctuary.calendars import commands as calendar_commands
+    from sanctuary.fund import commands as fund_commands
     from sanctuary.solvers import commands as solver_commands
 
     parser = argparse.ArgumentParser(
@@ -27,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     operations.register(subparsers)
     calendar_commands.register(subparsers)
     solver_commands.register(subparsers)
+    fund_commands.register(subparsers)
     return parser
 
 
