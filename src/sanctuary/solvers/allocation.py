@@ -137,10 +137,25 @@ class _Ledger:
             self.group_spend[g] += delta
         return True
 
-    def fund_best_that_fits(self, site: int, packages: list[int]) -> None:
-        for package in packages:
-            if self.offer(site, package):
-                return
+    def release(self, site: int) -> None:
+        """Unfund a site: its money comes back, and a share it counted towards may owe again."""
+        pick = self.picks[site]
+        if pick < 0:
+            return
+        cost = self.cost[self.start[site] + pick]
+        self.spent -= cost
+        for g in self.groups[site]:
+            before = max(self.floor[g] - self.group_spend[g], 0.0)
+            self.group_spend[g] -= cost
+            self.owed += max(self.floor[g] - self.group_spend[g], 0.0) - before
+        self.picks[site] = -1
+
+    def short(self) -> list[int]:
+        """The groups whose minimum share is not met yet."""
+        return [g for g, floor in enumerate(self.floor) if self.group_spend[g] < floor]
+
+    def fund_best_that_fits(self, site: int, packages: list[int]) -> bool:
+        return any(self.offer(site, package) for package in packages)
 
 
 def _by_benefit(problem: AllocationProblem, site: int) -> list[int]:
@@ -152,8 +167,10 @@ def _by_benefit(problem: AllocationProblem, site: int) -> list[int]:
 def _fund_in_order(problem: AllocationProblem, order: Iterable[int], method: str) -> Allocation:
     started = time.perf_counter()
     ledger = _Ledger(problem)
+    order = list(order)
     for site in order:
         ledger.fund_best_that_fits(site, _by_benefit(problem, site))
+    _meet_shares(problem, ledger, order)
     return Allocation.of(
         problem,
         np.array(ledger.picks),
@@ -162,6 +179,33 @@ def _fund_in_order(problem: AllocationProblem, order: Iterable[int], method: str
         status=Status.HEURISTIC,
         found_by=method,
     )
+
+
+def _meet_shares(problem: AllocationProblem, ledger: _Ledger, order: list[int]) -> None:
+    """Top up the shares the pass left short, as an assessor would.
+
+    The ring-fence keeps the money, but whole packages rarely add up to it exactly. In rank
+    order, a site of the short group steps up to a dearer package (or is funded); when none
+    fits, the lowest-ranked funded site outside every share gives way, and we try again.
+    """
+    floored = {g for g, floor in enumerate(ledger.floor) if floor > 0}
+    givers = [s for s in reversed(order) if not floored & set(ledger.groups[s])]
+    while short := ledger.short():
+        group = short[0]
+        members = [s for s in order if group in ledger.groups[s]]
+        if any(_step_up(problem, ledger, site) for site in members):
+            continue
+        giver = next((s for s in givers if ledger.picks[s] >= 0), None)
+        if giver is None:
+            return  # reported as a violation
+        ledger.release(giver)
+
+
+def _step_up(problem: AllocationProblem, ledger: _Ledger, site: int) -> bool:
+    pick = ledger.picks[site]
+    spent = ledger.cost[ledger.start[site] + pick] if pick >= 0 else 0.0
+    dearer = [p for p in _by_benefit(problem, site) if ledger.cost[ledger.start[site] + p] > spent]
+    return ledger.fund_best_that_fits(site, dearer)
 
 
 def greedy_by_score(problem: AllocationProblem) -> Allocation:
