@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 import math
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
@@ -532,3 +534,14 @@ def test_the_allocation_document_has_the_promised_fields() -> None:
         "status",
     }
     assert math.isfinite(result.to_document()["bound"])
+
+
+def test_the_core_and_its_command_module_import_no_django() -> None:
+    code = (
+        "import sys, sanctuary.solvers.allocation, sanctuary.fund.commands; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert completed.stdout.strip() == "[]"

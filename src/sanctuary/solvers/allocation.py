@@ -11,10 +11,10 @@ the meaning of every number; this module has no Django in it.
     explain(problem, best)                         # why each application was or was not funded
     marginal(problem, 100_000)                     # what a further £100,000 would fund
 
-The solve: the linear relaxation gives prices and a bound; a price-guided greedy, the two
-baselines and the relaxation's rounding give a first allocation; packages the bound rules
-out are fixed; HiGHS solves what is left, started from the best allocation so far, within the
-time limit and the gap. The answer is never worse than any of those first allocations.
+The solve: the linear relaxation gives prices and a proven bound; its rounding and the two
+baselines give first allocations; HiGHS then solves growing cores (the packages the bound has
+not ruled out), each started from the best allocation so far, within the time limit and the
+gap. The answer is never worse than any of those first allocations.
 """
 
 from __future__ import annotations
@@ -48,6 +48,10 @@ from sanctuary.solvers.allocation_relaxation import (
 )
 
 __all__ = [
+    "BUDGET_TOLERANCE",
+    "DEFAULT_EXTRA",
+    "DEFAULT_GAP",
+    "DEFAULT_TIME_LIMIT",
     "Allocation",
     "AllocationProblem",
     "Application",
@@ -95,7 +99,7 @@ class _Ledger:
 
     The minimum shares are ring-fenced: a package that would leave less than the shares still
     need is refused, unless it is itself spending that reserve. Where groups with a minimum
-    share overlap, their needs are added up, which over-reserves (docs, section 2.4).
+    share overlap, their needs are added up, which over-reserves (docs, section 4).
     """
 
     def __init__(self, problem: AllocationProblem) -> None:
@@ -239,13 +243,12 @@ def _price_guided(problem: AllocationProblem, relaxation: Relaxation) -> np.ndar
     site_of = problem.site_of.tolist()
     start = ledger.start
     steps = relaxation.increments.tolist()
-    # First the steps the relaxation takes (rounded up) at sites with a minimum share to meet:
-    # the relaxation meets each share exactly, and the greedy order could leave it a few
-    # hundred pounds short with no whole package left that fits.
+    # First the sites of groups with a minimum share get what the relaxation gives them,
+    # rounded up: it meets each share exactly, and in price order whole packages could leave
+    # a share a few hundred pounds short. A site funded in part is indifferent (value 0)
+    # between nothing and its best packages; rounding up, it gets the dearest of them.
     floored = problem.membership[:, problem.floor > 0].any(axis=1)
     tolerance = 1e-9 * max(1.0, float(problem.benefit.max()))
-    # A site the relaxation funds in part is indifferent (value 0) between a package and
-    # nothing: rounding up, it gets the dearest of its best packages.
     best_value = np.maximum.reduceat(relaxation.value, problem.start[:-1])
     for site in np.flatnonzero(floored & (best_value >= -tolerance)).tolist():
         first, last = start[site], start[site + 1]
@@ -283,7 +286,8 @@ def allocate(
     """The allocation with the most risk removed, within the budget and the rules.
 
     Stops when the benefit is proven within ``gap`` (relative) of the best possible, or after
-    ``time_limit`` seconds with the best allocation found and HiGHS's proven bound. Raises
+    ``time_limit`` seconds with the best allocation found and the proven bound. A
+    ``relaxation`` of this same problem may be passed to save solving it twice. Raises
     :class:`InfeasibleRules` when no allocation can meet the rules and
     :class:`NoAllocationFound` when time ran out before one was found.
     """
@@ -308,7 +312,8 @@ def allocate(
         left = time_limit - (time.perf_counter() - started)
         if left <= 0:
             break
-        # Reduced-cost fixing: no allocation outside this core beats the best one known.
+        # Options losing more than `proven` cannot beat the best allocation known (reduced-cost
+        # fixing); a smaller threshold gives a smaller core and gives up bound - threshold.
         proven = relaxation.bound - known
         threshold = min(float(thresholds[size - 1]), proven) if size < problem.size else proven
         package_ok, none_ok = relaxation.core(problem, threshold, best)
@@ -561,6 +566,3 @@ def marginal(
         benefit_gained=gained,
         rate=gained / extra if extra > 0 else 0.0,
     )
-
-
-__all__ += ["BUDGET_TOLERANCE", "DEFAULT_EXTRA", "DEFAULT_GAP", "DEFAULT_TIME_LIMIT"]

@@ -10,7 +10,7 @@ and what each binding rule adds to or takes from the price its sites face.
 Any prices with the right signs give a Lagrangian upper bound on every whole-package
 allocation; we compute it ourselves from the duals, so it stays valid whatever HiGHS's
 tolerances. The same bound shows which packages no allocation better than a known one can
-use (reduced-cost fixing, Nemhauser and Wolsey 1988, II.4.3 / Pisinger 1995's core), and
+use (reduced-cost fixing; the "core" of Balas and Zemel 1980 and Pisinger 1995), and
 explains each decision against the price (docs/fund-allocation.md, sections 3-5).
 """
 
