@@ -286,6 +286,10 @@ def _check(problem: AllocationProblem) -> None:
     _check_all_or_none(
         problem, "submitted_at", [a.submitted_at is not None for a in problem.applications]
     )
+    for table in (problem.rules.min_share, problem.rules.max_per_group):
+        for group in table:
+            if not isinstance(group, str) or not group.strip():
+                raise InvalidInput(f"rules: group names must be non-empty strings, got {group!r}")
     for group, share in problem.rules.min_share.items():
         if not math.isfinite(share) or not 0 <= share <= 1:
             raise InvalidInput(

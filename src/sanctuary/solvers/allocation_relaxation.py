@@ -93,6 +93,8 @@ class Relaxation:
         ``known`` is lost; with a smaller threshold, ``bound - threshold`` is what is given up.
         """
         package_loss, none_loss = self.loss(problem)
+        # Losses are differences of floating-point sums: keep what is within rounding.
+        threshold += 1e-9 * max(1.0, abs(self.bound))
         package_ok = package_loss <= threshold
         none_ok = none_loss <= threshold
         if keep is not None:
@@ -114,6 +116,7 @@ class Relaxation:
 
 
 def relax(problem: AllocationProblem) -> Relaxation:
+    """Solve the relaxation with HiGHS and price the round; refuse rules it cannot meet."""
     sites, packages, steps_cost, steps_benefit = _hull_increments(problem)
     groups = len(problem.rule_groups)
     # Money in units of the budget keeps HiGHS's coefficients near 1.
