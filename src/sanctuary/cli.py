@@ -19,6 +19,7 @@ from sanctuary.cli_support import CommandFailed
 def build_parser() -> argparse.ArgumentParser:
     from sanctuary import demo, serving
     from sanctuary.calendars import commands as calendar_commands
+    from sanctuary.fund import commands as fund_commands
     from sanctuary.incidents import commands as incident_commands
     from sanctuary.registry import commands as registry_commands
     from sanctuary.solvers import commands as solver_commands
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
         calendar_commands,
         survey_commands,
         incident_commands,
+        fund_commands,
         solver_commands,
     ):
         commands.register(subparsers)

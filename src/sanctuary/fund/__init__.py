@@ -1,0 +1,1 @@
+"""The protective security fund: allocating a funding round's budget to sites' security packages."""
