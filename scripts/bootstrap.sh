@@ -3,7 +3,7 @@
 
 fail() { echo "$(basename "$0"): $*" >&2; exit 1; }
 
-cd "$(dirname "$0")/.." || fail "cannot enter the project folder"
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || fail "cannot enter the project folder"
 
 command -v python3 >/dev/null 2>&1 || fail "python3 is missing: install Python 3.11 or newer (Debian: sudo apt-get install python3 python3-pip)"
 python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
