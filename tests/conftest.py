@@ -1,8 +1,11 @@
-"""The shared cast, one person per role, and a log-in that passes two-factor authentication.
+"""The one cast of the tests, one person per role, and a log-in that passes two-factor
+authentication.
 
-Organisation A (faith) runs site A and belongs to the umbrella body; organisation B runs site B
-and does not. contact_a is a site contact of A, contact_b of B, the coordinator coordinates the
-umbrella; the staff roles sit in the council or the police unit.
+Organisation A (Riverside Mosque Trust, faith) runs site A and belongs to the umbrella body;
+organisation B (Parish of St Brigid) runs site B and does not. contact-a is a site contact of A,
+contact-b of B, the coordinator coordinates the umbrella; the staff roles sit in the council or
+the police unit. `cast` has the two sites; `cast_without_sites` the same people and organisations
+with an empty registry, for the tests that import sites into it.
 """
 
 from __future__ import annotations
@@ -28,10 +31,34 @@ class Cast:
     org_b: Organisation
     site_a: Site
     site_b: Site
-    people: dict[str, User]  # by role value
+    people: dict[str, User]  # by role value, and "contact_b"
 
     def person(self, role: str) -> User:
         return self.people[role]
+
+    # the names the import and export tests use
+    @property
+    def admin(self) -> User:
+        return self.people[Role.PROGRAMME_ADMIN]
+
+    @property
+    def contact_a(self) -> User:
+        return self.people[Role.SITE_CONTACT]
+
+    @property
+    def contact_b(self) -> User:
+        return self.people["contact_b"]
+
+    @property
+    def sergeant(self) -> User:
+        return self.people[Role.POLICE_SUPERVISOR]
+
+    @property
+    def police(self) -> Organisation:
+        return self.police_unit
+
+    def client_for(self, user: User) -> Client:
+        return log_in(Client(), user)
 
 
 def make_user(username: str, organisation: Organisation, role: str) -> User:
@@ -54,17 +81,22 @@ def make_site(name: str, operator: Organisation, **fields: object) -> Site:
     return Site.objects.create(name=name, operator=operator, **defaults)
 
 
-@pytest.fixture
-def cast(db: None) -> Cast:
-    council = Organisation.objects.create(name="Test Council", kind=OrganisationKind.COUNCIL)
-    police_unit = Organisation.objects.create(name="Test Police", kind=OrganisationKind.POLICE)
-    umbrella = Organisation.objects.create(name="Test Umbrella", kind=OrganisationKind.UMBRELLA)
-    org_a = Organisation.objects.create(name="Organisation A", kind=OrganisationKind.FAITH)
+def make_cast(*, with_sites: bool) -> Cast:
+    council = Organisation.objects.create(
+        name="Borough Community Safety", kind=OrganisationKind.COUNCIL
+    )
+    police_unit = Organisation.objects.create(name="East Division Police", kind=OrganisationKind.POLICE)
+    umbrella = Organisation.objects.create(
+        name="Riverside Council of Mosques", kind=OrganisationKind.UMBRELLA
+    )
+    org_a = Organisation.objects.create(name="Riverside Mosque Trust", kind=OrganisationKind.FAITH)
     org_a.umbrellas.add(umbrella)
-    org_b = Organisation.objects.create(name="Organisation B", kind=OrganisationKind.FAITH)
-    site_a = make_site("Alpha Mosque", org_a, ward="Whitechapel")
-    site_b = make_site("Bravo Church", org_b, faith=Faith.CHRISTIANITY, ward="Bow East",
-                       latitude=51.53, longitude=-0.02)
+    org_b = Organisation.objects.create(name="Parish of St Brigid", kind=OrganisationKind.FAITH)
+    site_a = site_b = None
+    if with_sites:
+        site_a = make_site("Alpha Mosque", org_a, ward="Whitechapel")
+        site_b = make_site("Bravo Church", org_b, faith=Faith.CHRISTIANITY, ward="Bow East",
+                           latitude=51.53, longitude=-0.02)
     people = {
         Role.PROGRAMME_ADMIN: make_user("admin", council, Role.PROGRAMME_ADMIN),
         Role.POLICE_SUPERVISOR: make_user("sergeant", police_unit, Role.POLICE_SUPERVISOR),
@@ -76,7 +108,17 @@ def cast(db: None) -> Cast:
         Role.SITE_CONTACT: make_user("contact-a", org_a, Role.SITE_CONTACT),
     }
     people["contact_b"] = make_user("contact-b", org_b, Role.SITE_CONTACT)
-    return Cast(council, police_unit, umbrella, org_a, org_b, site_a, site_b, people)
+    return Cast(council, police_unit, umbrella, org_a, org_b, site_a, site_b, people)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    return make_cast(with_sites=True)
+
+
+@pytest.fixture
+def cast_without_sites(db: None) -> Cast:
+    return make_cast(with_sites=False)
 
 
 def log_in(client: Client, user: User) -> Client:

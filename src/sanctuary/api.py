@@ -7,15 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
-from sanctuary.access.models import ApiToken
-from sanctuary.access.policy import NotFound, grants_for
+from sanctuary.access import services as access_services
+from sanctuary.access.policy import NotFound
 from sanctuary.calendars.api import router as calendars_router
 from sanctuary.registry.api import router as registry_router
 
@@ -26,21 +24,10 @@ class TokenAuth(HttpBearer):
     openapi_description = "A personal API token from /accounts/tokens/."
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        found = ApiToken.objects.find_active(token)
-        if found is None:
-            return None
-        if (
-            settings.SANCTUARY_REQUIRE_2FA
-            and not found.second_factor
-            and grants_for(found.user).is_staff_member
-        ):
-            return None  # a staff token made on the password alone (docs/access.md)
-        # Record use at most once a minute: a busy script must not turn reads into writes.
-        now = timezone.now()
-        if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
-            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
-        request.user = found.user
-        return found.user
+        user = access_services.authenticate_token(token)
+        if user is not None:
+            request.user = user
+        return user
 
 
 class SessionWithCsrf(SessionAuth):

@@ -1,7 +1,7 @@
 """Sanctuary's one settings file: everything comes from environment variables.
 
 Defaults are safe: DEBUG is off unless asked for, and production mode (SANCTUARY_ENV=production)
-is checked at start-up by the system checks in ``sanctuary.checks`` (DEBUG on, a weak SECRET_KEY,
+is checked at start-up by the system checks in ``sanctuary.access.checks`` (DEBUG on, a weak SECRET_KEY,
 no ALLOWED_HOSTS or a demo account all stop it).
 """
 

@@ -8,6 +8,6 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanctuary.settings")
 application = get_wsgi_application()
 
-from sanctuary.checks import refuse_unsafe_production  # noqa: E402 (needs Django set up)
+from sanctuary.access.checks import refuse_unsafe_production  # noqa: E402 (needs Django set up)
 
 refuse_unsafe_production()

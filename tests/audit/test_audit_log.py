@@ -11,7 +11,7 @@ from django.test import Client
 from sanctuary.access.models import Role
 from sanctuary.audit.models import Action, AppendOnly, AuditEvent
 from tests.conftest import Cast, api_client_for, log_in
-from tests.test_access_matrix import _site_form_data
+from tests.matrix import site_form_data as _site_form_data
 
 
 def test_an_edit_records_who_what_before_after_and_from_where(cast: Cast, client: Client):
@@ -143,7 +143,7 @@ def test_the_audit_page_offers_no_way_to_change_an_entry(cast: Cast, admin_clien
 def test_an_organisation_edit_records_its_umbrella_memberships(cast: Cast, admin_client: Client):
     response = admin_client.post(
         f"/organisations/{cast.org_b.pk}/edit/",
-        {"name": "Organisation B", "kind": "faith", "umbrellas": [cast.umbrella.pk]},
+        {"name": "Parish of St Brigid", "kind": "faith", "umbrellas": [cast.umbrella.pk]},
     )
     assert response.status_code == 302
     event = AuditEvent.objects.get(action=Action.UPDATE, object_type="registry.organisation")

@@ -1,68 +1,22 @@
-"""The cast for import and export: two faith organisations and the people around them.
-
-Riverside Mosque Trust (organisation A) and the Parish of St Brigid (organisation B) run the
-places of worship; Alex is a programme administrator in the council, Amina a site contact of A,
-Ben a site contact of B, Sam a police supervisor. Two-factor authentication is waived, as in the
-demo, so that a test client can log in with force_login.
-"""
+"""Import and export start from an empty registry: the one cast without its sites, and three
+sites already registered where a test needs them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
-from django.test import Client
 
-from sanctuary.access.models import Membership, Role, User
-from sanctuary.registry.models import Faith, Organisation, OrganisationKind, Site
-
-
-@dataclass
-class TransferCast:
-    council: Organisation
-    police: Organisation
-    org_a: Organisation
-    org_b: Organisation
-    admin: User
-    contact_a: User
-    contact_b: User
-    sergeant: User
-
-    def client_for(self, user: User) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
-
-
-def _person(username: str, organisation: Organisation, role: str) -> User:
-    user = User.objects.create_user(username=username, password="a long test password")
-    Membership.objects.create(user=user, organisation=organisation, role=role)
-    return user
+from sanctuary.registry.models import Faith, Site
+from tests.conftest import Cast
 
 
 @pytest.fixture
-def transfer_cast(db: None, settings) -> TransferCast:
-    settings.SANCTUARY_REQUIRE_2FA = False
-    council = Organisation.objects.create(
-        name="Borough Community Safety", kind=OrganisationKind.COUNCIL
-    )
-    police = Organisation.objects.create(name="East Division Police", kind=OrganisationKind.POLICE)
-    org_a = Organisation.objects.create(name="Riverside Mosque Trust", kind=OrganisationKind.FAITH)
-    org_b = Organisation.objects.create(name="Parish of St Brigid", kind=OrganisationKind.FAITH)
-    return TransferCast(
-        council=council,
-        police=police,
-        org_a=org_a,
-        org_b=org_b,
-        admin=_person("alex", council, Role.PROGRAMME_ADMIN),
-        contact_a=_person("amina", org_a, Role.SITE_CONTACT),
-        contact_b=_person("ben", org_b, Role.SITE_CONTACT),
-        sergeant=_person("sam", police, Role.POLICE_SUPERVISOR),
-    )
+def transfer_cast(cast_without_sites: Cast) -> Cast:
+    """The one cast (tests/conftest.py), with no sites yet: the files bring them."""
+    return cast_without_sites
 
 
 @pytest.fixture
-def registered_sites(transfer_cast: TransferCast) -> list[Site]:
+def registered_sites(transfer_cast: Cast) -> list[Site]:
     """Three sites already in the registry: two of A (one closed, one without an external id)
     and one of B."""
     common = {"address": "1 Dock Street, London", "ward": "Whitechapel"}

@@ -62,7 +62,7 @@ def test_a_site_detail_includes_its_contacts(cast: Cast):
     assert body.json()["contacts"] == [
         {"name": "Yusuf Ali", "role": "Chair", "phone": "020 7946 0001", "email": ""}
     ]
-    assert body.json()["operator_name"] == "Organisation A"
+    assert body.json()["operator_name"] == "Riverside Mosque Trust"
 
 
 def test_a_patch_changes_only_the_fields_sent(cast: Cast):

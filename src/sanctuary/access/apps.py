@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class AccessConfig(AppConfig):
@@ -7,5 +8,10 @@ class AccessConfig(AppConfig):
     verbose_name = "People and access"
 
     def ready(self) -> None:
-        # Registers the production-safety checks with Django's check framework.
-        from sanctuary import checks  # noqa: F401
+        from sanctuary.access.checks import check_no_demo_accounts, check_production_settings
+
+        # The production refusals (ids sanctuary.E001-E007), for `sanctuary check --deploy`.
+        checks.register(check_production_settings, checks.Tags.security, deploy=True)
+        checks.register(
+            check_no_demo_accounts, checks.Tags.security, checks.Tags.database, deploy=True
+        )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django.forms import ModelForm
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sanctuary.access.actor import Actor
 from sanctuary.access.models import ApiToken, Membership, User
-from sanctuary.access.policy import forget_grants
+from sanctuary.access.policy import forget_grants, grants_for
 from sanctuary.audit.models import Action
 from sanctuary.audit.services import record, save_form, snapshot
 
@@ -82,6 +84,34 @@ def revoke_token(actor: Actor, token: ApiToken) -> None:
     token.revoke()
     assert token.revoked_at is not None
     record(Action.UPDATE, actor=actor, obj=token, after={"revoked_at": token.revoked_at.isoformat()})
+
+
+def authenticator_for(user: User) -> TOTPDevice:
+    """The person's authenticator app: the confirmed one, else the one being set up, else a new
+    one to set up (its secret shown once, as a QR code)."""
+    devices = TOTPDevice.objects.filter(user=user)
+    found = devices.filter(confirmed=True).first() or devices.filter(confirmed=False).first()
+    return found or devices.create(user=user, name="Authenticator app", confirmed=False)
+
+
+def authenticate_token(key: str) -> User | None:
+    """The person a bearer token stands for, or None: revoked, ended with its owner's other
+    credentials, its owner inactive, or a staff member's token made on the password alone while
+    two factors are required (docs/access.md)."""
+    token = ApiToken.objects.find_active(key)
+    if token is None:
+        return None
+    if (
+        settings.SANCTUARY_REQUIRE_2FA
+        and not token.second_factor
+        and grants_for(token.user).is_staff_member
+    ):
+        return None
+    # Recorded at most once a minute: a busy script must not turn every read into a write.
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
 
 
 @transaction.atomic

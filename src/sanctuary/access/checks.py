@@ -1,6 +1,7 @@
 """Start-up checks: production mode refuses an unsafe configuration.
 
-They run with `sanctuary check --deploy` and before `sanctuary serve` starts gunicorn.
+They run with `sanctuary check --deploy`, before `sanctuary serve` starts gunicorn, and when the
+WSGI application loads; AccessConfig.ready() registers them with Django's check framework.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ DEMO_USERNAMES = (
 )
 
 
-@checks.register(checks.Tags.security, deploy=True)
 def check_production_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     if not settings.PRODUCTION:
         return []
@@ -74,7 +74,6 @@ def check_production_settings(app_configs: Any = None, **kwargs: Any) -> list[ch
     return errors
 
 
-@checks.register(checks.Tags.security, checks.Tags.database, deploy=True)
 def check_no_demo_accounts(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     if not settings.PRODUCTION:
         return []
