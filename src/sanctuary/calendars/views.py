@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sanctuary.access.actor import Actor, Channel
 from sanctuary.calendars import borough, engine, forms, policy, services
-from sanctuary.calendars.models import Schedule, ScheduleRow
+from sanctuary.calendars.models import FeedScope, Schedule, ScheduleRow
 from sanctuary.calendars.parts import PARTS, Part, keeps_daily_prayers
 from sanctuary.registry import policy as registry_policy
 from sanctuary.registry.filters import ward_names
@@ -297,7 +297,7 @@ def feeds_page(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _feeds_page(request, actor, form)
     site = None
-    if form.cleaned_data["scope"] == "site":
+    if form.cleaned_data["scope"] == FeedScope.SITE:
         site = registry_policy.get_site(actor, form.cleaned_data["site"])
     try:
         services.create_feed(actor, form.cleaned_data["scope"], site, form.cleaned_data["ward"])

@@ -33,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "import-sites", help="import sites from CSV or GeoJSON (all rows or none)"
     )
     import_sites.add_argument("file", type=Path)
-    import_sites.add_argument("--format", choices=["csv", "geojson"], help="default: from the name")
+    import_sites.add_argument("--format", help="csv or geojson (default: from the name)")
     import_sites.add_argument(
         "--operator", help="faith organisation (name) for rows that do not name one"
     )
@@ -41,7 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     import_sites.set_defaults(handler=run_import_sites)
 
     export_sites = subparsers.add_parser("export-sites", help="export all sites")
-    export_sites.add_argument("--format", choices=["csv", "geojson"], default="csv")
+    export_sites.add_argument("--format", default="csv", help="csv (the default) or geojson")
     export_sites.add_argument("--output", type=Path, help="file to write (default: standard output)")
     export_sites.set_defaults(handler=run_export_sites)
 
@@ -79,6 +79,8 @@ def run_export_sites(args: argparse.Namespace) -> int:
     from sanctuary.access.actor import Actor
     from sanctuary.registry import transfer
 
+    if args.format not in transfer.FORMATS:
+        raise CommandFailed(f"unknown format {args.format!r}: use csv or geojson")
     text = transfer.export_all_sites(Actor.system("command line"), args.format)
     if args.output:
         args.output.write_text(text, encoding="utf-8")

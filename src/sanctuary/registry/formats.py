@@ -13,11 +13,18 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from sanctuary.registry.models import Faith, SiteStatus
 
-FORMATS = ("csv", "geojson")
+
+class FileFormat(StrEnum):
+    CSV = "csv"
+    GEOJSON = "geojson"
+
+
+FORMATS = tuple(fmt.value for fmt in FileFormat)
 COLUMNS = (
     "external_id",
     "name",
@@ -168,17 +175,17 @@ def decode(data: bytes) -> str:
         ) from None
 
 
-def detect_format(fmt: str | None, filename: str, text: str) -> str:
+def detect_format(fmt: str | None, filename: str, text: str) -> FileFormat:
     if fmt:
         if fmt.lower() not in FORMATS:
             raise refuse(f"unknown format {fmt!r}: use csv or geojson")
-        return fmt.lower()
+        return FileFormat(fmt.lower())
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if suffix == "csv":
-        return "csv"
+        return FileFormat.CSV
     if suffix in ("geojson", "json"):
-        return "geojson"
-    return "geojson" if text.lstrip().startswith("{") else "csv"
+        return FileFormat.GEOJSON
+    return FileFormat.GEOJSON if text.lstrip().startswith("{") else FileFormat.CSV
 
 
 def read_csv(text: str, max_rows: int) -> tuple[list[Record], list[str]]:

@@ -35,6 +35,7 @@ from sanctuary.registry.formats import (
     OSM_LABELS,
     TEXT_COLUMNS,
     Bad,
+    FileFormat,
     ImportRefused,
     Record,
     RowError,
@@ -365,7 +366,7 @@ def import_sites(
         raise refuse("the file is empty")
     fmt = detect_format(fmt, filename, text)
     max_rows: int = getattr(settings, "SANCTUARY_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS)
-    if fmt == "csv":
+    if fmt is FileFormat.CSV:
         records, ignored = read_csv(text, max_rows)
     else:
         records, ignored = read_geojson(text, max_rows), []
@@ -534,7 +535,7 @@ def export_sites(
         raise ValueError(f"unknown format {fmt!r}")
     sites = sites.select_related("operator").order_by("name", "pk")
     rows = [_export_values(site) for site in sites]
-    text = _to_csv(rows) if fmt == "csv" else _to_geojson(rows)
+    text = _to_csv(rows) if fmt == FileFormat.CSV else _to_geojson(rows)
     record(
         Action.EXPORT,
         actor=actor,
