@@ -2,9 +2,11 @@
 authentication.
 
 Organisation A (Riverside Mosque Trust, faith) runs site A and belongs to the umbrella body;
-organisation B (Parish of St Brigid) runs site B and does not. contact-a is a site contact of A,
-contact-b of B, the coordinator coordinates the umbrella; the staff roles sit in the council or
-the police unit. `cast` has the two sites; `cast_without_sites` the same people and organisations
+organisation B (Parish of St Brigid) runs site B and does not; both are in Tower Hamlets, where
+the council service and the police unit work. Organisation C runs site C in Hackney, another
+area. contact-a is a site contact of A, contact-b of B, contact-c of C; the coordinator
+coordinates the umbrella; the staff roles sit in the council or the police unit, and the national
+programme administrator in a national body that covers every area. `cast` has the two sites; `cast_without_sites` the same people and organisations
 with an empty registry, for the tests that import sites into it.
 """
 
@@ -19,7 +21,27 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sanctuary.access.models import ApiToken, Membership, Role, User
 from sanctuary.access.policy import grants_for
-from sanctuary.registry.models import Faith, Organisation, OrganisationKind, Site
+from sanctuary.registry.models import Area, Faith, Organisation, OrganisationKind, Site, Ward
+
+# Two areas side by side, as rough boxes (not the boroughs' real boundaries): Tower Hamlets
+# holds the cast's own sites; Hackney, to the north, holds site C, in "another area".
+TOWER_HAMLETS_BOX = [[-0.085, 51.48], [0.01, 51.48], [0.01, 51.535], [-0.085, 51.535], [-0.085, 51.48]]
+HACKNEY_BOX = [[-0.11, 51.535], [-0.02, 51.535], [-0.02, 51.58], [-0.11, 51.58], [-0.11, 51.535]]
+TOWER_HAMLETS_WARDS = (
+    "Bethnal Green East", "Bethnal Green West", "Blackwall & Cubitt Town", "Bow East", "Bow West",
+    "Bromley North", "Bromley South", "Canary Wharf", "Island Gardens", "Lansbury", "Limehouse",
+    "Mile End", "Poplar", "St Dunstan's", "St Katharine's & Wapping", "St Peter's", "Shadwell",
+    "Spitalfields & Banglatown", "Stepney Green", "Weavers", "Whitechapel",
+)
+HACKNEY_WARDS = ("Dalston", "Hackney Central", "Stoke Newington")
+
+
+def make_area(name: str, code: str, box: list[list[float]], wards: tuple[str, ...]) -> Area:
+    area = Area.objects.create(
+        name=name, code=code, boundary={"type": "Polygon", "coordinates": [box]}
+    )
+    Ward.objects.bulk_create(Ward(area=area, name=ward) for ward in wards)
+    return area
 
 
 @dataclass
@@ -31,7 +53,11 @@ class Cast:
     org_b: Organisation
     site_a: Site
     site_b: Site
-    people: dict[str, User]  # by role value, and "contact_b"
+    people: dict[str, User]  # by role value, and "contact_b", "contact_c"
+    area: Area  # Tower Hamlets: the cast's own
+    area_2: Area  # Hackney: another area
+    org_c: Organisation  # a faith organisation of Hackney
+    site_c: Site  # its site: "another area" in docs/access.md
 
     def person(self, role: str) -> User:
         return self.people[role]
@@ -69,6 +95,7 @@ def make_user(username: str, organisation: Organisation, role: str) -> User:
 
 def make_site(name: str, operator: Organisation, **fields: object) -> Site:
     defaults: dict[str, object] = {
+        "area": Area.objects.get(code="E09000030"),
         "faith": Faith.ISLAM,
         "address": "1 Test Street, London",
         "ward": "Whitechapel",
@@ -82,22 +109,34 @@ def make_site(name: str, operator: Organisation, **fields: object) -> Site:
 
 
 def make_cast(*, with_sites: bool) -> Cast:
-    council = Organisation.objects.create(
-        name="Borough Community Safety", kind=OrganisationKind.COUNCIL
-    )
-    police_unit = Organisation.objects.create(name="East Division Police", kind=OrganisationKind.POLICE)
-    umbrella = Organisation.objects.create(
-        name="Riverside Council of Mosques", kind=OrganisationKind.UMBRELLA
-    )
-    org_a = Organisation.objects.create(name="Riverside Mosque Trust", kind=OrganisationKind.FAITH)
+    area = make_area("Tower Hamlets", "E09000030", TOWER_HAMLETS_BOX, TOWER_HAMLETS_WARDS)
+    area_2 = make_area("Hackney", "E09000012", HACKNEY_BOX, HACKNEY_WARDS)
+
+    def organisation(name: str, kind: str, *areas: Area) -> Organisation:
+        made = Organisation.objects.create(name=name, kind=kind)
+        made.areas.set(areas)
+        return made
+
+    council = organisation("Borough Community Safety", OrganisationKind.COUNCIL, area)
+    police_unit = organisation("East Division Police", OrganisationKind.POLICE, area)
+    umbrella = organisation("Riverside Council of Mosques", OrganisationKind.UMBRELLA, area)
+    org_a = organisation("Riverside Mosque Trust", OrganisationKind.FAITH, area)
     org_a.umbrellas.add(umbrella)
-    org_b = Organisation.objects.create(name="Parish of St Brigid", kind=OrganisationKind.FAITH)
-    site_a = site_b = None
+    org_b = organisation("Parish of St Brigid", OrganisationKind.FAITH, area)
+    org_c = organisation("Dalston Mosque Trust", OrganisationKind.FAITH, area_2)
+    national = Organisation.objects.create(
+        name="Places of Worship Security Scheme", kind=OrganisationKind.NATIONAL,
+        covers_all_areas=True,
+    )
+    site_a = site_b = site_c = None
     if with_sites:
         site_a = make_site("Alpha Mosque", org_a, ward="Whitechapel")
         site_b = make_site("Bravo Church", org_b, faith=Faith.CHRISTIANITY, ward="Bow East",
                            latitude=51.53, longitude=-0.02)
+        site_c = make_site("Charlie Masjid", org_c, area=area_2, ward="Dalston",
+                           latitude=51.549, longitude=-0.075)
     people = {
+        Role.NATIONAL_ADMIN: make_user("national", national, Role.NATIONAL_ADMIN),
         Role.PROGRAMME_ADMIN: make_user("admin", council, Role.PROGRAMME_ADMIN),
         Role.POLICE_SUPERVISOR: make_user("sergeant", police_unit, Role.POLICE_SUPERVISOR),
         Role.PATROL_OFFICER: make_user("officer", police_unit, Role.PATROL_OFFICER),
@@ -108,7 +147,11 @@ def make_cast(*, with_sites: bool) -> Cast:
         Role.SITE_CONTACT: make_user("contact-a", org_a, Role.SITE_CONTACT),
     }
     people["contact_b"] = make_user("contact-b", org_b, Role.SITE_CONTACT)
-    return Cast(council, police_unit, umbrella, org_a, org_b, site_a, site_b, people)  # type: ignore[arg-type]
+    people["contact_c"] = make_user("contact-c", org_c, Role.SITE_CONTACT)
+    return Cast(  # type: ignore[arg-type]
+        council, police_unit, umbrella, org_a, org_b, site_a, site_b, people, area, area_2,
+        org_c, site_c,
+    )
 
 
 @pytest.fixture

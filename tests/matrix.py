@@ -51,6 +51,9 @@ MATRIX = read_matrix()
 
 
 def objects(cast: Cast, target: str) -> tuple[Site, Organisation]:
+    """own and any: A's; other: B's, in the same area; away: C's, in another area."""
+    if target == "away":
+        return cast.site_c, cast.org_c
     return (cast.site_a, cast.org_a) if target in {"own", "any"} else (cast.site_b, cast.org_b)
 
 
@@ -77,6 +80,7 @@ def site_form_data(site: Site, **changes: object) -> dict[str, object]:
         "operator": site.operator_id,
         "address": site.address,
         "postcode": site.postcode,
+        "area": site.area_id,
         "ward": site.ward,
         "latitude": site.latitude,
         "longitude": site.longitude,

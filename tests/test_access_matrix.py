@@ -152,7 +152,8 @@ def test_closed_sites_of_a_faith_organisation_stay_out_of_the_default_list(
     cast: Cast, client: Client
 ):
     closed = Site.objects.create(
-        name="Closed Chapel", operator=cast.org_a, faith=Faith.CHRISTIANITY, address="x",
+        name="Closed Chapel", operator=cast.org_a, area=cast.area, faith=Faith.CHRISTIANITY,
+        address="x",
         latitude=51.5, longitude=-0.05, status="closed",
     )
     log_in(client, cast.person(Role.SITE_CONTACT))
@@ -166,6 +167,7 @@ def test_a_coordinator_does_not_see_an_umbrella_body_they_may_not_open(
 ):
     """Organisation A is in the coordinator's umbrella body and in another they do not coordinate."""
     other = Organisation.objects.create(name="Hidden Interfaith Forum", kind="umbrella")
+    other.areas.add(cast.area)
     cast.org_a.umbrellas.add(other)
     coordinator = cast.person(Role.UMBRELLA_COORDINATOR)
     log_in(client, coordinator)

@@ -54,15 +54,22 @@ def production(tmp_path: Path, migrated_database: Path) -> dict[str, str]:
 def test_demo_builds_the_borough_and_prints_the_logins(tmp_path: Path):
     result = run(["demo", "--no-serve"], {"SANCTUARY_DATA_DIR": str(tmp_path)})
     assert result.returncode == 0, result.stderr
-    for login in ("admin", "police", "officer", "enforcement", "adviser", "assessor",
-                  "coordinator", "contact-a", "contact-b"):
+    for login in ("national", "admin", "hackney-admin", "police", "officer", "enforcement",
+                  "adviser", "assessor", "coordinator", "contact-a", "contact-b",
+                  "hackney-contact"):
         assert f"  {login} " in result.stdout
     assert "demo-only" in result.stdout
     database = sqlite3.connect(tmp_path / "demo.sqlite3")
     faiths = dict(database.execute("SELECT faith, count(*) FROM registry_site GROUP BY faith"))
     assert set(faiths) == {"islam", "christianity", "judaism", "sikhism", "hinduism",
                            "buddhism", "other"}
-    assert 35 <= sum(faiths.values()) <= 45
+    by_area = dict(database.execute(
+        "SELECT a.name, count(*) FROM registry_site s JOIN registry_area a ON a.id = s.area_id "
+        "GROUP BY a.name"
+    ))
+    assert 35 <= by_area.pop("Tower Hamlets") <= 45
+    assert 15 <= by_area.pop("Hackney") <= 25
+    assert by_area == {}
     low, high = database.execute("SELECT min(capacity), max(capacity) FROM registry_site").fetchone()
     assert (low, high) == (30, 5000)
     again = run(["demo", "--no-serve"], {"SANCTUARY_DATA_DIR": str(tmp_path)})

@@ -123,8 +123,10 @@ def test_postgresql_also_refuses_a_delete_that_goes_around_the_model(cast: Cast,
 
 
 def test_administrators_browse_the_log_with_filters(cast: Cast, admin_client: Client):
-    AuditEvent.objects.create(action=Action.EXPORT, actor_name="officer", object_repr="csv")
-    AuditEvent.objects.create(action=Action.UPDATE, actor_name="contact-a", object_repr="Alpha")
+    AuditEvent.objects.create(action=Action.EXPORT, actor=cast.person(Role.PATROL_OFFICER),
+                              actor_name="officer", object_repr="csv")
+    AuditEvent.objects.create(action=Action.UPDATE, actor=cast.person(Role.SITE_CONTACT),
+                              actor_name="contact-a", object_repr="Alpha")
     page = admin_client.get("/audit/", {"action": "export"}).content.decode()
     assert "officer" in page and "contact-a" not in page
     page = admin_client.get("/audit/", {"actor": "contact"}).content.decode()
@@ -143,7 +145,8 @@ def test_the_audit_page_offers_no_way_to_change_an_entry(cast: Cast, admin_clien
 def test_an_organisation_edit_records_its_umbrella_memberships(cast: Cast, admin_client: Client):
     response = admin_client.post(
         f"/organisations/{cast.org_b.pk}/edit/",
-        {"name": "Parish of St Brigid", "kind": "faith", "umbrellas": [cast.umbrella.pk]},
+        {"name": "Parish of St Brigid", "kind": "faith", "umbrellas": [cast.umbrella.pk],
+         "areas": [cast.area.pk]},
     )
     assert response.status_code == 302
     event = AuditEvent.objects.get(action=Action.UPDATE, object_type="registry.organisation")

@@ -22,10 +22,11 @@ def test_it_prints_every_sites_gatherings_as_json(cast: Cast, capsys):
     code, out, _ = run(capsys, "--from", "2026-07-01", "--to", "2026-07-07", "--json")
     assert code == 0
     items = json.loads(out)
-    assert {item["site"] for item in items} == {cast.site_a.pk, cast.site_b.pk}
-    expected = services.gatherings([cast.site_a, cast.site_b], date(2026, 7, 1), date(2026, 7, 7))
+    every_site = [cast.site_a, cast.site_b, cast.site_c]  # the operator sees every area
+    assert {item["site"] for item in items} == {site.pk for site in every_site}
+    expected = services.gatherings(every_site, date(2026, 7, 1), date(2026, 7, 7))
     assert sorted(items, key=json.dumps) == sorted((e.as_json() for e in expected), key=json.dumps)
-    assert {item["site_name"] for item in items} == {cast.site_a.name, cast.site_b.name}
+    assert {item["site_name"] for item in items} == {site.name for site in every_site}
 
 
 def test_it_prints_one_site(cast: Cast, capsys):

@@ -22,11 +22,20 @@ CORES = (
     "sanctuary.surveys.instrument",
     "sanctuary.surveys.martyns_law",
     "sanctuary.incidents.surge",
+    "sanctuary.registry.geometry",
 )
 CORE_COMMANDS = ("sanctuary.solvers.commands",)
 # Shared by everyone, importing nothing of ours.
 KERNEL = ("sanctuary.cli_support", "sanctuary.api_schemas")
 BOTTOM = ("sanctuary.access", "sanctuary.audit")
+# The audit log's page and door read the registry (which sites are in an administrator's areas):
+# they sit with the domains, while the record itself stays at the bottom.
+AUDIT_LOG_PAGES = (
+    "sanctuary.audit.policy",
+    "sanctuary.audit.views",
+    "sanctuary.audit.forms",
+    "sanctuary.audit.urls",
+)
 REGISTRY = ("sanctuary.registry",)
 DOMAINS = (
     "sanctuary.calendars",
@@ -68,6 +77,8 @@ def layer(module: str) -> str:
         return "kernel"
     if _under(module, TOP):
         return "top"
+    if _under(module, AUDIT_LOG_PAGES):
+        return "domain"
     if _under(module, BOTTOM):
         return "bottom"
     if _under(module, REGISTRY):

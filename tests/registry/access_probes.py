@@ -6,7 +6,7 @@ import json
 
 from django.test import Client
 
-from sanctuary.access.models import User
+from sanctuary.access.models import Membership, Role, User
 from sanctuary.registry.models import Organisation, Site
 from tests.conftest import Cast, api_client_for
 from tests.matrix import (
@@ -18,6 +18,7 @@ from tests.matrix import (
     organisation_page,
     page_lists_organisation,
     page_lists_site,
+    person_page,
     site_form_data,
     site_page,
 )
@@ -75,20 +76,66 @@ def probe_api_organisations(client: Client, user: User, cast: Cast, target: str)
 def probe_organisation_edit(client: Client, user: User, cast: Cast, target: str) -> bool:
     _, organisation = objects(cast, target)
     response = client.post(
-        f"/organisations/{organisation.pk}/edit/", {"name": "Renamed Org", "kind": "faith"}
+        f"/organisations/{organisation.pk}/edit/",
+        {"name": "Renamed Org", "kind": "faith", "areas": [a.pk for a in organisation.areas.all()]},
     )
     assert response.status_code in {302, 404}, response.status_code
     return Organisation.objects.get(pk=organisation.pk).name == "Renamed Org"
 
 
 def probe_organisation_new(client: Client, user: User, cast: Cast, target: str) -> bool:
-    response = client.post("/organisations/new/", {"name": "New Forum", "kind": "umbrella"})
+    response = client.post(
+        "/organisations/new/", {"name": "New Forum", "kind": "umbrella", "areas": [cast.area.pk]}
+    )
     created = Organisation.objects.filter(name="New Forum").exists()
     assert function(response) == created
     return created
 
 
+def probe_person_new(client: Client, user: User, cast: Cast, target: str) -> bool:
+    response = client.post(
+        "/people/new/",
+        {
+            "username": "newcomer",
+            "is_active": "on",
+            "password1": "correct horse battery staple",
+            "password2": "correct horse battery staple",
+            "organisation": cast.org_b.pk,
+            "role": Role.SITE_CONTACT,
+        },
+    )
+    created = User.objects.filter(username="newcomer").exists()
+    assert function(response) == created
+    return created
+
+
+def probe_role_add(client: Client, user: User, cast: Cast, target: str) -> bool:
+    person = cast.people["contact_b"]
+    response = client.post(
+        f"/people/{person.pk}/roles/",
+        {"role-organisation": cast.org_a.pk, "role-role": Role.SITE_CONTACT},
+    )
+    assert response.status_code in {302, 404}, response.status_code
+    added = Membership.objects.filter(user=person, organisation=cast.org_a).exists()
+    assert added == (response.status_code == 302)
+    return added
+
+
+def probe_role_remove(client: Client, user: User, cast: Cast, target: str) -> bool:
+    membership = Membership.objects.get(user=cast.people["contact_b"])
+    response = client.post(f"/roles/{membership.pk}/remove/")
+    assert response.status_code in {302, 404}, response.status_code
+    removed = not Membership.objects.filter(pk=membership.pk).exists()
+    assert removed == (response.status_code == 302)
+    return removed
+
+
 PROBES: dict[str, Probe] = {
+    "POST /people/{id}/roles/": probe_role_add,
+    "POST /roles/{id}/remove/": probe_role_remove,
+    "GET /people/": function_page("/people/"),
+    "POST /people/new/": probe_person_new,
+    "GET /people/{id}/": person_page("/people/{id}/"),
     "GET /sites/map/": page_lists_site("/sites/map/"),
     "GET /sites/": page_lists_site("/sites/"),
     "GET /sites/{id}/": site_page("/sites/{id}/"),

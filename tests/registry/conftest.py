@@ -19,7 +19,7 @@ def transfer_cast(cast_without_sites: Cast) -> Cast:
 def registered_sites(transfer_cast: Cast) -> list[Site]:
     """Three sites already in the registry: two of A (one closed, one without an external id)
     and one of B."""
-    common = {"address": "1 Dock Street, London", "ward": "Whitechapel"}
+    common = {"address": "1 Dock Street, London", "ward": "Whitechapel", "area": transfer_cast.area}
     return [
         Site.objects.create(
             name="Riverside Central Mosque",

@@ -47,6 +47,8 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # the operator's organisation must be a faith organisation to run the imported sites
     with sqlite3.connect(folder / "busy.sqlite3") as db:
         db.execute("UPDATE registry_organisation SET kind = 'faith'")
+        # the one area every imported site goes into
+        db.execute("INSERT INTO registry_area (name, code) VALUES ('Test Borough', 'E09999999')")
     return folder
 
 

@@ -138,6 +138,7 @@ def test_a_formula_in_a_name_is_defused_in_the_csv_and_survives_the_round_trip(t
         latitude=51.5,
         longitude=-0.05,
         operator=transfer_cast.org_a,
+        area=transfer_cast.area,
         external_id="x:1",
     )
     response = transfer_cast.client_for(transfer_cast.admin).get("/sites/export.csv")

@@ -237,7 +237,7 @@ def test_it_refuses_a_file_with_one_bad_row_and_writes_nothing(transfer_cast):
 
 
 def test_it_lists_every_bad_row_not_just_the_first(transfer_cast):
-    text = f"{HEADER}\n,A,islam,1 St,91,0,,,Riverside Mosque Trust\n,B,voodoo,1 St,0,0,,,Riverside Mosque Trust\n,C,islam,1 St,0,0,x,,Riverside Mosque Trust\n"
+    text = f"{HEADER}\n,A,islam,1 St,91,0,,,Riverside Mosque Trust\n,B,voodoo,1 St,51.5,-0.05,,,Riverside Mosque Trust\n,C,islam,1 St,51.5,-0.05,x,,Riverside Mosque Trust\n"
     refused = refusal(text)
     assert str(refused) == "file refused: 3 rows have errors; nothing was written"
     assert [(e.row, e.field) for e in refused.errors] == [

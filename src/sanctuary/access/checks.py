@@ -15,7 +15,9 @@ from django.db import DatabaseError
 MIN_SECRET_KEY_LENGTH = 50
 # The demo's accounts share one published password: none may exist in production.
 DEMO_USERNAMES = (
+    "national",
     "admin",
+    "hackney-admin",
     "police",
     "officer",
     "enforcement",
@@ -24,6 +26,7 @@ DEMO_USERNAMES = (
     "coordinator",
     "contact-a",
     "contact-b",
+    "hackney-contact",
 )
 
 

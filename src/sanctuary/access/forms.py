@@ -2,9 +2,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
-from django.contrib.auth.forms import BaseUserCreationForm
-
-from sanctuary.access.models import Membership, User
 
 
 class TokenForm(forms.Form):
@@ -26,26 +23,6 @@ class TokenForm(forms.Form):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(max_length=100, help_text="What the token is for, e.g. 'rota script'.")
-
-
-class PersonForm(forms.ModelForm):
-    class Meta:
-        model = User
-        fields = ["username", "first_name", "last_name", "email", "is_active"]
-
-
-class NewPersonForm(BaseUserCreationForm):
-    """A new account with its first password, checked by the password validators."""
-
-    class Meta(BaseUserCreationForm.Meta):
-        model = User
-        fields = ("username", "first_name", "last_name", "email", "is_active")
-
-
-class MembershipForm(forms.ModelForm):
-    class Meta:
-        model = Membership
-        fields = ["organisation", "role"]
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):

@@ -19,9 +19,11 @@ class OrganisationKind(models.TextChoices):
     UMBRELLA = "umbrella", "Umbrella body"
     POLICE = "police", "Police unit"
     COUNCIL = "council", "Council service"
+    NATIONAL = "national", "National body"  # the fund's national office, say
 
 
 class Role(models.TextChoices):
+    NATIONAL_ADMIN = "national_admin", "National programme administrator"
     PROGRAMME_ADMIN = "programme_admin", "Programme administrator"
     POLICE_SUPERVISOR = "police_supervisor", "Police supervisor"
     PATROL_OFFICER = "patrol_officer", "Patrol officer"
@@ -34,6 +36,7 @@ class Role(models.TextChoices):
 
 # Which kind of organisation each role is held within.
 ROLE_ORGANISATION_KINDS: dict[str, set[str]] = {
+    Role.NATIONAL_ADMIN: {OrganisationKind.NATIONAL},
     Role.PROGRAMME_ADMIN: {OrganisationKind.COUNCIL},
     Role.POLICE_SUPERVISOR: {OrganisationKind.POLICE},
     Role.PATROL_OFFICER: {OrganisationKind.POLICE},

@@ -1,9 +1,9 @@
-"""What every app's doors build on: the grants of a person's roles, one 404 for missing and not
-yours, and the doors to people, their roles and their API tokens.
+"""What every app's doors build on: the grants of a person's roles (and the areas they reach), one
+404 for missing and not yours, and the door to one's own API tokens.
 
 docs/access.md is the one statement of the rules. Each app keeps the doors to its own objects in
-its own `policy.py` (`registry/policy.py` for sites and organisations, `calendars/policy.py` for
-schedules and feeds), built on `grants_for` here.
+its own `policy.py` (`registry/policy.py` for areas, sites, organisations and people,
+`calendars/policy.py` for schedules and feeds), built on `grants_for` here.
 """
 
 from __future__ import annotations
@@ -14,10 +14,12 @@ from typing import Any
 from django.db.models import QuerySet
 
 from sanctuary.access.actor import Actor
-from sanctuary.access.models import ApiToken, Membership, Role, User
+from sanctuary.access.models import ApiToken, Membership, Role
 
+# Roles whose holders read the registry of every site in their organisation's areas.
 STAFF_READER_ROLES = frozenset(
     {
+        Role.NATIONAL_ADMIN,
         Role.PROGRAMME_ADMIN,
         Role.POLICE_SUPERVISOR,
         Role.PATROL_OFFICER,
@@ -26,10 +28,33 @@ STAFF_READER_ROLES = frozenset(
         Role.GRANT_ASSESSOR,
     }
 )
+# Roles whose holders administer their organisation's areas: its sites, organisations and people.
+ADMIN_ROLES = frozenset({Role.NATIONAL_ADMIN, Role.PROGRAMME_ADMIN})
 
 
 class NotFound(Exception):
     """Missing, or not yours: the two look the same (404) wherever an object is addressed."""
+
+
+@dataclass(frozen=True)
+class Areas:
+    """A set of areas, or every area (a national organisation's)."""
+
+    ids: frozenset[int] = frozenset()
+    every: bool = False
+
+    def __bool__(self) -> bool:
+        return self.every or bool(self.ids)
+
+    def __or__(self, other: Areas) -> Areas:
+        return Areas(self.ids | other.ids, self.every or other.every)
+
+    def covers(self, area_id: int | None) -> bool:
+        return self.every or area_id in self.ids
+
+
+NO_AREAS = Areas()
+EVERY_AREA = Areas(every=True)
 
 
 @dataclass(frozen=True)
@@ -39,15 +64,18 @@ class Grants:
     roles: frozenset[str]
     own_organisation_ids: frozenset[int]  # faith organisations where the user is a site contact
     umbrella_ids: frozenset[int]  # umbrella bodies the user coordinates
+    read_areas: Areas = NO_AREAS  # where they read every site (staff roles)
+    admin_areas: Areas = NO_AREAS  # where they administer sites, organisations and people
     is_system: bool = False  # Sanctuary itself: the command line, a background job
 
     @property
     def is_admin(self) -> bool:
-        return self.is_system or Role.PROGRAMME_ADMIN in self.roles
+        """An administrator somewhere: the people, audit and organisation pages are theirs."""
+        return self.is_system or bool(self.admin_areas)
 
     @property
-    def reads_all_sites(self) -> bool:
-        return self.is_system or bool(self.roles & STAFF_READER_ROLES)
+    def is_national_admin(self) -> bool:
+        return self.is_system or self.admin_areas.every
 
     @property
     def is_staff_member(self) -> bool:
@@ -56,7 +84,9 @@ class Grants:
 
 
 NO_GRANTS = Grants(frozenset(), frozenset(), frozenset())
-SYSTEM_GRANTS = Grants(frozenset(), frozenset(), frozenset(), is_system=True)
+SYSTEM_GRANTS = Grants(
+    frozenset(), frozenset(), frozenset(), EVERY_AREA, EVERY_AREA, is_system=True
+)
 
 
 def grants_for(who: Actor | Any) -> Grants:
@@ -70,11 +100,30 @@ def grants_for(who: Actor | Any) -> Grants:
     cached = getattr(who, "_sanctuary_grants", None)
     if cached is not None:
         return cached
-    rows = list(Membership.objects.filter(user=who).values_list("role", "organisation_id"))
+    memberships = Membership.objects.filter(user=who)
+    rows = list(
+        memberships.values_list("role", "organisation_id", "organisation__covers_all_areas")
+    )
+    # an organisation's areas, through the registry's relation (named, not imported: the
+    # registry sits above access)
+    areas_of: dict[int, set[int]] = {}
+    for organisation, area in memberships.values_list("organisation_id", "organisation__areas"):
+        if area is not None:
+            areas_of.setdefault(organisation, set()).add(area)
+
+    def areas(roles: frozenset[str]) -> Areas:
+        found = NO_AREAS
+        for role, organisation, national in rows:
+            if role in roles:
+                found = found | (EVERY_AREA if national else Areas(frozenset(areas_of.get(organisation, ()))))
+        return found
+
     grants = Grants(
-        roles=frozenset(role for role, _ in rows),
-        own_organisation_ids=frozenset(org for role, org in rows if role == Role.SITE_CONTACT),
-        umbrella_ids=frozenset(org for role, org in rows if role == Role.UMBRELLA_COORDINATOR),
+        roles=frozenset(role for role, _, _ in rows),
+        own_organisation_ids=frozenset(org for role, org, _ in rows if role == Role.SITE_CONTACT),
+        umbrella_ids=frozenset(org for role, org, _ in rows if role == Role.UMBRELLA_COORDINATOR),
+        read_areas=areas(STAFF_READER_ROLES),
+        admin_areas=areas(ADMIN_ROLES),
     )
     who._sanctuary_grants = grants
     return grants
@@ -101,33 +150,7 @@ def parse_id(value: Any) -> int:
     return number
 
 
-def manages_people(actor: Actor) -> bool:
-    """Administrators manage organisations, people and roles, and read the audit log."""
-    return grants_for(actor).is_admin
-
-
-# --- People, their roles and their tokens ----------------------------------------------------
-
-
-def visible_people(actor: Actor) -> QuerySet[User]:
-    return User.objects.all() if manages_people(actor) else User.objects.none()
-
-
-def get_person(actor: Actor, person_id: Any) -> User:
-    try:
-        return visible_people(actor).get(pk=parse_id(person_id))
-    except User.DoesNotExist:
-        raise NotFound("No such person.") from None
-
-
-def get_membership(actor: Actor, membership_id: Any) -> Membership:
-    memberships = Membership.objects.select_related("user", "organisation")
-    if not manages_people(actor):
-        memberships = memberships.none()
-    try:
-        return memberships.get(pk=parse_id(membership_id))
-    except Membership.DoesNotExist:
-        raise NotFound("No such role.") from None
+# --- One's own tokens ----------------------------------------------------------------------
 
 
 def visible_tokens(actor: Actor) -> QuerySet[ApiToken]:

@@ -4,45 +4,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
-from django.forms import ModelForm
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sanctuary.access.actor import Actor
-from sanctuary.access.models import ApiToken, Membership, User
-from sanctuary.access.policy import forget_grants, grants_for
+from sanctuary.access.models import ApiToken, User
+from sanctuary.access.policy import grants_for
 from sanctuary.audit.models import Action
-from sanctuary.audit.services import record, save_form, snapshot
-
-
-@transaction.atomic
-def save_person(actor: Actor, form: ModelForm) -> User:
-    """Save a person; deactivating them also ends their sessions, tokens and feeds."""
-    person = form.instance
-    was_active = person.pk is not None and User.objects.get(pk=person.pk).is_active
-    saved = save_form(actor, form)
-    if was_active and not saved.is_active:
-        end_credentials_now(actor, saved, "deactivated by an administrator")
-    return saved
-
-
-@transaction.atomic
-def add_membership(actor: Actor, form: ModelForm, person: User) -> Membership:
-    membership = form.save(commit=False)
-    membership.user = person
-    membership.save()
-    forget_grants(person)
-    record(Action.CREATE, actor=actor, obj=membership, after=snapshot(membership))
-    return membership
-
-
-@transaction.atomic
-def remove_membership(actor: Actor, membership: Membership) -> None:
-    before = snapshot(membership)
-    record(Action.DELETE, actor=actor, obj=membership, before=before)
-    membership.delete()
-    forget_grants(membership.user)
-    end_credentials_now(actor, membership.user, f"role removed: {before['role']}")
+from sanctuary.audit.services import record
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-"""Account pages (/accounts/…) and, for administrators, people and their roles."""
+"""Account pages (/accounts/…): logging in, two factors, password, API tokens."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -35,11 +35,4 @@ account_patterns = [
     ),
 ]
 
-urlpatterns = [
-    path("accounts/", include(account_patterns)),
-    path("people/", views.people, name="people"),
-    path("people/new/", views.person_new, name="person_new"),
-    path("people/<int:person_id>/", views.person_edit, name="person_edit"),
-    path("people/<int:person_id>/roles/", views.membership_add, name="membership_add"),
-    path("roles/<int:membership_id>/remove/", views.membership_remove, name="membership_remove"),
-]
+urlpatterns = [path("accounts/", include(account_patterns))]

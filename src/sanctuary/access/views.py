@@ -1,4 +1,4 @@
-"""Account pages (two factors, password, API tokens) and, for administrators, people and roles."""
+"""Account pages: two factors, password, API tokens. (People and their roles are the registry's.)"""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
@@ -23,15 +22,7 @@ from django_otp import login as otp_login
 
 from sanctuary.access import policy, services, throttle
 from sanctuary.access.actor import Actor, Channel
-from sanctuary.access.forms import (
-    ApiTokenForm,
-    MembershipForm,
-    NewPersonForm,
-    PasswordChangeForm,
-    PersonForm,
-    TokenForm,
-)
-from sanctuary.access.models import User
+from sanctuary.access.forms import ApiTokenForm, PasswordChangeForm, TokenForm
 
 logger = logging.getLogger(__name__)
 
@@ -146,83 +137,3 @@ def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     return redirect("api_tokens")
 
 
-def _require_manager(actor: Actor) -> None:
-    """The people pages are a function, not an object: without it they answer 403."""
-    if not policy.manages_people(actor):
-        raise PermissionDenied
-
-
-@login_required
-def people(request: HttpRequest) -> HttpResponse:
-    actor = Actor.of(request)
-    _require_manager(actor)
-    persons = policy.visible_people(actor).prefetch_related("memberships__organisation")
-    return render(request, "access/people.html", {"people": persons})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def person_new(request: HttpRequest) -> HttpResponse:
-    actor = Actor.of(request)
-    _require_manager(actor)
-    form = NewPersonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        person = services.save_person(actor, form)
-        messages.success(request, f"Added {person}. Now give them a role.")
-        return redirect("person_edit", person_id=person.pk)
-    return render(request, "access/person_form.html", {"form": form, "person": None})
-
-
-def _person_page(
-    request: HttpRequest, person: User, form: PersonForm, membership_form: MembershipForm
-) -> HttpResponse:
-    return render(
-        request,
-        "access/person_form.html",
-        {
-            "form": form,
-            "person": person,
-            "membership_form": membership_form,
-            "memberships": person.memberships.select_related("organisation"),
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
-    actor = Actor.of(request)
-    person = policy.get_person(actor, person_id)
-    form = PersonForm(request.POST or None, instance=person, prefix="person")
-    if request.method == "POST" and form.is_valid():
-        services.save_person(actor, form)
-        messages.success(request, f"Saved {person}.")
-        return redirect("people")
-    return _person_page(request, person, form, MembershipForm(prefix="role"))
-
-
-@login_required
-@require_POST
-def membership_add(request: HttpRequest, person_id: int) -> HttpResponse:
-    """The role form posts here, apart from the person form: a refused role leaves the person's
-    details on the page as they are saved."""
-    actor = Actor.of(request)
-    person = policy.get_person(actor, person_id)
-    membership_form = MembershipForm(request.POST, prefix="role")
-    membership_form.instance.user = person
-    if membership_form.is_valid():
-        services.add_membership(actor, membership_form, person)
-        messages.success(request, "Role added.")
-        return redirect("person_edit", person_id=person.pk)
-    form = PersonForm(instance=person, prefix="person")
-    return _person_page(request, person, form, membership_form)
-
-
-@login_required
-@require_POST
-def membership_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
-    actor = Actor.of(request)
-    membership = policy.get_membership(actor, membership_id)
-    services.remove_membership(actor, membership)
-    messages.success(request, "Role removed.")
-    return redirect("person_edit", person_id=membership.user_id)

@@ -1,7 +1,9 @@
-"""The demo borough: fictional organisations and places of worship around Tower Hamlets.
+"""The demo: two boroughs side by side, Tower Hamlets and Hackney, under one police division, and
+the fund's national office.
 
-Every name, address and postcode here is invented; the wards are the borough's real wards and the
-coordinates fall on land inside it. Nothing claims facts about a real institution.
+Every organisation, name, address and postcode here is invented; the wards are the boroughs'
+real wards and the coordinates fall on land inside them. The boundaries are rough outlines for
+the demo, not the boroughs' legal boundaries. Nothing claims facts about a real institution.
 """
 
 from __future__ import annotations
@@ -9,21 +11,74 @@ from __future__ import annotations
 from django.db import transaction
 
 from sanctuary.access.models import Membership, Role, User
-from sanctuary.registry.models import Contact, Faith, Organisation, OrganisationKind, Site
+from sanctuary.registry.models import (
+    Area,
+    Contact,
+    Faith,
+    Organisation,
+    OrganisationKind,
+    Site,
+    Ward,
+)
 
 DEMO_PASSWORD = "demo-only"  # noqa: S105 (published; production refuses these accounts)
 
+TOWER_HAMLETS = "Tower Hamlets"
+HACKNEY = "Hackney"
+# name: (ONS code, rough outline as [west, south, east, north], real wards)
+AREAS: dict[str, tuple[str, tuple[float, float, float, float], tuple[str, ...]]] = {
+    TOWER_HAMLETS: (
+        "E09000030",
+        (-0.0855, 51.484, 0.012, 51.5355),
+        (
+            "Bethnal Green East", "Bethnal Green West", "Blackwall & Cubitt Town", "Bow East",
+            "Bow West", "Bromley North", "Bromley South", "Canary Wharf", "Island Gardens",
+            "Lansbury", "Limehouse", "Mile End", "Poplar", "Shadwell",
+            "Spitalfields & Banglatown", "St Dunstan's", "St Katharine's & Wapping", "St Peter's",
+            "Stepney Green", "Weavers", "Whitechapel",
+        ),
+    ),
+    HACKNEY: (
+        "E09000012",
+        (-0.107, 51.5355, -0.019, 51.578),
+        (
+            "Brownswood", "Cazenove", "Clissold", "Dalston", "De Beauvoir", "Hackney Central",
+            "Hackney Downs", "Hackney Wick", "Haggerston", "Homerton", "Hoxton East & Shoreditch",
+            "Hoxton West", "King's Park", "Lea Bridge", "London Fields", "Shacklewell",
+            "Springfield", "Stamford Hill West", "Stoke Newington", "Victoria", "Woodberry Down",
+        ),
+    ),
+}
+
 COUNCIL = "Borough Community Safety Team"
 ENFORCEMENT = "Borough Enforcement Service"
+HACKNEY_COUNCIL = "Hackney Community Safety Partnership Team"
 POLICE = "East Division Neighbourhood Policing"
+NATIONAL = "Places of Worship Protective Security Scheme (national office)"
 COUNCIL_OF_MOSQUES = "Riverside Council of Mosques"
 INTERFAITH = "East End Interfaith Forum"
+HACKNEY_INTERFAITH = "Hackney Faith Forum"
 ORG_A = "Eastside Muslim Welfare Trust"
 ORG_B = "Parish of St Anselm and St Brigid"
+ORG_HACKNEY = "Kingsland Road Masjid Trust"
+
+# (name, kind, areas it works in; none: every area)
+NON_FAITH_ORGANISATIONS: list[tuple[str, str, tuple[str, ...]]] = [
+    (COUNCIL, OrganisationKind.COUNCIL, (TOWER_HAMLETS,)),
+    (ENFORCEMENT, OrganisationKind.COUNCIL, (TOWER_HAMLETS,)),
+    (HACKNEY_COUNCIL, OrganisationKind.COUNCIL, (HACKNEY,)),
+    (POLICE, OrganisationKind.POLICE, (TOWER_HAMLETS, HACKNEY)),
+    (NATIONAL, OrganisationKind.NATIONAL, ()),
+    (COUNCIL_OF_MOSQUES, OrganisationKind.UMBRELLA, (TOWER_HAMLETS, HACKNEY)),
+    (INTERFAITH, OrganisationKind.UMBRELLA, (TOWER_HAMLETS,)),
+    (HACKNEY_INTERFAITH, OrganisationKind.UMBRELLA, (HACKNEY,)),
+]
 
 # (username, role, organisation)
 DEMO_LOGINS: list[tuple[str, str, str]] = [
+    ("national", Role.NATIONAL_ADMIN.label, NATIONAL),
     ("admin", Role.PROGRAMME_ADMIN.label, COUNCIL),
+    ("hackney-admin", Role.PROGRAMME_ADMIN.label, HACKNEY_COUNCIL),
     ("police", Role.POLICE_SUPERVISOR.label, POLICE),
     ("officer", Role.PATROL_OFFICER.label, POLICE),
     ("enforcement", Role.ENFORCEMENT_OFFICER.label, ENFORCEMENT),
@@ -32,6 +87,7 @@ DEMO_LOGINS: list[tuple[str, str, str]] = [
     ("coordinator", Role.UMBRELLA_COORDINATOR.label, COUNCIL_OF_MOSQUES),
     ("contact-a", Role.SITE_CONTACT.label, ORG_A),
     ("contact-b", Role.SITE_CONTACT.label, ORG_B),
+    ("hackney-contact", Role.SITE_CONTACT.label, ORG_HACKNEY),
 ]
 _ROLE_BY_LABEL = {role.label: role.value for role in Role}
 
@@ -52,6 +108,16 @@ FAITH_ORGANISATIONS: dict[str, list[str]] = {
     "Shri Ganesha Mandir Society East": [INTERFAITH],
     "Lotus Bridge Buddhist Sangha": [INTERFAITH],
     "Canalside Quaker Meeting": [],
+    ORG_HACKNEY: [COUNCIL_OF_MOSQUES, HACKNEY_INTERFAITH],
+    "Stoke Newington Islamic Circle": [COUNCIL_OF_MOSQUES],
+    "Clapton Common Hebrew Congregation": [HACKNEY_INTERFAITH],
+    "Stamford Hill Talmud Torah Association": [],
+    "Holy Trinity Hackney Parish": [HACKNEY_INTERFAITH],
+    "Mare Street Baptist Fellowship": [],
+    "Ridley Road Pentecostal Mission": [],
+    "Dalston Gurdwara Committee": [HACKNEY_INTERFAITH],
+    "Hackney Marshes Mandir Society": [HACKNEY_INTERFAITH],
+    "London Fields Zen Sangha": [],
 }
 
 # name, faith, denomination, operator, ward, lat, lon, capacity, typical peak, address, postcode
@@ -68,7 +134,7 @@ DEMO_SITES: list[tuple[str, str, str, str, str, float, float, int, int, str, str
     ("Spitalfields Lantern Mosque", Faith.ISLAM, "Sunni", "Spitalfields Lantern Mosque Trust", "Spitalfields & Banglatown", 51.5208, -0.0716, 2000, 1800, "61 Weaveloom Street", "E1 6ZH"),
     ("Lantern Mosque Women's Centre", Faith.ISLAM, "Sunni", "Spitalfields Lantern Mosque Trust", "Weavers", 51.5251, -0.0683, 120, 90, "2 Shuttle Court", "E2 7ZJ"),
     ("Shadwell Basin Islamic Centre", Faith.ISLAM, "Shia (Ithna Ashari)", "Limehouse Reach Masjid Committee", "Shadwell", 51.5118, -0.0541, 350, 280, "9 Anchorage Walk", "E1W 3ZK"),
-    ("Cubitt Town Musalla", Faith.ISLAM, "Sunni", "Poplar Dock Muslim Association", "Cubitt Town", 51.4951, -0.0092, 60, 45, "4 Slipway Mews", "E14 3ZL"),
+    ("Cubitt Town Musalla", Faith.ISLAM, "Sunni", "Poplar Dock Muslim Association", "Blackwall & Cubitt Town", 51.4951, -0.0092, 60, 45, "4 Slipway Mews", "E14 3ZL"),
     ("Bromley Lock Masjid", Faith.ISLAM, "Sunni", "Bow Common Islamic Society", "Bromley South", 51.5228, -0.0119, 600, 480, "33 Towpath Road", "E3 3ZM"),
     ("Mile End Dawah Centre", Faith.ISLAM, "Salafi", "Spitalfields Lantern Mosque Trust", "Mile End", 51.5247, -0.0349, 300, 240, "15 Gasholder Lane", "E3 4ZN"),
     ("St Anselm's Church", Faith.CHRISTIANITY, "Roman Catholic", ORG_B, "Bethnal Green East", 51.5279, -0.0541, 450, 380, "1 Thimble Street", "E2 0ZP"),
@@ -98,14 +164,42 @@ DEMO_SITES: list[tuple[str, str, str, str, str, float, float, int, int, str, str
     ("Canalside Friends Meeting House", Faith.OTHER, "Quaker", "Canalside Quaker Meeting", "Bow West", 51.5315, -0.0278, 100, 40, "1 Canalside Terrace", "E3 5ZK"),
     ("Canalside Baha'i Reading Room", Faith.OTHER, "Baha'i", "Canalside Quaker Meeting", "Stepney Green", 51.5198, -0.0503, 40, 20, "12 Beacon Passage", "E1 3ZL"),
 ]
+HACKNEY_SITES: list[tuple[str, str, str, str, str, float, float, int, int, str, str]] = [
+    ("Kingsland Road Masjid", Faith.ISLAM, "Sunni (Hanafi)", ORG_HACKNEY, "Dalston", 51.5468, -0.0757, 1800, 1500, "140 Tenter Row", "E8 2ZA"),
+    ("Kingsland Road Women's Prayer Hall", Faith.ISLAM, "Sunni (Hanafi)", ORG_HACKNEY, "Shacklewell", 51.5531, -0.0732, 200, 150, "3 Loom Yard", "E8 2ZB"),
+    ("Stoke Newington Islamic Centre", Faith.ISLAM, "Sunni", "Stoke Newington Islamic Circle", "Stoke Newington", 51.5622, -0.0781, 700, 550, "22 Quill Lane", "N16 0ZC"),
+    ("Lea Bridge Musalla", Faith.ISLAM, "Sunni", "Stoke Newington Islamic Circle", "Lea Bridge", 51.5608, -0.0468, 120, 90, "9 Towpath Close", "E5 9ZD"),
+    ("Clapton Common Synagogue", Faith.JUDAISM, "Orthodox (Haredi)", "Clapton Common Hebrew Congregation", "Cazenove", 51.5672, -0.0655, 600, 450, "50 Lintel Road", "N16 6ZE"),
+    ("Clapton Common Beth Hamedrash", Faith.JUDAISM, "Orthodox (Haredi)", "Clapton Common Hebrew Congregation", "Springfield", 51.5711, -0.0627, 250, 200, "7 Lintel Road", "N16 6ZE"),
+    ("Stamford Hill Talmud Torah Hall", Faith.JUDAISM, "Orthodox (Haredi)", "Stamford Hill Talmud Torah Association", "Stamford Hill West", 51.5695, -0.0741, 400, 320, "18 Cooper's Gate", "N16 5ZF"),
+    ("Holy Trinity Church, Hackney", Faith.CHRISTIANITY, "Anglican", "Holy Trinity Hackney Parish", "Hackney Central", 51.5452, -0.0553, 350, 180, "1 Bellfounder Street", "E8 1ZG"),
+    ("Holy Trinity Mission Hall", Faith.CHRISTIANITY, "Anglican", "Holy Trinity Hackney Parish", "London Fields", 51.5413, -0.0621, 120, 70, "4 Bellfounder Street", "E8 3ZH"),
+    ("Mare Street Baptist Church", Faith.CHRISTIANITY, "Baptist", "Mare Street Baptist Fellowship", "Hackney Central", 51.5449, -0.0566, 300, 160, "88 Wheelwright Road", "E8 4ZJ"),
+    ("Ridley Road Pentecostal Mission", Faith.CHRISTIANITY, "Pentecostal", "Ridley Road Pentecostal Mission", "Dalston", 51.5487, -0.0722, 500, 420, "12 Stallholder Lane", "E8 2ZK"),
+    ("Homerton Pentecostal Chapel", Faith.CHRISTIANITY, "Pentecostal", "Ridley Road Pentecostal Mission", "Homerton", 51.5467, -0.0431, 180, 130, "30 Mill Leat Road", "E9 6ZL"),
+    ("De Beauvoir Catholic Chapel", Faith.CHRISTIANITY, "Roman Catholic", "Holy Trinity Hackney Parish", "De Beauvoir", 51.5389, -0.0811, 150, 90, "6 Wharfside Row", "N1 5ZM"),
+    ("Dalston Gurdwara", Faith.SIKHISM, "", "Dalston Gurdwara Committee", "Dalston", 51.5474, -0.0781, 700, 450, "60 Carding Street", "E8 3ZN"),
+    ("Hackney Wick Gurdwara Annexe", Faith.SIKHISM, "", "Dalston Gurdwara Committee", "Hackney Wick", 51.5432, -0.0262, 150, 100, "2 Lockside Yard", "E9 5ZP"),
+    ("Hackney Marshes Mandir", Faith.HINDUISM, "Vaishnava", "Hackney Marshes Mandir Society", "King's Park", 51.5558, -0.0402, 450, 300, "11 Reedbed Way", "E5 0ZQ"),
+    ("Victoria Park Hindu Cultural Hall", Faith.HINDUISM, "", "Hackney Marshes Mandir Society", "Victoria", 51.5401, -0.0431, 250, 180, "5 Bandstand Road", "E9 7ZR"),
+    ("London Fields Zen Centre", Faith.BUDDHISM, "Zen", "London Fields Zen Sangha", "London Fields", 51.5426, -0.0648, 60, 40, "9 Lido Walk", "E8 3ZS"),
+    ("Haggerston Meditation Room", Faith.BUDDHISM, "Zen", "London Fields Zen Sangha", "Haggerston", 51.5381, -0.0752, 30, 20, "Floor 2, 14 Canal Arcade", "E2 8ZT"),
+    ("Woodberry Down Mosque", Faith.ISLAM, "Sunni", "Stoke Newington Islamic Circle", "Woodberry Down", 51.5716, -0.0902, 300, 240, "27 Reservoir Row", "N4 2ZU"),
+]
 # fmt: on
 
 # Sites of a specific concern: every view of them is audited.
-SENSITIVE_SITES = {"Sundial Lane Synagogue", "Eastside Central Masjid"}
+SENSITIVE_SITES = {"Sundial Lane Synagogue", "Eastside Central Masjid", "Clapton Common Synagogue"}
 
 
 def site_count() -> int:
     return Site.objects.count()
+
+
+def _outline(box: tuple[float, float, float, float]) -> dict[str, object]:
+    west, south, east, north = box
+    ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+    return {"type": "Polygon", "coordinates": [ring]}
 
 
 @transaction.atomic
@@ -113,26 +207,28 @@ def load() -> bool:
     """Load the registry's demo into an empty database; return False if it was there already."""
     if Organisation.objects.filter(name=COUNCIL).exists():
         return False
+    areas: dict[str, Area] = {}
+    for area_name, (code, box, wards) in AREAS.items():
+        areas[area_name] = Area.objects.create(name=area_name, code=code, boundary=_outline(box))
+        Ward.objects.bulk_create(Ward(area=areas[area_name], name=ward) for ward in wards)
     organisations: dict[str, Organisation] = {}
-    for name, kind in [
-        (COUNCIL, OrganisationKind.COUNCIL),
-        (ENFORCEMENT, OrganisationKind.COUNCIL),
-        (POLICE, OrganisationKind.POLICE),
-        (COUNCIL_OF_MOSQUES, OrganisationKind.UMBRELLA),
-        (INTERFAITH, OrganisationKind.UMBRELLA),
-    ]:
-        organisations[name] = Organisation.objects.create(name=name, kind=kind)
+    for name, kind, where in NON_FAITH_ORGANISATIONS:
+        organisation = Organisation.objects.create(name=name, kind=kind, covers_all_areas=not where)
+        organisation.areas.set(areas[a] for a in where)
+        organisations[name] = organisation
     for name, umbrellas in FAITH_ORGANISATIONS.items():
         organisation = Organisation.objects.create(name=name, kind=OrganisationKind.FAITH)
         organisation.umbrellas.set([organisations[u] for u in umbrellas])
         organisations[name] = organisation
-    for number, row in enumerate(DEMO_SITES, start=1):
+    rows = [(TOWER_HAMLETS, row) for row in DEMO_SITES] + [(HACKNEY, row) for row in HACKNEY_SITES]
+    for number, (area_name, row) in enumerate(rows, start=1):
         name, faith, denomination, operator, ward, lat, lon, capacity, peak, address, postcode = row
         site = Site.objects.create(
             name=name,
             faith=faith,
             denomination=denomination,
             operator=organisations[operator],
+            area=areas[area_name],
             ward=ward,
             latitude=lat,
             longitude=lon,
@@ -143,6 +239,7 @@ def load() -> bool:
             external_id=f"demo-{number:03d}",
             is_sensitive=name in SENSITIVE_SITES,
         )
+        organisations[operator].areas.add(areas[area_name])
         Contact.objects.create(
             site=site,
             name=f"Demo Secretary {number}",

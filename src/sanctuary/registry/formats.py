@@ -32,6 +32,7 @@ COLUMNS = (
     "denomination",
     "address",
     "postcode",
+    "area",
     "ward",
     "latitude",
     "longitude",
@@ -48,6 +49,7 @@ TEXT_COLUMNS = (
     "denomination",
     "address",
     "postcode",
+    "area",
     "ward",
     "operator",
     "notes",
@@ -162,16 +164,44 @@ def describe_size(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n:,} bytes"
 
 
-def decode(data: bytes) -> str:
+# The encodings a file may be read in: UTF-8 by default; Windows-1252 is what Excel on Windows
+# writes for "CSV (Comma delimited)", read only when the person says so (the bytes alone cannot
+# tell it from other single-byte encodings).
+ENCODINGS = {"utf-8": "UTF-8", "cp1252": "Windows-1252 (Excel on Windows)"}
+
+
+class NotUtf8(ImportRefused):
+    """The file is not UTF-8; it may well be Windows-1252, which the person can confirm."""
+
+
+def decode(data: bytes, encoding: str = "utf-8") -> str:
+    if encoding not in ENCODINGS:
+        raise refuse(f"unknown encoding {encoding!r}: use utf-8 or cp1252")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise refuse("the file is UTF-16; save it as UTF-8 (in Excel: CSV UTF-8) and try again")
+    if encoding == "cp1252":
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError as error:
+            raise refuse(
+                f"the file is not Windows-1252 either: byte 0x{data[error.start]:02X} at offset "
+                f"{error.start:,} is not a character there"
+            ) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise refuse(
-            f"the file is not UTF-8: byte 0x{data[error.start]:02X} at offset {error.start:,}"
-            f" (line {line}) cannot be read; save it as UTF-8 (in Excel: CSV UTF-8) and try again"
+        raise NotUtf8(
+            [
+                RowError(
+                    None,
+                    "",
+                    f"the file is not UTF-8: byte 0x{data[error.start]:02X} at offset "
+                    f"{error.start:,} (line {line}) cannot be read. If it was saved by Excel on "
+                    "Windows, read it as Windows-1252 (on the import page, tick that box; on the "
+                    "command line, --encoding cp1252); or save it as UTF-8 (in Excel: CSV UTF-8)",
+                )
+            ]
         ) from None
 
 
@@ -457,6 +487,7 @@ CLEANERS = {
     "denomination": clean_text,
     "address": clean_text,
     "postcode": clean_text,
+    "area": clean_text,
     "ward": clean_text,
     "notes": clean_text,
     "latitude": lambda value: _coordinate(value, -90, 90),

@@ -3,14 +3,26 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import BaseUserCreationForm
 from django.db.models import QuerySet
 
+from sanctuary.access.models import Membership, Role, User
 from sanctuary.registry.filters import SiteFilter, StatusFilter
-from sanctuary.registry.models import Contact, Faith, Organisation, OrganisationKind, Site
+from sanctuary.registry.models import (
+    Area,
+    Contact,
+    Faith,
+    Organisation,
+    OrganisationKind,
+    Site,
+    Ward,
+)
 from sanctuary.registry.transfer import size_problem
 
 
 class SiteForm(forms.ModelForm):
+    ward = forms.ChoiceField(required=False, help_text="One of its area's wards.")
+
     class Meta:
         model = Site
         fields = [
@@ -20,6 +32,7 @@ class SiteForm(forms.ModelForm):
             "operator",
             "address",
             "postcode",
+            "area",
             "ward",
             "latitude",
             "longitude",
@@ -31,15 +44,40 @@ class SiteForm(forms.ModelForm):
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args: Any, operators: QuerySet[Organisation], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        operators: QuerySet[Organisation],
+        areas: QuerySet[Area],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         operator_field = self.fields["operator"]
         assert isinstance(operator_field, forms.ModelChoiceField)
         operator_field.queryset = operators
         if operators.count() == 1:
             operator_field.empty_label = None
+        area_field = self.fields["area"]
+        assert isinstance(area_field, forms.ModelChoiceField)
+        area_field.queryset = areas
+        if len(area_field.queryset) == 1:
+            area_field.empty_label = None
+        ward_field = self.fields["ward"]
+        assert isinstance(ward_field, forms.ChoiceField)
+        ward_field.choices = ward_choices(areas)
         for name in ("latitude", "longitude"):
             self.fields[name].widget.attrs["step"] = "any"
+
+
+def ward_choices(areas: QuerySet[Area]) -> list[Any]:
+    """The wards of these areas, chosen never typed; grouped by area when there are several."""
+    wards = Ward.objects.filter(area__in=areas).select_related("area").order_by("area__name", "name")
+    by_area: dict[str, list[tuple[str, str]]] = {}
+    for ward in wards:
+        by_area.setdefault(ward.area.name, []).append((ward.name, ward.name))
+    if len(by_area) == 1:
+        return [("", "—"), *next(iter(by_area.values()))]
+    return [("", "—"), *by_area.items()]
 
 
 ContactFormSet = forms.inlineformset_factory(
@@ -101,14 +139,90 @@ class SiteImportForm(forms.Form):
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["name", "kind", "umbrellas", "email", "phone", "notes"]
+        fields = [
+            "name",
+            "kind",
+            "areas",
+            "covers_all_areas",
+            "umbrellas",
+            "email",
+            "phone",
+            "notes",
+        ]
         widgets = {
             "notes": forms.Textarea(attrs={"rows": 3}),
             "umbrellas": forms.CheckboxSelectMultiple,
+            "areas": forms.CheckboxSelectMultiple,
         }
+
+    def __init__(
+        self, *args: Any, areas: QuerySet[Area], national: bool, **kwargs: Any
+    ) -> None:
+        """`areas`: those the administrator may place it in; only a national administrator
+        makes a national organisation."""
+        super().__init__(*args, **kwargs)
+        area_field = self.fields["areas"]
+        assert isinstance(area_field, forms.ModelMultipleChoiceField)
+        area_field.queryset = areas
+        if not national:
+            del self.fields["covers_all_areas"]
+            kind = self.fields["kind"]
+            assert isinstance(kind, forms.ChoiceField)
+            kind.choices = [c for c in OrganisationKind.choices if c[0] != OrganisationKind.NATIONAL]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("umbrellas") and data.get("kind") != OrganisationKind.FAITH:
             self.add_error("umbrellas", "Only faith organisations are members of umbrella bodies.")
+        if not data.get("areas") and not data.get("covers_all_areas"):
+            self.add_error("areas", "Say which areas it works in.")
         return data
+
+
+# --- people and their roles ----------------------------------------------------------------
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "is_active"]
+
+
+class NewPersonForm(BaseUserCreationForm):
+    """A new account with its first password, checked by the password validators, and its first
+    role: nobody is added without a place in an organisation the administrator manages."""
+
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none())
+    role = forms.ChoiceField(choices=Role.choices)
+
+    class Meta(BaseUserCreationForm.Meta):
+        model = User
+        fields = ("username", "first_name", "last_name", "email", "is_active")
+
+    def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = organisations
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("organisation") and data.get("role"):
+            probe = Membership(organisation=data["organisation"], role=data["role"])
+            try:
+                probe.clean()
+            except forms.ValidationError as error:
+                self.add_error("role", error.messages[0])
+        return data
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["organisation", "role"]
+
+    def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = organisations

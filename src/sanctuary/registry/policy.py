@@ -1,10 +1,13 @@
 """The doors to sites and organisations: every page, API answer, export, feed and job that reads
 or changes one comes through here (docs/access.md).
 
-- Programme administrators read and edit every site and manage organisations.
-- Police and council staff read every site's registry data.
-- An umbrella coordinator reads the sites of the umbrella body's member organisations.
-- A site contact reads and edits only the sites of their own faith organisation.
+- Staff (police, council, advisers, assessors, administrators) read every site in the areas
+  their organisation covers: a council service its area, a police unit its division's areas, a
+  national body every area.
+- Programme administrators edit the sites of the areas they administer, and manage the
+  organisations that work only there; a national administrator, every area's.
+- An umbrella coordinator reads the sites of the umbrella body's member organisations, wherever.
+- A site contact reads and edits only the sites of their own faith organisation, wherever.
 Everything else is refused, and a refused object looks exactly like a missing one (NotFound,
 answered 404). A door that shows a site marked sensitive writes the audit record of that view
 itself, so that no page can forget it.
@@ -18,34 +21,39 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from sanctuary.access.actor import Actor
+from sanctuary.access.models import Membership, User
 from sanctuary.access.policy import NotFound, grants_for, parse_id
 from sanctuary.audit.models import Action
 from sanctuary.audit.services import record
-from sanctuary.registry.models import Organisation, OrganisationKind, Site
+from sanctuary.registry.models import Area, Organisation, OrganisationKind, Site
 
 # --- Sites -------------------------------------------------------------------------------------
 
 
 def visible_sites(actor: Actor) -> QuerySet[Site]:
     grants = grants_for(actor)
-    if grants.reads_all_sites:
+    if grants.read_areas.every:
         return Site.objects.all()
-    if not grants.own_organisation_ids and not grants.umbrella_ids:
+    condition = Q(area_id__in=grants.read_areas.ids)
+    if grants.own_organisation_ids:
+        condition |= Q(operator_id__in=grants.own_organisation_ids)
+    if grants.umbrella_ids:
+        condition |= Q(operator__umbrellas__in=grants.umbrella_ids)
+    if not grants.read_areas and not grants.own_organisation_ids and not grants.umbrella_ids:
         return Site.objects.none()
-    condition = Q(operator_id__in=grants.own_organisation_ids) | Q(
-        operator__umbrellas__in=grants.umbrella_ids
-    )
     # The umbrella join can repeat a site that belongs to two of the user's umbrellas.
     return Site.objects.filter(pk__in=Site.objects.filter(condition).values("pk"))
 
 
 def editable_sites(actor: Actor) -> QuerySet[Site]:
     grants = grants_for(actor)
-    if grants.is_admin:
+    if grants.admin_areas.every:
         return Site.objects.all()
-    if not grants.own_organisation_ids:
+    if not grants.admin_areas and not grants.own_organisation_ids:
         return Site.objects.none()
-    return Site.objects.filter(operator_id__in=grants.own_organisation_ids)
+    return Site.objects.filter(
+        Q(area_id__in=grants.admin_areas.ids) | Q(operator_id__in=grants.own_organisation_ids)
+    )
 
 
 def get_site(actor: Actor, site_id: Any, *, for_edit: bool = False) -> Site:
@@ -84,12 +92,55 @@ def can_edit_site(actor: Actor, site: Site) -> bool:
 
 
 def operators_for_new_sites(actor: Actor) -> QuerySet[Organisation]:
-    """The faith organisations this person may add a site for."""
+    """The faith organisations this person may add a site for: their own, and those working in
+    the areas they administer."""
     grants = grants_for(actor)
     faith_orgs = Organisation.objects.filter(kind=OrganisationKind.FAITH)
-    if grants.is_admin:
+    if grants.admin_areas.every:
         return faith_orgs
-    return faith_orgs.filter(pk__in=grants.own_organisation_ids)
+    chosen = faith_orgs.filter(
+        Q(pk__in=grants.own_organisation_ids) | Q(areas__in=grants.admin_areas.ids)
+    )
+    return faith_orgs.filter(pk__in=chosen.values("pk"))
+
+
+def areas_for_sites(actor: Actor, operator: Organisation | None = None) -> QuerySet[Area]:
+    """The areas a site of this person's may be put in: those they administer, and a site
+    contact's organisation's own areas."""
+    grants = grants_for(actor)
+    if grants.admin_areas.every:
+        return Area.objects.all()
+    condition = Q(pk__in=grants.admin_areas.ids)
+    if grants.own_organisation_ids:
+        condition |= Q(organisations__in=grants.own_organisation_ids)
+    return Area.objects.filter(pk__in=Area.objects.filter(condition).values("pk"))
+
+
+def areas_for_site_form(actor: Actor, site: Site | None) -> QuerySet[Area]:
+    """What a site's form offers as its area: those the person may put a site in, and the
+    site's own."""
+    areas = areas_for_sites(actor)
+    if site is not None:
+        areas = areas | Area.objects.filter(pk=site.area_id)
+    return areas
+
+
+def areas_for_organisations(actor: Actor) -> QuerySet[Area]:
+    """The areas an administrator may say an organisation works in: those they administer."""
+    grants = grants_for(actor)
+    if grants.admin_areas.every:
+        return Area.objects.all()
+    return Area.objects.filter(pk__in=grants.admin_areas.ids)
+
+
+def visible_areas(actor: Actor) -> QuerySet[Area]:
+    """The areas whose sites this person reads (or holds a site in): what an area filter offers."""
+    grants = grants_for(actor)
+    if grants.read_areas.every:
+        return Area.objects.all()
+    return Area.objects.filter(
+        Q(pk__in=grants.read_areas.ids) | Q(pk__in=visible_sites(actor).values("area_id"))
+    )
 
 
 def operators_for_site_form(actor: Actor, site: Site | None) -> QuerySet[Organisation]:
@@ -98,7 +149,7 @@ def operators_for_site_form(actor: Actor, site: Site | None) -> QuerySet[Organis
     operators = operators_for_new_sites(actor)
     if site is not None:
         operators = operators | Organisation.objects.filter(pk=site.operator_id)
-    return operators.distinct()
+    return operators
 
 
 def may_import_sites(actor: Actor) -> bool:
@@ -109,21 +160,21 @@ def may_import_sites(actor: Actor) -> bool:
 
 
 def visible_organisations(actor: Actor) -> QuerySet[Organisation]:
+    """Staff see the organisations working in their areas, and national ones; a contact or a
+    coordinator sees their own, their umbrella bodies and its members."""
     grants = grants_for(actor)
-    if grants.reads_all_sites:
+    if grants.read_areas.every:
         return Organisation.objects.all()
-    ids = set(grants.own_organisation_ids) | set(grants.umbrella_ids)
+    condition = Q(pk__in=grants.own_organisation_ids) | Q(pk__in=grants.umbrella_ids)
     if grants.umbrella_ids:
-        ids |= set(
-            Organisation.objects.filter(umbrellas__in=grants.umbrella_ids).values_list(
-                "pk", flat=True
-            )
-        )
-    return Organisation.objects.filter(pk__in=ids)
+        condition |= Q(umbrellas__in=grants.umbrella_ids)
+    if grants.read_areas:
+        condition |= Q(areas__in=grants.read_areas.ids) | Q(covers_all_areas=True)
+    return Organisation.objects.filter(pk__in=Organisation.objects.filter(condition).values("pk"))
 
 
 def editable_organisations(actor: Actor) -> QuerySet[Organisation]:
-    return Organisation.objects.all() if grants_for(actor).is_admin else Organisation.objects.none()
+    return administered_organisations(actor)
 
 
 def get_organisation(actor: Actor, organisation_id: Any, *, for_edit: bool = False) -> Organisation:
@@ -136,3 +187,68 @@ def get_organisation(actor: Actor, organisation_id: Any, *, for_edit: bool = Fal
 
 def manages_organisations(actor: Actor) -> bool:
     return grants_for(actor).is_admin
+
+
+# --- People and their roles ---------------------------------------------------------------------
+
+
+def manages_people(actor: Actor) -> bool:
+    """Administrators (of an area, or national) manage organisations, people and roles there, and
+    read the audit log: without it the people pages answer 403."""
+    return grants_for(actor).is_admin
+
+
+def administered_organisations(actor: Actor) -> QuerySet[Organisation]:
+    """The organisations whose people and roles this actor manages: every one for a national
+    administrator; for an area's administrator, those that work only in the areas they
+    administer (a police unit spanning two boroughs is the national administrator's)."""
+    grants = grants_for(actor)
+    if grants.admin_areas.every:
+        return Organisation.objects.all()
+    if not grants.admin_areas:
+        return Organisation.objects.none()
+    ids = grants.admin_areas.ids
+    outside = Organisation.areas.through.objects.exclude(area_id__in=ids).values("organisation_id")
+    return Organisation.objects.filter(
+        pk__in=Organisation.objects.filter(covers_all_areas=False, areas__in=ids)
+        .exclude(pk__in=outside)
+        .values("pk")
+    )
+
+
+def visible_people(actor: Actor) -> QuerySet[User]:
+    """People with a role in an organisation the actor administers (and people who have lost
+    every role, so that they can be given one again)."""
+    grants = grants_for(actor)
+    if grants.admin_areas.every:
+        return User.objects.all()
+    if not grants.is_admin:
+        return User.objects.none()
+    roles_here = Membership.objects.filter(organisation__in=administered_organisations(actor))
+    return User.objects.filter(
+        Q(pk__in=roles_here.values("user_id")) | Q(memberships__isnull=True)
+    ).distinct()
+
+
+def get_person(actor: Actor, person_id: Any, *, for_edit: bool = False) -> User:
+    """A person; to change them (their name, their account) every role they hold must be in an
+    organisation the actor administers."""
+    try:
+        person = visible_people(actor).get(pk=parse_id(person_id))
+    except User.DoesNotExist:
+        raise NotFound("No such person.") from None
+    if for_edit and not grants_for(actor).admin_areas.every:
+        elsewhere = person.memberships.exclude(organisation__in=administered_organisations(actor))
+        if elsewhere.exists():
+            raise NotFound("No such person.")
+    return person
+
+
+def get_membership(actor: Actor, membership_id: Any) -> Membership:
+    memberships = Membership.objects.select_related("user", "organisation").filter(
+        organisation__in=administered_organisations(actor)
+    )
+    try:
+        return memberships.get(pk=parse_id(membership_id))
+    except Membership.DoesNotExist:
+        raise NotFound("No such role.") from None

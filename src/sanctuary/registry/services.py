@@ -9,6 +9,8 @@ from django.forms import BaseInlineFormSet, ModelForm
 
 from sanctuary.access.actor import Actor
 from sanctuary.access.models import Membership, Role, User
+from sanctuary.access.policy import forget_grants
+from sanctuary.access.services import end_credentials_now
 from sanctuary.audit.models import Action
 from sanctuary.audit.services import record, save_form, snapshot
 from sanctuary.registry import policy
@@ -98,3 +100,47 @@ def create_programme_admin(
         detail={"via": "sanctuary createadmin", "role": Role.PROGRAMME_ADMIN},
     )
     return user
+
+
+# --- people and their roles ----------------------------------------------------------------
+
+
+@transaction.atomic
+def save_person(actor: Actor, form: ModelForm) -> User:
+    """Save a person; deactivating them also ends their sessions, tokens and feeds."""
+    person = form.instance
+    was_active = person.pk is not None and User.objects.get(pk=person.pk).is_active
+    saved = save_form(actor, form)
+    if was_active and not saved.is_active:
+        end_credentials_now(actor, saved, "deactivated by an administrator")
+    return saved
+
+
+@transaction.atomic
+def add_person(actor: Actor, form: ModelForm) -> User:
+    """A new person with their first role, from a valid NewPersonForm, audited."""
+    person = save_form(actor, form)
+    membership = Membership.objects.create(
+        user=person, organisation=form.cleaned_data["organisation"], role=form.cleaned_data["role"]
+    )
+    record(Action.CREATE, actor=actor, obj=membership, after=snapshot(membership))
+    return person
+
+
+@transaction.atomic
+def add_membership(actor: Actor, form: ModelForm, person: User) -> Membership:
+    membership = form.save(commit=False)
+    membership.user = person
+    membership.save()
+    forget_grants(person)
+    record(Action.CREATE, actor=actor, obj=membership, after=snapshot(membership))
+    return membership
+
+
+@transaction.atomic
+def remove_membership(actor: Actor, membership: Membership) -> None:
+    before = snapshot(membership)
+    record(Action.DELETE, actor=actor, obj=membership, before=before)
+    membership.delete()
+    forget_grants(membership.user)
+    end_credentials_now(actor, membership.user, f"role removed: {before['role']}")

@@ -26,7 +26,7 @@ from django.utils import timezone
 from sanctuary.access.actor import Actor
 from sanctuary.audit.models import Action
 from sanctuary.audit.services import event, record, record_all, snapshot
-from sanctuary.registry import policy
+from sanctuary.registry import geometry, policy
 from sanctuary.registry.formats import (
     CLEANERS,
     COLUMNS,
@@ -48,7 +48,7 @@ from sanctuary.registry.formats import (
     read_geojson,
     refuse,
 )
-from sanctuary.registry.models import Organisation, OrganisationKind, Site
+from sanctuary.registry.models import Area, Organisation, OrganisationKind, Site
 
 DEFAULT_MAX_ROWS = 50_000
 # Sites exported without an external id carry "sanctuary:<id>" so that the export re-imports onto
@@ -95,12 +95,17 @@ class ImportReport:
     updated: list[SiteChange] = field(default_factory=list)
     unchanged: list[SiteChange] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    new_operators: list[str] = field(default_factory=list)  # organisations the file brings
 
     def summary(self) -> str:
         created, updated, unchanged = len(self.created), len(self.updated), len(self.unchanged)
         ignored = (
             f" Ignored columns: {', '.join(self.ignored_columns)}." if self.ignored_columns else ""
         )
+        if self.new_operators:
+            count = len(self.new_operators)
+            verb = "to create" if self.dry_run else "created"
+            ignored = f" Organisations {verb}: {count}." + ignored
         if self.dry_run:
             return (
                 f"Dry run: {created} to create, {updated} to update, {unchanged} unchanged."
@@ -145,8 +150,88 @@ class _Plan:
         return SiteChange(self.number, self.site.external_id or "", self.site.name, self.fields)
 
 
+def _key(text: str) -> str:
+    """How names are matched: without regard to case or spacing."""
+    return " ".join(text.casefold().split())
+
+
+class _Places:
+    """The areas and their wards, read once for the whole file, and where a row's site goes."""
+
+    def __init__(self, actor: Actor) -> None:
+        self.areas = list(Area.objects.prefetch_related("wards"))
+        self.by_key: dict[str, Area] = {}
+        for area in self.areas:
+            self.by_key[_key(area.name)] = area
+            self.by_key[_key(area.code)] = area
+        self.wards = {area.pk: {_key(w.name): w.name for w in area.wards.all()} for area in self.areas}
+        self.allowed = set(policy.areas_for_sites(actor).values_list("pk", flat=True))
+        self.outlined = [area for area in self.areas if area.boundary]
+
+    def at(self, longitude: float, latitude: float) -> Area | None:
+        near = (
+            (area, area.boundary)
+            for area in self.outlined
+            if area.west <= longitude <= area.east and area.south <= latitude <= area.north  # type: ignore[operator]
+        )
+        return geometry.area_at(near, longitude, latitude)
+
+    def area(self, named: str | None, values: dict[str, Any], site: Site | None, fail: Fail) -> Area | None:
+        """The row's area: the one it names; else the one whose boundary holds its coordinates;
+        else the site's own; else the only one the importer may use."""
+        latitude = values.get("latitude", site.latitude if site else None)
+        longitude = values.get("longitude", site.longitude if site else None)
+        if latitude is None or longitude is None:
+            return None  # the coordinates' own error says what is wrong
+        found = self.at(longitude, latitude)
+        if named:
+            area = self.by_key.get(_key(named))
+            if area is None:
+                known = ", ".join(f"{a.name} ({a.code})" for a in self.areas) or "none yet"
+                fail("area", f"{named!r} is not an area Sanctuary knows; the areas: {known}")
+                return None
+            if found is not None and found != area:
+                fail("area", f"the coordinates are in {found.name}, not {area.name}")
+                return None
+        elif found is not None:
+            area = found
+        elif site is not None:
+            area = site.area
+        elif len(self.allowed) == 1:
+            area = next(a for a in self.areas if a.pk in self.allowed)
+        else:
+            fail(
+                "area",
+                "say which area (a name or ONS code in an 'area' column): no boundary loaded "
+                "holds these coordinates",
+            )
+            return None
+        if area.pk not in self.allowed and (site is None or site.area_id != area.pk):
+            fail("area", f"you may not put sites in {area.name}")
+            return None
+        return area
+
+    def ward(self, area: Area, named: str, fail: Fail) -> str | None:
+        """The ward's name as the area lists it, whatever its case and spacing in the file."""
+        found = self.wards[area.pk].get(_key(named))
+        if found is None:
+            listed = sorted(self.wards[area.pk].values())
+            shown = ", ".join(listed[:40]) + (" …" if len(listed) > 40 else "")
+            fail("ward", f"{named!r} is not a ward of {area.name}; its wards: {shown or 'none listed'}")
+        return found
+
+
 class _Planner:
-    def __init__(self, records: list[Record], default_operator_name: str | None) -> None:
+    def __init__(
+        self,
+        actor: Actor,
+        records: list[Record],
+        default_operator_name: str | None,
+        create_operators: bool,
+    ) -> None:
+        self.places = _Places(actor)
+        self.create_operators = create_operators
+        self.new_operators: dict[str, Organisation] = {}  # by key, not yet saved
         self.organisations = {o.name.casefold(): o for o in Organisation.objects.all()}
         self.default: Organisation | None = None
         if default_operator_name:
@@ -215,12 +300,21 @@ class _Planner:
         operator = self._operator(item, site, fail)
         if operator is not None:
             values["operator"] = operator
+        area = self.places.area(values.pop("area", None), values, site, fail)
+        if area is not None:
+            if site is None or area.pk != site.area_id:
+                values["area"] = area
+            if values.get("ward"):
+                values["ward"] = self.places.ward(area, values["ward"], fail)
+            elif site is not None and "area" in values and "ward" not in values:
+                values["ward"] = ""  # the old area's ward is no ward of the new one
         if found:
             return None, errors()
         plan = self._apply(item.number, site, external_id, values)
         if plan.action is not Change.UNCHANGED:
             try:
-                plan.site.full_clean(exclude=["operator"], validate_unique=False)
+                # the area and ward were checked above, against the areas read once
+                plan.site.full_clean(exclude=["operator", "area", "ward"], validate_unique=False)
             except ValidationError as invalid:
                 for column, messages in invalid.message_dict.items():
                     fail("" if column == "__all__" else column, " ".join(messages))
@@ -271,6 +365,8 @@ class _Planner:
             return None
         if name:
             organisation = self.organisations.get(name.casefold())
+            if organisation is None and self.create_operators and not item.osm:
+                return self._new_operator(name)
             problem = self._operator_problem(name, organisation)
             if problem is None:
                 return organisation
@@ -284,6 +380,14 @@ class _Planner:
             return self.default
         fail("operator", "no operator named and no default operator given")
         return None
+
+    def _new_operator(self, name: str) -> Organisation:
+        """A faith organisation the file names and nobody has entered yet (a national
+        directory's mosques are run by bodies of their own): made when the file is imported."""
+        key = _key(name)
+        if key not in self.new_operators:
+            self.new_operators[key] = Organisation(name=name, kind=OrganisationKind.FAITH)
+        return self.new_operators[key]
 
     @staticmethod
     def _apply(
@@ -313,11 +417,11 @@ def _plain_id(value: Any) -> str:
 
 
 def _current(site: Site, name: str) -> Any:
-    return site.operator_id if name == "operator" else getattr(site, name)
+    return getattr(site, f"{name}_id") if name in ("operator", "area") else getattr(site, name)
 
 
 def _current_value(value: Any) -> Any:
-    return value.pk if isinstance(value, Organisation) else value
+    return value.pk if isinstance(value, Organisation | Area) else value
 
 
 def _sites_where(key: str, wanted: Iterable[Any]) -> dict[Any, Site]:
@@ -350,6 +454,8 @@ def import_sites(
     default_operator_name: str | None,
     dry_run: bool,
     progress: Callable[[str], None] = lambda message: None,
+    create_operators: bool = False,
+    encoding: str = "utf-8",
 ) -> ImportReport:
     """Import sites from CSV or GeoJSON bytes: all rows or none.
 
@@ -361,7 +467,7 @@ def import_sites(
     problem = size_problem(len(data))
     if problem:
         raise refuse(problem)
-    text = decode(data)
+    text = decode(data, encoding)
     if not text.strip():
         raise refuse("the file is empty")
     fmt = detect_format(fmt, filename, text)
@@ -376,7 +482,7 @@ def import_sites(
     progress(f"Read {len(records):,} rows; checking them…")
     # Reading and checking every row takes most of the time: it holds no lock, so that nobody
     # else's logins and edits wait behind a big file. Only the writing is one transaction.
-    planner = _Planner(records, default_operator_name)
+    planner = _Planner(actor, records, default_operator_name, create_operators)
     plans: list[_Plan] = []
     errors: list[RowError] = []
     for item in records:
@@ -393,6 +499,7 @@ def import_sites(
     }
     for plan in plans:
         lists[plan.action].append(plan.change())
+    report.new_operators = sorted(o.name for o in planner.new_operators.values())
     if not dry_run:
         progress(f"Checked every row; writing {len(report.created) + len(report.updated):,} sites…")
         _write(actor, plans, report, default_operator_name)
@@ -408,6 +515,21 @@ def _write(
     updates = [plan for plan in plans if plan.action is Change.UPDATE]
     _refuse_if_changed_meanwhile([plan for plan in plans if plan.action is not Change.CREATE])
     now = timezone.now()
+    new_operators = {
+        id(plan.site.operator): plan.site.operator
+        for plan in creates + updates
+        if plan.site.operator.pk is None
+    }
+    try:
+        with transaction.atomic():
+            Organisation.objects.bulk_create(new_operators.values(), batch_size=500)
+    except IntegrityError:
+        raise refuse(
+            "an organisation the file names was added meanwhile: check the file and import it again"
+        ) from None
+    for plan in creates + updates:
+        # set again, so that the site takes the id its new operator has only now
+        plan.site.operator = plan.site.operator
     try:
         with transaction.atomic():  # a savepoint: an IntegrityError must not poison the rest
             Site.objects.bulk_create([plan.site for plan in creates], batch_size=500)
@@ -420,6 +542,14 @@ def _write(
     for plan in updates:
         plan.site.updated_at = now
     Site.objects.bulk_update([plan.site for plan in updates], fields, batch_size=500)
+    # an operator works in the areas of its sites
+    works_in = Organisation.areas.through
+    pairs = {(plan.site.operator_id, plan.site.area_id) for plan in creates + updates}
+    works_in.objects.bulk_create(
+        [works_in(organisation_id=org, area_id=area) for org, area in pairs],
+        ignore_conflicts=True,
+        batch_size=500,
+    )
     events = [
         event(
             Action.CREATE if plan.action is Change.CREATE else Action.UPDATE,
@@ -430,6 +560,11 @@ def _write(
             detail={"import": report.filename, "row": plan.number},
         )
         for plan in creates + updates
+    ]
+    events += [
+        event(Action.CREATE, actor=actor, obj=organisation, after=snapshot(organisation),
+              detail={"import": report.filename})
+        for organisation in new_operators.values()
     ]
     events.append(
         event(
@@ -480,6 +615,7 @@ def _export_values(site: Site) -> dict[str, Any]:
         "denomination": site.denomination,
         "address": site.address,
         "postcode": site.postcode,
+        "area": site.area.name,
         "ward": site.ward,
         "latitude": site.latitude,
         "longitude": site.longitude,
@@ -533,7 +669,7 @@ def export_sites(
     with the columns an import reads. Contacts stay out: they are personal data. Audited."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
-    sites = sites.select_related("operator").order_by("name", "pk")
+    sites = sites.select_related("operator", "area").order_by("name", "pk")
     rows = [_export_values(site) for site in sites]
     text = _to_csv(rows) if fmt == FileFormat.CSV else _to_geojson(rows)
     record(

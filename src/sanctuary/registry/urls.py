@@ -22,4 +22,9 @@ urlpatterns = [
         views.organisation_edit,
         name="organisation_edit",
     ),
+    path("people/", views.people, name="people"),
+    path("people/new/", views.person_new, name="person_new"),
+    path("people/<int:person_id>/", views.person_edit, name="person_edit"),
+    path("people/<int:person_id>/roles/", views.membership_add, name="membership_add"),
+    path("roles/<int:membership_id>/remove/", views.membership_remove, name="membership_remove"),
 ]

@@ -14,14 +14,18 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sanctuary.access.actor import Actor
+from sanctuary.access.models import User
 from sanctuary.registry import policy, services, transfer
 from sanctuary.registry.filters import ward_names
 from sanctuary.registry.forms import (
     ContactFormSet,
+    MembershipForm,
+    NewPersonForm,
     OrganisationForm,
+    PersonForm,
     SiteFilterForm,
     SiteForm,
     SiteImportForm,
@@ -117,8 +121,12 @@ def site_detail(request: HttpRequest, site_id: int) -> HttpResponse:
 
 
 def _site_form_page(request: HttpRequest, actor: Actor, site: Site | None) -> HttpResponse:
-    operators = policy.operators_for_site_form(actor, site)
-    form = SiteForm(request.POST or None, instance=site, operators=operators)
+    form = SiteForm(
+        request.POST or None,
+        instance=site,
+        operators=policy.operators_for_site_form(actor, site),
+        areas=policy.areas_for_site_form(actor, site),
+    )
     contacts = ContactFormSet(request.POST or None, instance=site, prefix="contacts")
     if request.method == "POST" and form.is_valid() and contacts.is_valid():
         try:
@@ -239,7 +247,12 @@ def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpRespo
 def _organisation_form_page(
     request: HttpRequest, actor: Actor, organisation: Organisation | None
 ) -> HttpResponse:
-    form = OrganisationForm(request.POST or None, instance=organisation)
+    form = OrganisationForm(
+        request.POST or None,
+        instance=organisation,
+        areas=policy.areas_for_organisations(actor),
+        national=policy.grants_for(actor).is_national_admin,
+    )
     if request.method == "POST" and form.is_valid():
         saved = services.save_organisation(actor, form)
         messages.success(request, f"Saved {saved.name}.")
@@ -266,3 +279,91 @@ def organisation_new(request: HttpRequest) -> HttpResponse:
     if not policy.manages_organisations(actor):
         raise PermissionDenied
     return _organisation_form_page(request, actor, None)
+
+
+# --- people and their roles ----------------------------------------------------------------
+
+
+def _require_manager(actor: Actor) -> None:
+    """The people pages are a function, not an object: without it they answer 403."""
+    if not policy.manages_people(actor):
+        raise PermissionDenied
+
+
+@login_required
+def people(request: HttpRequest) -> HttpResponse:
+    actor = Actor.of(request)
+    _require_manager(actor)
+    persons = policy.visible_people(actor).prefetch_related("memberships__organisation")
+    return render(request, "registry/people.html", {"people": persons})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_new(request: HttpRequest) -> HttpResponse:
+    actor = Actor.of(request)
+    _require_manager(actor)
+    form = NewPersonForm(request.POST or None, organisations=policy.editable_organisations(actor))
+    if request.method == "POST" and form.is_valid():
+        person = services.add_person(actor, form)
+        messages.success(request, f"Added {person} with their first role.")
+        return redirect("person_edit", person_id=person.pk)
+    return render(request, "registry/person_form.html", {"form": form, "person": None})
+
+
+def _person_page(
+    request: HttpRequest, person: User, form: PersonForm, membership_form: MembershipForm
+) -> HttpResponse:
+    return render(
+        request,
+        "registry/person_form.html",
+        {
+            "form": form,
+            "person": person,
+            "membership_form": membership_form,
+            "memberships": person.memberships.select_related("organisation"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    actor = Actor.of(request)
+    person = policy.get_person(actor, person_id, for_edit=request.method == "POST")
+    form = PersonForm(request.POST or None, instance=person, prefix="person")
+    if request.method == "POST" and form.is_valid():
+        services.save_person(actor, form)
+        messages.success(request, f"Saved {person}.")
+        return redirect("people")
+    roles = MembershipForm(prefix="role", organisations=policy.editable_organisations(actor))
+    return _person_page(request, person, form, roles)
+
+
+@login_required
+@require_POST
+def membership_add(request: HttpRequest, person_id: int) -> HttpResponse:
+    """The role form posts here, apart from the person form: a refused role leaves the person's
+    details on the page as they are saved."""
+    actor = Actor.of(request)
+    person = policy.get_person(actor, person_id)
+    membership_form = MembershipForm(
+        request.POST, prefix="role", organisations=policy.editable_organisations(actor)
+    )
+    membership_form.instance.user = person
+    if membership_form.is_valid():
+        services.add_membership(actor, membership_form, person)
+        messages.success(request, "Role added.")
+        return redirect("person_edit", person_id=person.pk)
+    form = PersonForm(instance=person, prefix="person")
+    return _person_page(request, person, form, membership_form)
+
+
+@login_required
+@require_POST
+def membership_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
+    actor = Actor.of(request)
+    membership = policy.get_membership(actor, membership_id)
+    services.remove_membership(actor, membership)
+    messages.success(request, "Role removed.")
+    return redirect("person_edit", person_id=membership.user_id)

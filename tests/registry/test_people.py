@@ -17,6 +17,8 @@ def test_an_administrator_adds_a_person_and_gives_them_a_role(cast: Cast, admin_
             "is_active": "on",
             "password1": "correct horse battery staple",
             "password2": "correct horse battery staple",
+            "organisation": cast.org_a.pk,
+            "role": Role.SITE_CONTACT,
         },
     )
     person = User.objects.get(username="newcontact")
