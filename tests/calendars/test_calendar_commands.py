@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from sanctuary.calendars.engine.model import CalculationMethod
 from sanctuary.cli import main
 
 SANCTUARY = Path(sys.executable).parent / "sanctuary"
@@ -133,10 +135,12 @@ def test_prayer_times_honours_method_madhab_rule_and_zone(capsys):
                 "0",
                 "--date",
                 "2026-01-01",
+                "--method",
+                "MuslimWorldLeague",
                 "--high-latitude",
-                "SeventhOfTheNight",
+                "SeasonAdjusted",
             ],
-            "its own seasonal rule",
+            "SeasonAdjusted is the MoonsightingCommittee's own rule",
         ),
     ],
 )
@@ -147,6 +151,126 @@ def test_prayer_times_refuses_bad_input_with_one_clear_line(capsys, argv, messag
     assert err.startswith("sanctuary prayer-times: ")
     assert message in err
     assert err.count("\n") == 1
+
+
+PLACES = {
+    "london": ("51.5072", "-0.1276", "Europe/London"),
+    "oslo": ("59.9139", "10.7522", "Europe/Oslo"),
+    "cape-town": ("-33.9249", "18.4241", "Africa/Johannesburg"),
+}
+
+
+@pytest.mark.parametrize(
+    ("place", "asked", "in_force", "times"),
+    [
+        # adhan-js 4.4.6 gives the same six times for the committee whatever rule is asked
+        (
+            "london",
+            "MiddleOfTheNight",
+            "SeasonAdjusted",
+            ("02:43", "04:43", "13:07", "17:25", "21:25", "22:42"),
+        ),
+        (
+            "london",
+            "TwilightAngle",
+            "SeasonAdjusted",
+            ("02:43", "04:43", "13:07", "17:25", "21:25", "22:42"),
+        ),
+        (
+            "oslo",
+            "SeventhOfTheNight",
+            "SeventhOfTheNight",
+            ("03:09", "03:54", "13:24", "18:00", "22:47", "23:28"),
+        ),
+        (
+            "oslo",
+            "SeasonAdjusted",
+            "SeventhOfTheNight",
+            ("03:09", "03:54", "13:24", "18:00", "22:47", "23:28"),
+        ),
+        (
+            "cape-town",
+            "MiddleOfTheNight",
+            "SeasonAdjusted",
+            ("06:22", "07:51", "12:53", "15:27", "17:48", "19:14"),
+        ),
+    ],
+)
+def test_the_committee_accepts_any_rule_and_says_which_was_in_force(
+    capsys, place, asked, in_force, times
+):
+    lat, lon, zone = PLACES[place]
+    code, out, err = _run(
+        capsys,
+        "prayer-times",
+        "--lat",
+        lat,
+        "--lon",
+        lon,
+        "--date",
+        "2026-06-21",
+        "--method",
+        "MoonsightingCommittee",
+        "--high-latitude",
+        asked,
+        "--tz",
+        zone,
+        "--json",
+    )
+    assert (code, err) == (0, "")
+    doc = json.loads(out)
+    assert doc["high_latitude_rule"] == in_force
+    if asked == in_force:
+        assert "high_latitude_rule_asked" not in doc
+    else:
+        assert doc["high_latitude_rule_asked"] == asked
+        assert list(doc)[:4] == [
+            "method",
+            "madhab",
+            "high_latitude_rule",
+            "high_latitude_rule_asked",
+        ]
+    day = doc["days"][0]
+    assert (
+        tuple(day[key] for key in ("fajr", "sunrise", "dhuhr", "asr", "maghrib", "isha")) == times
+    )
+
+
+def test_every_method_madhab_and_rule_adhan_offers_is_accepted(capsys):
+    methods = [m.value for m in CalculationMethod]
+    rules = ["MiddleOfTheNight", "SeventhOfTheNight", "TwilightAngle"]
+    for (lat, lon, zone), method, madhab, rule in itertools.product(
+        PLACES.values(), methods, ["shafi", "hanafi"], rules
+    ):
+        code, out, err = _run(
+            capsys,
+            "prayer-times",
+            "--lat",
+            lat,
+            "--lon",
+            lon,
+            "--date",
+            "2026-12-21",
+            "--days",
+            "2",
+            "--method",
+            method,
+            "--madhab",
+            madhab,
+            "--high-latitude",
+            rule,
+            "--tz",
+            zone,
+            "--json",
+        )
+        assert (code, err) == (0, ""), (lat, method, madhab, rule)
+        doc = json.loads(out)
+        in_force = doc["high_latitude_rule"]
+        assert in_force == rule or method == "MoonsightingCommittee", (method, rule)
+        assert doc.get("high_latitude_rule_asked", rule) == rule
+        for day in doc["days"]:
+            times = [day[k] for k in ("fajr", "sunrise", "dhuhr", "asr", "maghrib", "isha")]
+            assert times == sorted(times), (lat, method, madhab, rule, day)
 
 
 def test_festivals_prints_the_documented_json(capsys):
@@ -238,3 +362,35 @@ def test_the_installed_command_runs_in_a_fresh_process():
     )
     assert bad.returncode == 2
     assert bad.stderr.strip() == "sanctuary prayer-times: latitude -100.0 is out of range -90..90"
+
+
+def test_the_installed_command_gives_oslo_the_committees_rule_when_asked_another():
+    result = subprocess.run(
+        [
+            str(SANCTUARY),
+            "prayer-times",
+            "--lat",
+            "59.9139",
+            "--lon",
+            "10.7522",
+            "--date",
+            "2026-12-21",
+            "--method",
+            "MoonsightingCommittee",
+            "--high-latitude",
+            "MiddleOfTheNight",
+            "--tz",
+            "Europe/Oslo",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+    doc = json.loads(result.stdout)
+    assert doc["high_latitude_rule"] == "SeventhOfTheNight"
+    assert doc["high_latitude_rule_asked"] == "MiddleOfTheNight"
+    # adhan-js: at midwinter the committee's seasonal curve bounds its seventh of the night
+    assert (doc["days"][0]["fajr"], doc["days"][0]["isha"]) == ("07:32", "16:55")

@@ -290,3 +290,60 @@ def test_a_rule_that_recurs_more_than_daily_is_refused_and_nothing_is_saved(
     assert response.status_code == 200
     assert "a service recurs at most daily" in response.content.decode()
     assert not Service.objects.exists()
+
+
+def settings_post(method: str, rule: str) -> dict[str, str]:
+    return {"settings-timezone": "Europe/London", "settings-daily_prayers": "yes",
+            "settings-method": method, "settings-madhab": "shafi",
+            "settings-high_latitude_rule": rule, "settings-moon_sighting_offset": "0",
+            "settings-faith_defaults": "on"}
+
+
+def test_the_committee_takes_any_rule_and_the_page_names_the_one_in_force(
+    cast: Cast, contact: Client
+):
+    # as the Adhan libraries do: the committee applies its own rule, whatever is chosen
+    response = contact.post(url(cast.site_a, "settings"),
+                            settings_post("MoonsightingCommittee", "SeventhOfTheNight"))
+    assert response.status_code == 302
+    assert Schedule.objects.get(site=cast.site_a).high_latitude_rule == "SeventhOfTheNight"
+    page = contact.get(url(cast.site_a))
+    assert "preview_error" not in page.context
+    text = page.content.decode()
+    assert ("Season adjusted (Moonsighting Committee only): the method applies its own rule "
+            "here, not the chosen Seventh of the night") in text
+    assert "whatever is chosen here: season adjusted below 55° north" in text  # the field's help
+
+
+def test_the_page_names_the_recommended_rule_when_none_is_chosen(cast: Cast, contact: Client):
+    contact.post(url(cast.site_a, "settings"), settings_post("MuslimWorldLeague", ""))
+    text = contact.get(url(cast.site_a)).content.decode()
+    assert "Seventh of the night: the method's recommended rule here" in text
+
+
+def test_season_adjusted_with_another_method_is_refused_beside_its_field(
+    cast: Cast, contact: Client
+):
+    response = contact.post(url(cast.site_a, "settings"),
+                            settings_post("MuslimWorldLeague", "SeasonAdjusted"))
+    assert response.status_code == 200
+    form = response.context["settings_form"]
+    assert form.errors == {"high_latitude_rule": [
+        "Season adjusted is the Moonsighting Committee's own rule: choose another rule, or "
+        "that method."
+    ]}
+    assert not Schedule.objects.exists()
+    preview = contact.post(url(cast.site_a, "preview"),
+                           {"part": "settings", **settings_post("MuslimWorldLeague", "SeasonAdjusted")})
+    assert "Correct the form" in preview.content.decode()
+
+
+def test_the_rule_in_force_follows_the_sites_latitude(cast: Cast):
+    site = cast.site_a
+    for latitude, expected in [(51.5, "SeasonAdjusted"), (59.9, "SeventhOfTheNight")]:
+        site.latitude = latitude  # not saved: the schedule reads the site it is given
+        for chosen in ["", "MiddleOfTheNight", "SeasonAdjusted"]:
+            schedule = Schedule(site=site, method="MoonsightingCommittee", high_latitude_rule=chosen)
+            assert schedule.high_latitude_rule_in_force() == expected
+    stored_before_the_check = Schedule(site=site, method="Karachi", high_latitude_rule="SeasonAdjusted")
+    assert stored_before_the_check.high_latitude_rule_in_force() is None

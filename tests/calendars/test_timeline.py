@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from sanctuary.calendars.engine.festivals import YearNotCovered
 from sanctuary.calendars.engine.hourly import people_per_hour
 from sanctuary.calendars.engine.model import (
+    CalculationMethod,
     Certainty,
     Faith,
     GatheringKind,
@@ -424,11 +425,22 @@ def test_hanukkah_candles_are_lit_on_eight_evenings_from_the_eve_of_the_first_da
     ]
 
 
-def test_a_mosque_that_asks_for_a_rule_its_method_ignores_is_named_in_the_refusal():
+def test_a_mosque_that_asks_for_a_rule_its_method_lacks_is_named_in_the_refusal():
     site = mosque(
-        prayer_settings=PrayerSettings(high_latitude_rule=HighLatitudeRule.TWILIGHT_ANGLE)
+        prayer_settings=PrayerSettings(
+            method=CalculationMethod.KARACHI, high_latitude_rule=HighLatitudeRule.SEASON_ADJUSTED
+        )
     )
     with pytest.raises(
-        ValueError, match="site east-london-mosque: MoonsightingCommittee applies its own"
+        ValueError, match="site east-london-mosque: SeasonAdjusted is the MoonsightingCommittee's"
     ):
         build_timeline([site], date(2026, 1, 1), date(2026, 1, 2))
+
+
+def test_a_committee_mosque_that_asks_for_another_rule_gathers_as_the_committee_says():
+    # the Adhan libraries accept any rule with the committee and apply its own
+    asked = mosque(
+        prayer_settings=PrayerSettings(high_latitude_rule=HighLatitudeRule.TWILIGHT_ANGLE)
+    )
+    period = (date(2026, 6, 20), date(2026, 6, 22))
+    assert list(gatherings(asked, *period)) == list(gatherings(mosque(), *period))

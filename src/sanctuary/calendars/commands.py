@@ -18,11 +18,7 @@ from sanctuary.calendars.engine.model import (
     Madhab,
     PrayerSettings,
 )
-from sanctuary.calendars.engine.prayer_times import (
-    NoSunriseOrSunset,
-    prayer_timetable,
-    rule_in_force,
-)
+from sanctuary.calendars.engine.prayer_times import NoSunriseOrSunset, prayer_timetable
 from sanctuary.cli_support import CommandFailed, setup_django, write_json
 
 MAX_DAYS = 366
@@ -50,7 +46,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--high-latitude",
         dest="high_latitude",
         default=None,
-        help=", ".join(r.value for r in HighLatitudeRule),
+        help=", ".join(r.value for r in HighLatitudeRule)
+        + " (MoonsightingCommittee applies its own whatever is asked, and says so)",
     )
     prayer.add_argument("--tz", default="Europe/London", help="IANA time zone")
     prayer.add_argument("--json", action="store_true", help="print JSON (the only format)")
@@ -100,15 +97,18 @@ def prayer_times_command(args: argparse.Namespace) -> int:
     )
     settings = PrayerSettings(method=method, madhab=madhab, high_latitude_rule=rule)
     try:
-        rule_in_force(settings, args.lat)
         table = prayer_timetable(args.lat, args.lon, start, args.days, settings, args.tz)
     except (NoSunriseOrSunset, ValueError) as error:
         raise CommandFailed(str(error)) from None
+    # the rule in force, and the one asked for when the method applied its own instead
+    rules = {"high_latitude_rule": table.high_latitude_rule}
+    if rule is not None and rule.value != table.high_latitude_rule:
+        rules["high_latitude_rule_asked"] = rule.value
     write_json(
         {
             "method": settings.method.value,
             "madhab": settings.madhab.value,
-            "high_latitude_rule": table.high_latitude_rule,
+            **rules,
             "timezone": args.tz,
             "latitude": args.lat,
             "longitude": args.lon,

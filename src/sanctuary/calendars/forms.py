@@ -71,6 +71,10 @@ class ScheduleForm(forms.ModelForm):
             "moon_sighting_offset",
             "faith_defaults",
         ]
+        help_texts = {
+            "high_latitude_rule": "The Moonsighting Committee applies its own rule whatever is "
+            "chosen here: season adjusted below 55° north, a seventh of the night from 55°.",
+        }
 
 
 class RowForm(forms.ModelForm):

@@ -164,6 +164,42 @@ class Schedule(models.Model):
     def __str__(self) -> str:
         return f"Schedule of {self.site}"
 
+    def clean(self) -> None:
+        try:
+            prayer_settings = self.prayer_settings()
+        except ValueError:
+            return  # a value outside its field's choices: that field says so
+        try:
+            engine.check_rule(prayer_settings)
+        except ValueError:
+            raise ValidationError(
+                {
+                    "high_latitude_rule": "Season adjusted is the Moonsighting Committee's own "
+                    "rule: choose another rule, or that method."
+                }
+            ) from None
+
+    def prayer_settings(self) -> engine.PrayerSettings:
+        """The engine's prayer settings; no rule means the method's recommended one."""
+        return engine.PrayerSettings(
+            method=engine.CalculationMethod(self.method),
+            madhab=engine.Madhab(self.madhab),
+            high_latitude_rule=(
+                engine.HighLatitudeRule(self.high_latitude_rule)
+                if self.high_latitude_rule
+                else None
+            ),
+        )
+
+    def high_latitude_rule_in_force(self) -> HighLatitudeRule | None:
+        """The rule that applies at the site: the Moonsighting Committee applies its own
+        whatever is chosen. None for settings the engine refuses."""
+        try:
+            in_force = engine.rule_in_force(self.prayer_settings(), self.site.latitude)
+        except ValueError:
+            return None
+        return HighLatitudeRule(in_force.value)
+
 
 class ScheduleRow(models.Model):
     """Something a schedule lists, any number of times."""

@@ -83,15 +83,7 @@ def _site_calendar(
         timezone=schedule.timezone,
         ward=site.ward,
         typical_peak=site.typical_peak_attendance or site.capacity or 100,
-        prayer_settings=engine.PrayerSettings(
-            method=engine.CalculationMethod(schedule.method),
-            madhab=engine.Madhab(schedule.madhab),
-            high_latitude_rule=(
-                engine.HighLatitudeRule(schedule.high_latitude_rule)
-                if schedule.high_latitude_rule
-                else None
-            ),
-        ),
+        prayer_settings=schedule.prayer_settings(),
         congregation_rules=tuple(r.to_engine() for r in rows["rules"]),
         jumuah_sessions=jumuah or (None if schedule.faith_defaults else ()),
         timetable=timetable,

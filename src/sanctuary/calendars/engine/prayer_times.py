@@ -3,11 +3,11 @@
 The solar positions come from adhanpy (`SolarCoordinates`, Meeus' *Astronomical Algorithms*),
 computed once per day. The rise/set and shadow formulas are adhanpy's own
 (`adhanpy.astronomy.Astronomical.corrected_hour_angle`), vectorised with numpy so that a
-year for two thousand sites takes a fraction of a second instead of a minute; the test suite
-holds this module to adhanpy, minute for minute, on random places and dates, and to the
-adhan-js reference timetables. Deviations from adhanpy, both deliberate, are in
-docs/calendars.md: times in the 59th minute round up to the next hour (adhanpy truncates
-them), and the Turkey and Tehran methods, which adhanpy lacks, follow adhan-js.
+year for two thousand sites takes a fraction of a second instead of a minute. Where adhanpy
+and adhan-js (the reference most mosque apps use) part, by a second or at a half-minute, the
+engine follows adhan-js; the test suite holds it to adhanpy's seconds, translated to adhan-js's
+rounding, on random places and dates, and to adhan-js's published times. The deviations are
+listed in docs/calendars.md.
 """
 
 from __future__ import annotations
@@ -43,10 +43,12 @@ class MethodParameters:
     maghrib_angle: float = 0.0
     # minutes added to each prayer, in PRAYERS order, as the method's authority publishes
     adjustments: tuple[int, int, int, int, int, int] = (0, 0, 0, 0, 0, 0)
+    # adhan-js's Rounding.Up: the next minute, always (MUIS prints Singapore's times so)
+    round_up: bool = False
 
 
-# Values as adhanpy 1.0.5 (calculation/MethodsParameters.py) and, for Turkey and Tehran,
-# adhan-js (src/CalculationMethod.ts) define them.
+# Values as adhanpy 1.0.5 (calculation/MethodsParameters.py) and, for Turkey and Tehran and
+# Singapore's rounding, adhan-js 4.4 (src/CalculationMethod.ts) define them.
 METHOD_PARAMETERS: dict[CalculationMethod, MethodParameters] = {
     CalculationMethod.MUSLIM_WORLD_LEAGUE: MethodParameters(
         18.0, 17.0, adjustments=(0, 0, 1, 0, 0, 0)
@@ -61,7 +63,9 @@ METHOD_PARAMETERS: dict[CalculationMethod, MethodParameters] = {
     CalculationMethod.NORTH_AMERICA: MethodParameters(15.0, 15.0, adjustments=(0, 0, 1, 0, 0, 0)),
     CalculationMethod.KUWAIT: MethodParameters(18.0, 17.5),
     CalculationMethod.QATAR: MethodParameters(18.0, isha_interval_minutes=90),
-    CalculationMethod.SINGAPORE: MethodParameters(20.0, 18.0, adjustments=(0, 0, 1, 0, 0, 0)),
+    CalculationMethod.SINGAPORE: MethodParameters(
+        20.0, 18.0, adjustments=(0, 0, 1, 0, 0, 0), round_up=True
+    ),
     CalculationMethod.TURKEY: MethodParameters(18.0, 17.0, adjustments=(0, -7, 5, 4, 7, 0)),
     CalculationMethod.TEHRAN: MethodParameters(17.7, 14.0, maghrib_angle=4.5),
 }
@@ -98,24 +102,39 @@ class PrayerTimetable:
     days: tuple[PrayerDay, ...]
 
 
+# The Moonsighting Committee's rule changes here (adhan: `coordinates.latitude >= 55`, signed)
+COMMITTEE_SEVENTH_FROM_LATITUDE = 55.0
+
+
+def check_rule(settings: PrayerSettings) -> None:
+    """Raise ValueError for a combination no Adhan library offers: SeasonAdjusted is not a rule
+    one can ask of another method (adhan has no such value; it is the committee's own)."""
+    if (
+        settings.high_latitude_rule is HighLatitudeRule.SEASON_ADJUSTED
+        and settings.method is not CalculationMethod.MOONSIGHTING_COMMITTEE
+    ):
+        raise ValueError(
+            "SeasonAdjusted is the MoonsightingCommittee's own rule: "
+            f"choose MiddleOfTheNight, SeventhOfTheNight or TwilightAngle for {settings.method.value}"
+        )
+
+
 def rule_in_force(settings: PrayerSettings, latitude: float) -> HighLatitudeRule:
     """The high-latitude rule that applies; None in the settings means 'as recommended'.
 
-    MoonsightingCommittee carries its own seasonal rule (Khalid Shaukat's twilight curves),
-    which adhan applies whatever rule is asked for; we say so instead of pretending.
+    MoonsightingCommittee carries its own rule and, like every Adhan library, accepts any
+    rule asked of it and applies its own: Khalid Shaukat's seasonal twilight (SeasonAdjusted)
+    below 55 degrees north, the seventh of the night from 55 (still bounded by the seasonal
+    curve). The caller compares this with what was asked, to say so when they differ.
     Otherwise adhan's recommendation: the seventh of the night above 48 degrees, where
     MiddleOfTheNight puts Fajr and Isha at the same minute on summer nights (01:02 in London
     on 21 June), and the middle of the night below.
     """
+    check_rule(settings)
     if settings.method is CalculationMethod.MOONSIGHTING_COMMITTEE:
-        if settings.high_latitude_rule not in (None, HighLatitudeRule.SEASON_ADJUSTED):
-            raise ValueError(
-                "MoonsightingCommittee applies its own seasonal rule (SeasonAdjusted); "
-                f"choose another method to use {settings.high_latitude_rule.value}"
-            )
+        if latitude >= COMMITTEE_SEVENTH_FROM_LATITUDE:
+            return HighLatitudeRule.SEVENTH_OF_THE_NIGHT
         return HighLatitudeRule.SEASON_ADJUSTED
-    if settings.high_latitude_rule is HighLatitudeRule.SEASON_ADJUSTED:
-        raise ValueError("SeasonAdjusted is the MoonsightingCommittee's own rule only")
     if settings.high_latitude_rule is not None:
         return settings.high_latitude_rule
     if abs(latitude) > 48:
@@ -281,8 +300,9 @@ def prayer_seconds(
 ) -> np.ndarray:
     """Start times as whole-minute UNIX seconds (UTC), shape (sites, days, 6) in PRAYERS order.
 
-    All sites share `settings`. Raises NoSunriseOrSunset when any day has no sunrise or
-    sunset (inside the polar circles), and ValueError for impossible coordinates.
+    All sites share `settings`; each gets the high-latitude rule in force at its latitude.
+    Raises NoSunriseOrSunset when any day has no sunrise or sunset (inside the polar circles),
+    and ValueError for impossible coordinates or a rule the method does not offer.
     """
     lat = np.asarray(latitudes, dtype=float)
     lon = np.asarray(longitudes, dtype=float)
@@ -298,7 +318,7 @@ def prayer_seconds(
     tomorrow = _Sky(lat, lon, _solar_days([d + timedelta(days=1) for d in dates]))
 
     def seconds(hours: np.ndarray) -> np.ndarray:
-        # adhanpy keeps whole seconds (TimeComponents truncates) before rounding to the minute
+        # the Adhan libraries keep whole seconds (TimeComponents truncates) before rounding
         return midnight + np.floor(hours * 3600.0)
 
     transit = seconds(sky.transit())
@@ -321,45 +341,29 @@ def prayer_seconds(
     asr = seconds(sky.asr(2.0 if settings.madhab is Madhab.HANAFI else 1.0))
 
     fajr_by_angle = seconds(sky.at_altitude(-params.fajr_angle, after_transit=False))
-    rule = rule_in_force(settings, float(lat[0]))
-    for other in lat[1:]:
-        if rule_in_force(settings, float(other)) is not rule:
-            raise ValueError("sites computed together must share one high-latitude rule")
-    lat2 = sky.lat
-    if rule is HighLatitudeRule.SEASON_ADJUSTED:
-        day_of_year = np.array([d.timetuple().tm_yday for d in dates])[None, :]
-        leap = np.array([calendar.isleap(d.year) for d in dates])[None, :]
-        dyy = _days_since_solstice(day_of_year, leap, lat2)
-        seventh = np.floor(night / 7.0)
-        fajr = np.where(lat2 >= 55, sunrise - seventh, fajr_by_angle)
-        safe_fajr = sunrise - np.round(
-            60 * _seasonal_minutes(lat2, dyy, (28.65, 19.44, 32.74, 48.10), (1, 1, 1, 1))
+    isha_by_angle = seconds(sky.at_altitude(-params.isha_angle, after_transit=True))
+    # The bounds subtract and add fractions of a second as adhan-js does: its Date keeps the
+    # fraction and its rounding reads whole seconds, so a bound before sunrise loses the
+    # fraction downwards (adhanpy truncates both towards sunset; a second later at Fajr).
+    if settings.method is CalculationMethod.MOONSIGHTING_COMMITTEE:
+        check_rule(settings)  # any rule is accepted: the committee's own applies
+        fajr, isha = _committee_bounds(
+            sky.lat, dates, sunrise, sunset, night, fajr_by_angle, isha_by_angle
         )
-        fajr = np.where(np.isnan(fajr) | (fajr < safe_fajr), safe_fajr, fajr)
     else:
-        fajr_portion, isha_portion = _night_portions(rule, params)
-        safe_fajr = sunrise - np.floor(fajr_portion * night)
+        portions = np.array(
+            [_night_portions(rule_in_force(settings, float(x)), params) for x in lat]
+        )
+        safe_fajr = sunrise - np.ceil(portions[:, :1] * night)
         fajr = np.where(
             np.isnan(fajr_by_angle) | (fajr_by_angle < safe_fajr), safe_fajr, fajr_by_angle
         )
-
+        safe_isha = sunset + np.floor(portions[:, 1:] * night)
+        isha = np.where(
+            np.isnan(isha_by_angle) | (isha_by_angle > safe_isha), safe_isha, isha_by_angle
+        )
     if params.isha_interval_minutes:
         isha = sunset + 60.0 * params.isha_interval_minutes
-    elif rule is HighLatitudeRule.SEASON_ADJUSTED:
-        isha_by_angle = seconds(sky.at_altitude(-params.isha_angle, after_transit=True))
-        isha_by_angle = np.where(lat2 >= 55, sunset + np.floor(night / 7.0), isha_by_angle)
-        safe_isha = sunset + np.round(
-            60 * _seasonal_minutes(lat2, dyy, (25.60, 2.050, 9.210, 6.140), (1, 1, -1, 1))
-        )
-        isha = np.where(
-            np.isnan(isha_by_angle) | (isha_by_angle > safe_isha), safe_isha, isha_by_angle
-        )
-    else:
-        isha_by_angle = seconds(sky.at_altitude(-params.isha_angle, after_transit=True))
-        safe_isha = sunset + np.floor(isha_portion * night)
-        isha = np.where(
-            np.isnan(isha_by_angle) | (isha_by_angle > safe_isha), safe_isha, isha_by_angle
-        )
 
     maghrib = sunset
     if params.maghrib_angle:
@@ -375,8 +379,41 @@ def prayer_seconds(
     stacked = stacked + 60.0 * adjustments
     if np.isnan(stacked).any():
         raise NoSunriseOrSunset("the sun never reaches the Asr shadow length there that day")
-    # nearest minute; ties (exactly 30 s) go down, as adhanpy's round-half-even does
-    return (np.ceil(stacked / 60.0 - 0.5) * 60).astype(np.int64)
+    whole_seconds = stacked.astype(np.int64)
+    if params.round_up:
+        return (whole_seconds // 60 + 1) * 60
+    # nearest minute, half a minute up, as adhan-js, adhan-swift and adhan-java round
+    return (whole_seconds + 30) // 60 * 60
+
+
+def _committee_bounds(
+    latitude: np.ndarray,
+    dates: Sequence[date],
+    sunrise: np.ndarray,
+    sunset: np.ndarray,
+    night: np.ndarray,
+    fajr_by_angle: np.ndarray,
+    isha_by_angle: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Fajr and Isha by the Moonsighting Committee's rule, as adhan-js computes them.
+
+    Below 55 degrees north the 18-degree angle, bounded by Shaukat's seasonal twilight; from
+    55 the last and first seventh of the night instead of the angle, bounded by the same curve.
+    """
+    day_of_year = np.array([d.timetuple().tm_yday for d in dates])[None, :]
+    leap = np.array([calendar.isleap(d.year) for d in dates])[None, :]
+    dyy = _days_since_solstice(day_of_year, leap, latitude)
+    far_north = latitude >= COMMITTEE_SEVENTH_FROM_LATITUDE
+    fajr = np.where(far_north, sunrise - np.ceil(night / 7.0), fajr_by_angle)
+    isha = np.where(far_north, sunset + np.floor(night / 7.0), isha_by_angle)
+    # Math.round(x) in adhan-js is floor(x + 0.5), also for the negative morning offset
+    morning = _seasonal_minutes(latitude, dyy, (28.65, 19.44, 32.74, 48.10), (1, 1, 1, 1))
+    evening = _seasonal_minutes(latitude, dyy, (25.60, 2.050, 9.210, 6.140), (1, 1, -1, 1))
+    safe_fajr = sunrise + np.floor(-60.0 * morning + 0.5)
+    safe_isha = sunset + np.floor(60.0 * evening + 0.5)
+    fajr = np.where(np.isnan(fajr) | (fajr < safe_fajr), safe_fajr, fajr)
+    isha = np.where(np.isnan(isha) | (isha > safe_isha), safe_isha, isha)
+    return fajr, isha
 
 
 def _night_portions(rule: HighLatitudeRule, params: MethodParameters) -> tuple[float, float]:
