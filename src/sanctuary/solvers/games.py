@@ -259,7 +259,8 @@ def _game_from_columns(document: Any) -> SecurityGame | None:
     """The game, if every check passes on whole columns; None to fall back to the slow path."""
     if not isinstance(document, dict):
         return None
-    resources, targets = document.get("resources"), document.get("targets")
+    resources: Any = document.get("resources")
+    targets = document.get("targets")
     if type(resources) not in (int, float) or not isinstance(targets, list) or not targets:
         return None
     if not math.isfinite(resources) or resources < 0:
@@ -284,7 +285,14 @@ def _game_from_columns(document: Any) -> SecurityGame | None:
         return None
     if (arrays["attacker_covered"] >= arrays["attacker_uncovered"]).any():
         return None
-    return SecurityGame(ids=tuple(ids), resources=float(resources), **arrays)
+    return SecurityGame(
+        ids=tuple(ids),
+        defender_covered=arrays["defender_covered"],
+        defender_uncovered=arrays["defender_uncovered"],
+        attacker_covered=arrays["attacker_covered"],
+        attacker_uncovered=arrays["attacker_uncovered"],
+        resources=float(resources),
+    )
 
 
 def _game_target_by_target(document: Any, where: str) -> SecurityGame:
