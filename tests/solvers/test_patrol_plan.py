@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from sanctuary.solvers.patrol import plan_from_document, sample_windows
+from sanctuary.solvers.patrol import plan_from_document
 
 # --- An independent check of a plan -------------------------------------------------------
 # Written from the specification, not from the planner: its own haversine and its own table

@@ -1,0 +1,145 @@
+"""A lower bound on the attacker's level that no mixture of rosters can beat.
+
+The plan's master (patrol.py) is priced by a heuristic, so it cannot prove that no better
+roster exists. The bound comes from a relaxation instead, solved by its own column
+generation with exact pricing:
+
+* each unit's routes are mixed on their own, and window i's coverage is only held to
+  ``c_i <= min(cap_i, sum_u P(u visits i))`` (two units may visit it in one roster);
+* a route is relaxed to a path of the dynamic programme in pricing.py (minute grid rounded in
+  the unit's favour, a window may come twice), and that programme prices it exactly.
+
+For duals pi >= 0 (sum pi <= 1) of the attacker rows and mu >= 0 of the coverage rows, any
+mixture of real rosters, with marginals c, holds the attacker at least at
+
+    sum_i pi_i A^u_i + (1 - sum pi) floor - sum_i cap_i (pi_i dA_i - mu_i)^+
+                     - sum_u max over u's routes of sum_i mu_i [u visits i]
+
+(docs/patrol-planning.md §3.3); the last term is at most the programme's value per unit. It
+holds for any duals, so it is valid at every round, converged or not.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+
+import highspy
+import numpy as np
+from numpy.typing import NDArray
+
+from sanctuary.solvers.eraser import _new_highs
+from sanctuary.solvers.games import FloatArray, SecurityGame
+from sanctuary.solvers.patrol_problem import PatrolProblem
+from sanctuary.solvers.pricing import _unit_best_route
+from sanctuary.solvers.rosters import TravelTable
+
+_INF = highspy.kHighsInf
+
+
+class RelaxedMaster:
+    """min x: x + dA_i c_i >= A^u_i; sum_{u,r} a_ir y_ur - c_i >= 0; sum_r y_ur = 1 per unit."""
+
+    def __init__(self, game: SecurityGame, floor: float, units: int) -> None:
+        n = game.size
+        self.n, self.game = n, game
+        highs = self.highs = _new_highs(None)
+        highs.addCol(1.0, floor, _INF, 0, np.array([], np.int32), np.array([]))
+        highs.addCols(
+            n, np.zeros(n), np.zeros(n), game.coverage_cap.astype(np.float64), 0,
+            np.array([], np.int32), np.array([], np.int32), np.array([]),
+        )
+        columns = np.arange(1, n + 1, dtype=np.int32)
+        # Attacker rows: x + dA_i c_i >= A^u_i.
+        highs.addRows(
+            n, game.attacker_uncovered.astype(np.float64), np.full(n, _INF), 2 * n,
+            np.arange(0, 2 * n, 2, dtype=np.int32),
+            np.column_stack([np.zeros(n, np.int32), columns]).ravel(),
+            np.column_stack([np.ones(n), game.attacker_loss]).ravel(),
+        )
+        # Coverage rows: sum a y - c_i >= 0 (routes are added as columns later).
+        highs.addRows(
+            n, np.zeros(n), np.full(n, _INF), n, np.arange(n, dtype=np.int32), columns,
+            -np.ones(n),
+        )
+        for _ in range(units):
+            highs.addRow(1.0, 1.0, 0, np.array([], np.int32), np.array([]))
+
+    def add(self, unit: int, windows: NDArray[np.int64]) -> None:
+        rows, counts = np.unique(windows, return_counts=True)
+        rows = np.append(self.n + rows, 2 * self.n + unit).astype(np.int32)
+        values = np.append(counts.astype(np.float64), 1.0)
+        self.highs.addCol(0.0, 0.0, _INF, len(rows), rows, values)
+
+    def solve(self) -> tuple[float, FloatArray, FloatArray, FloatArray]:
+        """The level, the attacker rows' duals, the coverage rows' duals, the units' duals."""
+        self.highs.run()
+        solution = self.highs.getSolution()
+        duals = np.asarray(solution.row_dual)
+        n = self.n
+        level = float(np.asarray(solution.col_value)[0])
+        return level, duals[:n], duals[n : 2 * n], duals[2 * n :]
+
+
+def level_bound(
+    game: SecurityGame,
+    floor: float,
+    attacker_duals: FloatArray,
+    coverage_duals: FloatArray,
+    route_values: float,
+) -> float:
+    """The formula of the module docstring, for any duals (clipped and scaled to be valid)."""
+    pi = np.clip(attacker_duals, 0.0, None)
+    total = float(pi.sum())
+    if total > 1:
+        pi, total = pi / total, 1.0
+    mu = np.clip(coverage_duals, 0.0, None)
+    spare = np.clip(pi * game.attacker_loss - mu, 0.0, None) @ game.coverage_cap
+    level = float(pi @ game.attacker_uncovered) + (1 - total) * floor - spare - route_values
+    return max(floor, level - 1e-9 * game.payoff_scale())
+
+
+def relaxed_level_bound(
+    problem: PatrolProblem,
+    table: TravelTable,
+    game: SecurityGame,
+    reach: NDArray[np.bool_],
+    floor: float,
+    known_routes: Sequence[tuple[int, tuple[int, ...]]],
+    deadline: float,
+    stop: Callable[[], bool],
+) -> tuple[float, int]:
+    """The best bound found before ``deadline``, and the rounds it took.
+
+    ``known_routes`` (unit, windows) -- e.g. every route of the plan's rosters -- start the
+    relaxation near where the plan already is.
+    """
+    units = len(problem.units)
+    master = RelaxedMaster(game, floor, units)
+    for unit in range(units):
+        master.add(unit, np.array([], dtype=np.int64))
+    for unit, route in known_routes:
+        if route:
+            master.add(unit, np.array(route, dtype=np.int64))
+    best, rounds = floor, 0
+    while time.perf_counter() < deadline and not stop():
+        rounds += 1
+        _, pi, mu, sigma = master.solve()
+        priced = np.clip(mu, 0.0, None)
+        values = np.zeros(units)
+        complete = True
+        for unit in range(units):
+            if time.perf_counter() > deadline:
+                complete = False
+                break
+            candidates = np.flatnonzero((priced > 1e-12) & reach[unit])
+            value, used = _unit_best_route(problem, table, unit, priced, candidates)
+            values[unit] = value
+            if value > -sigma[unit] + 1e-9 * game.payoff_scale() and used.size:
+                master.add(unit, used)
+        if not complete:
+            break
+        best = max(best, level_bound(game, floor, pi, mu, float(values.sum())))
+        if (values <= -sigma + 1e-9 * game.payoff_scale()).all():
+            break
+    return best, rounds
