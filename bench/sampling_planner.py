@@ -265,6 +265,7 @@ class PatrolPlan:
     rounds: tuple[dict[str, float], ...]
     draws_hitting_time_limit: int
     seconds: float
+    draws: tuple[RoutingOutcome, ...] = ()  # every routed draw of the kept round
 
     def to_document(self, problem: PatrolProblem) -> dict[str, Any]:
         def visits(route: UnitRoute) -> list[dict[str, Any]]:
@@ -328,6 +329,7 @@ class Realisation:
     timed_out: int
     sampled: FloatArray  # times sampled, per draw
     visited: FloatArray  # times visited, per draw
+    outcomes: tuple[RoutingOutcome, ...] = ()  # every draw's routes (for the benchmark)
 
 
 def realise(
@@ -350,6 +352,7 @@ def realise(
     n = len(problem.windows)
     sampled, visited = np.zeros(n), np.zeros(n)
     first: RoutingOutcome | None = None
+    outcomes: list[RoutingOutcome] = []
     timed_out = 0
     for draw in range(problem.replications):
         rng = np.random.default_rng([problem.seed, stream, draw])
@@ -359,6 +362,7 @@ def realise(
             problem, travel, chosen.tolist(), router_seed, seconds_per_draw, priority
         )
         first = outcome if first is None else first
+        outcomes.append(outcome)
         sampled[chosen] += 1
         visited[sorted(outcome.visited())] += 1
         timed_out += outcome.hit_time_limit
@@ -376,6 +380,7 @@ def realise(
         timed_out,
         sampled / draws,
         visited / draws,
+        tuple(outcomes),
     )
 
 
@@ -501,6 +506,7 @@ def plan(problem: PatrolProblem, travel: TravelTimes | None = None) -> PatrolPla
         ),
         draws_hitting_time_limit=timed_out,
         seconds=time.perf_counter() - started,
+        draws=chosen.outcomes,
     )
 
 

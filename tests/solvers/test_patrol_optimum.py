@@ -43,7 +43,11 @@ def small_problem(seed: int) -> dict[str, Any]:
     """A few sites, gatherings that clash, one or two units: an unseen instance per seed."""
     rng = random.Random(seed)
     sites = [
-        {"id": f"s{i}", "lat": 52.48 + rng.uniform(-0.01, 0.01), "lon": -1.9 + rng.uniform(-0.015, 0.015)}
+        {
+            "id": f"s{i}",
+            "lat": 52.48 + rng.uniform(-0.01, 0.01),
+            "lon": -1.9 + rng.uniform(-0.015, 0.015),
+        }
         for i in range(rng.randint(3, 6))
     ]
     windows = []
@@ -55,7 +59,9 @@ def small_problem(seed: int) -> dict[str, Any]:
                     "id": f"{site['id']}-{k}",
                     "site": site["id"],
                     "start": (DAY + timedelta(hours=begin)).isoformat(),
-                    "end": (DAY + timedelta(hours=begin + rng.choice([0.5, 0.75, 1.0]))).isoformat(),
+                    "end": (
+                        DAY + timedelta(hours=begin + rng.choice([0.5, 0.75, 1.0]))
+                    ).isoformat(),
                     "value": rng.randint(1, 30),
                 }
             )
@@ -83,6 +89,12 @@ def small_problem(seed: int) -> dict[str, Any]:
 
 def every_coverage(document: dict[str, Any]) -> list[frozenset[int]]:
     """The set of windows of every roster (one route per unit), by exhaustive search."""
+    per_unit = every_route(document)
+    return list({frozenset().union(*combo) for combo in itertools.product(*per_unit)})
+
+
+def every_route(document: dict[str, Any]) -> list[set[frozenset[int]]]:
+    """For each unit, the set of windows of each of its feasible routes."""
     dwell = 15 * 60
     places = {s["id"]: (s["lat"], s["lon"]) for s in document["sites"]}
     windows = [
@@ -115,7 +127,7 @@ def every_coverage(document: dict[str, Any]) -> list[frozenset[int]]:
 
         extend((), base, start)
         per_unit.append(routes)
-    return list({frozenset().union(*combo) for combo in itertools.product(*per_unit)})
+    return per_unit
 
 
 def optimum(document: dict[str, Any], payoffs: np.ndarray, may_decline: bool) -> float:

@@ -31,10 +31,15 @@ from numpy.typing import NDArray
 from sanctuary.solvers.eraser import _new_highs
 from sanctuary.solvers.games import FloatArray, SecurityGame
 from sanctuary.solvers.patrol_problem import PatrolProblem
-from sanctuary.solvers.pricing import _unit_best_route
+from sanctuary.solvers.pricing import _unit_best_route, pressure_prizes, price_exactly
 from sanctuary.solvers.rosters import TravelTable
 
 _INF = highspy.kHighsInf
+# A unit with at most this many priced windows it can reach is priced by the exact
+# programme (elementary routes: a tighter bound), within EXACT_SECONDS; beyond, by the
+# dynamic programme. With its time limit the programme's dual bound is still a valid bound.
+EXACT_CANDIDATES = 60
+EXACT_SECONDS = 2.0
 
 
 class RelaxedMaster:
@@ -46,29 +51,44 @@ class RelaxedMaster:
         highs = self.highs = _new_highs(None)
         highs.addCol(1.0, floor, _INF, 0, np.array([], np.int32), np.array([]))
         highs.addCols(
-            n, np.zeros(n), np.zeros(n), game.coverage_cap.astype(np.float64), 0,
-            np.array([], np.int32), np.array([], np.int32), np.array([]),
+            n,
+            np.zeros(n),
+            np.zeros(n),
+            game.coverage_cap.astype(np.float64),
+            0,
+            np.array([], np.int32),
+            np.array([], np.int32),
+            np.array([]),
         )
         columns = np.arange(1, n + 1, dtype=np.int32)
         # Attacker rows: x + dA_i c_i >= A^u_i.
         highs.addRows(
-            n, game.attacker_uncovered.astype(np.float64), np.full(n, _INF), 2 * n,
+            n,
+            game.attacker_uncovered.astype(np.float64),
+            np.full(n, _INF),
+            2 * n,
             np.arange(0, 2 * n, 2, dtype=np.int32),
             np.column_stack([np.zeros(n, np.int32), columns]).ravel(),
             np.column_stack([np.ones(n), game.attacker_loss]).ravel(),
         )
         # Coverage rows: sum a y - c_i >= 0 (routes are added as columns later).
         highs.addRows(
-            n, np.zeros(n), np.full(n, _INF), n, np.arange(n, dtype=np.int32), columns,
+            n,
+            np.zeros(n),
+            np.full(n, _INF),
+            n,
+            np.arange(n, dtype=np.int32),
+            columns,
             -np.ones(n),
         )
         for _ in range(units):
             highs.addRow(1.0, 1.0, 0, np.array([], np.int32), np.array([]))
 
     def add(self, unit: int, windows: NDArray[np.int64]) -> None:
-        rows, counts = np.unique(windows, return_counts=True)
+        # A route covers a window once, however often the relaxed path passes it.
+        rows = np.unique(windows)
         rows = np.append(self.n + rows, 2 * self.n + unit).astype(np.int32)
-        values = np.append(counts.astype(np.float64), 1.0)
+        values = np.ones(len(rows))
         self.highs.addCol(0.0, 0.0, _INF, len(rows), rows, values)
 
     def solve(self) -> tuple[float, FloatArray, FloatArray, FloatArray]:
@@ -77,8 +97,11 @@ class RelaxedMaster:
         solution = self.highs.getSolution()
         duals = np.asarray(solution.row_dual)
         n = self.n
-        level = float(np.asarray(solution.col_value)[0])
-        return level, duals[:n], duals[n : 2 * n], duals[2 * n :]
+        columns = np.asarray(solution.col_value)
+        # What the routes make available (coverage row activity plus c), not the c chosen.
+        offered = np.asarray(solution.row_value)[n : 2 * n] + columns[1 : n + 1]
+        self.coverage = np.clip(offered, 0.0, 1.0) * self.game.coverage_cap
+        return float(columns[0]), duals[:n], duals[n : 2 * n], duals[2 * n :]
 
 
 def level_bound(
@@ -124,8 +147,9 @@ def relaxed_level_bound(
     best, rounds = floor, 0
     while time.perf_counter() < deadline and not stop():
         rounds += 1
-        _, pi, mu, sigma = master.solve()
+        level, pi, mu, sigma = master.solve()
         priced = np.clip(mu, 0.0, None)
+        pressure = pressure_prizes(game, master.coverage, level, floor)
         values = np.zeros(units)
         complete = True
         for unit in range(units):
@@ -133,10 +157,19 @@ def relaxed_level_bound(
                 complete = False
                 break
             candidates = np.flatnonzero((priced > 1e-12) & reach[unit])
-            value, used = _unit_best_route(problem, table, unit, priced, candidates)
+            if len(candidates) <= EXACT_CANDIDATES:
+                # Small enough for the exact programme: real routes, each window once.
+                roster, value = price_exactly(problem, table, priced, reach, EXACT_SECONDS, [unit])
+                used = np.array(roster[unit], dtype=np.int64)
+            else:
+                value, used = _unit_best_route(problem, table, unit, priced, candidates)
             values[unit] = value
             if value > -sigma[unit] + 1e-9 * game.payoff_scale() and used.size:
                 master.add(unit, used)
+            crowd = np.flatnonzero((pressure > 0) & reach[unit])
+            extra = _unit_best_route(problem, table, unit, pressure, crowd)[1]
+            if extra.size:
+                master.add(unit, extra)
         if not complete:
             break
         best = max(best, level_bound(game, floor, pi, mu, float(values.sum())))

@@ -33,6 +33,7 @@ from sanctuary.solvers.games import FloatArray, SecurityGame, best_response
 from sanctuary.solvers.patrol_problem import PatrolProblem, problem_from_document
 from sanctuary.solvers.pricing import (
     exact_pricing_size,
+    pressure_prizes,
     price_exactly,
     price_with_pyvrp,
     unit_reach,
@@ -179,9 +180,7 @@ def attack_outcome(game: SecurityGame, coverage: FloatArray, may_decline: bool) 
 def attacker_floor(game: SecurityGame, may_decline: bool) -> float:
     """No coverage holds the attacker below this: A^c anywhere, A^u where nobody can go."""
     assert game.coverable is not None
-    floor = float(
-        np.max(np.where(game.coverable, game.attacker_covered, game.attacker_uncovered))
-    )
+    floor = float(np.max(np.where(game.coverable, game.attacker_covered, game.attacker_uncovered)))
     return max(floor, 0.0) if may_decline else floor
 
 
@@ -326,8 +325,14 @@ def baseline_rosters(
         routes: list[tuple[int, ...]] = [() for _ in problem.units]
         for group in groups:
             roster, _ = price_with_pyvrp(
-                problem, table, prizes, reach, int(rng.integers(2**31 - 1)), 100,
-                seconds / len(groups), group,
+                problem,
+                table,
+                prizes,
+                reach,
+                int(rng.integers(2**31 - 1)),
+                50,
+                seconds / len(groups),
+                group,
             )
             for u in group:
                 routes[u] = roster[u]
@@ -374,7 +379,9 @@ def plan(
     baseline_seconds = problem.time_limit * 0.2 / (2 * BASELINE_DRAWS)
     coverable = reach.any(axis=0).astype(float)
     baselines_rosters = {
-        "uniform": baseline_rosters(problem, table, reach, groups, coverable, 100, baseline_seconds),
+        "uniform": baseline_rosters(
+            problem, table, reach, groups, coverable, 100, baseline_seconds
+        ),
         "attendance_proportional": baseline_rosters(
             problem, table, reach, groups, values * coverable, 101, baseline_seconds
         ),
@@ -391,11 +398,14 @@ def plan(
     column_group: list[int] = []
     seen: set[Roster] = set()
 
+    columns: list[Roster] = []
+
     def add(roster: Roster, group: int) -> bool:
         part = restrict(roster, groups[group])
         if part in seen or not is_feasible(problem, table, part):
             return False
         seen.add(part)
+        columns.append(part)
         pools[group].append(part)
         column_group.append(group)
         master.add(part, group)
@@ -410,67 +420,93 @@ def plan(
             add(roster, group)
 
     exact = [exact_pricing_size(reach, group) <= EXACT_PRICING_ARCS for group in groups]
-    proven = [False] * len(groups)  # exact pricing found nothing better in this group
+    [False] * len(groups)  # exact pricing found nothing better in this group
     bound_seconds = BOUND_SHARE * problem.time_limit
     iterations, stopped = 0, "time limit"
     level, weights, duals, convexity = master.solve()
     lower_bounds = [floor]
     timed_out = 0
-    while time.perf_counter() < deadline - bound_seconds:
-        check()
-        iterations += 1
-        prizes = np.clip(duals, 0.0, None) * game.attacker_loss
-        report(
-            min(1 - BOUND_SHARE, (time.perf_counter() - started) / problem.time_limit),
-            f"round {iterations}: attacker held to {level:.4g}, {len(column_group)} rosters",
-        )
-        uppers = np.full(len(groups), np.inf)  # proven worth bounds, where pricing was exact
-        improved = 0
-        for g, group in enumerate(groups):
-            remaining = deadline - bound_seconds - time.perf_counter()
-            if remaining <= 0:
-                break
-            if not (prizes[reach[list(group)].any(axis=0)] > tolerance).any():
-                uppers[g] = 0.0  # nothing here is priced: no roster can be worth anything
-                continue
-            roster, hit = price_with_pyvrp(
-                problem, table, prizes, reach, problem.seed * 7919 + iterations,
-                max(100, n // (10 * len(groups))), min(remaining, problem.time_limit / 10),
-                group,
-            )
-            timed_out += hit
-            worth = float(prizes[covered(roster)].sum())
-            if worth <= -convexity[g] + tolerance and exact[g]:
-                # The heuristic found nothing: the exact programme finds a roster or proves
-                # there is none.
-                roster, uppers[g] = price_exactly(
-                    problem, table, prizes, reach, max(remaining, 0.1), group
-                )
-                worth = float(prizes[covered(roster)].sum())
-            if worth > -convexity[g] + tolerance and add(roster, g):
-                improved += 1
-        if np.isfinite(uppers).all():
-            lower_bounds.append(lower_bound(game, duals, floor, float(uppers.sum()), scale))
-            if (uppers <= -convexity + tolerance).all():
-                stopped = "converged"
-                break
-        if not improved:
-            stopped = "no improving roster found"
+    # Phase 0 leaves time for the bound; if the bound needs less, phase 1 goes on pricing.
+    for phase, limit in enumerate((deadline - bound_seconds, deadline)):
+        if phase == 1 and stopped != "time limit":
             break
-        level, weights, duals, convexity = master.solve()
+        while time.perf_counter() < limit:
+            check()
+            iterations += 1
+            prizes = np.clip(duals, 0.0, None) * game.attacker_loss
+            report(
+                min(0.99, (time.perf_counter() - started) / problem.time_limit),
+                f"round {iterations}: attacker held to {level:.4g}, {len(column_group)} rosters",
+            )
+            uppers = np.full(len(groups), np.inf)  # proven worth bounds, where pricing was exact
+            pressure = pressure_prizes(game, coverage_of(columns, weights, n), level, floor)
+            improved = 0
+            for g, group in enumerate(groups):
+                remaining = deadline - bound_seconds - time.perf_counter()
+                if remaining <= 0:
+                    break
+                search = (max(50, n // (20 * len(groups))), min(remaining, problem.time_limit / 10))
+                mine = reach[list(group)].any(axis=0)
+                if (pressure[mine] > 0).any():
+                    crowd, hit = price_with_pyvrp(
+                        problem,
+                        table,
+                        pressure,
+                        reach,
+                        problem.seed * 7919 + iterations + 1,
+                        *search,
+                        group,
+                    )
+                    timed_out += hit
+                    improved += add(crowd, g)
+                if not (prizes[mine] > tolerance).any():
+                    uppers[g] = 0.0  # nothing here is priced: no roster can be worth anything
+                    continue
+                roster, hit = price_with_pyvrp(
+                    problem, table, prizes, reach, problem.seed * 7919 + iterations, *search, group
+                )
+                timed_out += hit
+                worth = float(prizes[covered(roster)].sum())
+                if worth <= -convexity[g] + tolerance and exact[g]:
+                    # The heuristic found nothing: the exact programme finds a roster or proves
+                    # there is none.
+                    roster, uppers[g] = price_exactly(
+                        problem, table, prizes, reach, max(remaining, 0.1), group
+                    )
+                    worth = float(prizes[covered(roster)].sum())
+                if worth > -convexity[g] + tolerance and add(roster, g):
+                    improved += 1
+            if np.isfinite(uppers).all():
+                lower_bounds.append(lower_bound(game, duals, floor, float(uppers.sum()), scale))
+                if (uppers <= -convexity + tolerance).all():
+                    stopped = "converged"
+                    break
+            if not improved:
+                stopped = "no improving roster found"
+                break
+            level, weights, duals, convexity = master.solve()
 
-    check()
-    if stopped != "converged":
-        report(1 - BOUND_SHARE, "bounding the best possible plan")
-        known = {(u, route) for pool in pools for roster in pool for u, route in enumerate(roster)}
-        relaxed, _ = relaxed_level_bound(
-            problem, table, game, reach, floor, sorted(known),
-            max(deadline, time.perf_counter() + 1.0), stop,
-        )
-        lower_bounds.append(relaxed)
-    check()
+        check()
+        if phase == 0 and stopped != "converged":
+            report(1 - BOUND_SHARE, "bounding the best possible plan")
+            known = {
+                (u, route) for pool in pools for roster in pool for u, route in enumerate(roster)
+            }
+            relaxed, _ = relaxed_level_bound(
+                problem,
+                table,
+                game,
+                reach,
+                floor,
+                sorted(known),
+                max(deadline, time.perf_counter() + 1.0),
+                stop,
+            )
+            lower_bounds.append(relaxed)
+        check()
 
-    column_weights = np.asarray(weights)
+    # Rosters added in the last round are not in the last solution yet.
+    column_weights = master.solve()[1]
     parts = []
     for g in range(len(groups)):
         mine = np.array([c == g for c in column_group])

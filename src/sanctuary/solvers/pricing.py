@@ -42,6 +42,23 @@ PRIZE_SCALE = 100_000
 FILL_PRIZE = 180
 
 
+def pressure_prizes(game: Any, coverage: FloatArray, level: float, floor: float) -> FloatArray:
+    """Prizes for the windows the attacker is nearest to wanting, not only the binding ones.
+
+    The master's duals sit on a handful of windows at the attacker's level (a vertex of the
+    programme), so a roster priced by them fixes those and little else. Weighting every
+    window by exp((U^a_i - level) / T), T a tenth of the distance from the floor, prices the
+    whole crowd near the top at once (as multiplicative weights would); such rosters are
+    extra columns, never part of the proof.
+    """
+    utilities = game.attacker_uncovered - coverage * game.attacker_loss
+    temperature = 0.1 * max(level - floor, 0.0) + 1e-6 * game.payoff_scale()
+    weights = np.exp(np.clip((utilities - level) / temperature, -50.0, 0.0))
+    weights[weights < 1e-6] = 0.0
+    prizes: FloatArray = weights * game.attacker_loss * game.coverage_cap
+    return prizes
+
+
 def unit_reach(problem: PatrolProblem, table: TravelTable) -> NDArray[np.bool_]:
     """(units x windows): could the unit go out from base, dwell inside the window, be back?"""
     site_places = table.bases + np.array([w.site for w in problem.windows], dtype=np.int64)
@@ -224,8 +241,13 @@ def price_exactly(
         tails, heads, early, late = _arcs(problem, table, u, candidates)
         starts = add_columns(k, np.zeros(k), np.zeros(k), np.ones(k), integer=True)  # base -> i
         ends = add_columns(k, np.zeros(k), np.zeros(k), np.ones(k), integer=True)  # i -> base
-        arcs = add_columns(len(tails), np.zeros(len(tails)), np.zeros(len(tails)),
-                           np.ones(len(tails)), integer=True)
+        arcs = add_columns(
+            len(tails),
+            np.zeros(len(tails)),
+            np.zeros(len(tails)),
+            np.ones(len(tails)),
+            integer=True,
+        )
         times = add_columns(k, np.zeros(k), early, late)
         rows.append((starts, np.ones(k)))  # leave base at most once
         lower.append(-_INF)
@@ -233,8 +255,12 @@ def price_exactly(
         for local in range(k):
             into = np.concatenate([[starts[local]], arcs[heads == local]])
             out_of = np.concatenate([[ends[local]], arcs[tails == local]])
-            rows.append((np.concatenate([into, out_of]),
-                         np.concatenate([np.ones(len(into)), -np.ones(len(out_of))])))
+            rows.append(
+                (
+                    np.concatenate([into, out_of]),
+                    np.concatenate([np.ones(len(into)), -np.ones(len(out_of))]),
+                )
+            )
             lower.append(0.0)
             upper.append(0.0)
             rows.append((into, np.ones(len(into))))
@@ -253,8 +279,9 @@ def price_exactly(
         unit_parts.append((candidates, starts, ends, arcs, tails, heads))
     for window, z in z_of.items():
         entries = coverage_rows[window]
-        rows.append((np.array([z] + [c for c, _ in entries]),
-                     np.array([1.0] + [-v for _, v in entries])))
+        rows.append(
+            (np.array([z] + [c for c, _ in entries]), np.array([1.0] + [-v for _, v in entries]))
+        )
         lower.append(-_INF)
         upper.append(0.0)
     if rows:
@@ -418,7 +445,5 @@ def worth_upper_bound(
         if norm <= 0 or total - best_known <= 1e-9 * max(1.0, total):
             break
         # Polyak's step towards the worth already known to be reachable.
-        multipliers = np.clip(
-            multipliers - (total - best_known) / norm * subgradient, 0.0, prizes
-        )
+        multipliers = np.clip(multipliers - (total - best_known) / norm * subgradient, 0.0, prizes)
     return best_bound

@@ -80,7 +80,9 @@ def schedule(
     return tuple(visits)
 
 
-def travel_seconds(problem: PatrolProblem, table: TravelTable, unit_index: int, route: Route) -> int:
+def travel_seconds(
+    problem: PatrolProblem, table: TravelTable, unit_index: int, route: Route
+) -> int:
     if not route:
         return 0
     matrix = table.matrices[problem.units[unit_index].mode]
