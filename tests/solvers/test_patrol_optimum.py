@@ -111,21 +111,19 @@ def every_route(document: dict[str, Any]) -> list[set[frozenset[int]]]:
         start = (datetime.fromisoformat(unit["start"]) - DAY).total_seconds()
         end = (datetime.fromisoformat(unit["end"]) - DAY).total_seconds()
         routes: set[frozenset[int]] = {frozenset()}
-
-        def extend(
-            route: tuple[int, ...], here: tuple[float, float], free: float, mode: str = unit["mode"]
-        ) -> None:
+        # Depth-first: every order of windows the unit can keep, recorded when it gets home.
+        stack: list[tuple[tuple[int, ...], tuple[float, float], float]] = [((), base, start)]
+        while stack:
+            route, here, free = stack.pop()
             for index, (place, opens, closes) in enumerate(windows):
                 if index in route:
                     continue
-                begin = max(free + seconds_between(mode, here, place), opens)
+                begin = max(free + seconds_between(unit["mode"], here, place), opens)
                 if begin + dwell > closes:
                     continue
-                if begin + dwell + seconds_between(mode, place, base) <= end:
+                if begin + dwell + seconds_between(unit["mode"], place, base) <= end:
                     routes.add(frozenset((*route, index)))
-                extend((*route, index), place, begin + dwell)
-
-        extend((), base, start)
+                stack.append(((*route, index), place, begin + dwell))
         per_unit.append(routes)
     return per_unit
 

@@ -117,9 +117,9 @@ def level_bound(
     if total > 1:
         pi, total = pi / total, 1.0
     mu = np.clip(coverage_duals, 0.0, None)
-    spare = np.clip(pi * game.attacker_loss - mu, 0.0, None) @ game.coverage_cap
+    spare = float(np.clip(pi * game.attacker_loss - mu, 0.0, None) @ game.coverage_cap)
     level = float(pi @ game.attacker_uncovered) + (1 - total) * floor - spare - route_values
-    return max(floor, level - 1e-9 * game.payoff_scale())
+    return float(max(floor, level - 1e-9 * game.payoff_scale()))
 
 
 def relaxed_level_bound(

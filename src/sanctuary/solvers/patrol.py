@@ -253,7 +253,7 @@ def combine(
         if high - low <= 1e-15:
             continue
         middle = (low + high) / 2
-        routes = [() for _ in problem.units]
+        routes: list[tuple[int, ...]] = [() for _ in problem.units]
         for group_rosters, group_weights in parts:
             chosen = int(np.searchsorted(np.cumsum(group_weights), middle, side="right"))
             chosen = min(chosen, len(group_rosters) - 1)
@@ -367,7 +367,7 @@ def plan(
     table = TravelTable.build(problem, travel or StraightLineTravelTimes())
     reach = unit_reach(problem, table)
     n = len(problem.windows)
-    game = problem.game(float(n), reach.any(axis=0))
+    game = problem.game(float(n), np.asarray(reach.any(axis=0)))
     may_decline = problem.attacker_may_decline
     floor = attacker_floor(game, may_decline)
     scale = game.payoff_scale()
@@ -441,12 +441,13 @@ def plan(
             uppers = np.full(len(groups), np.inf)  # proven worth bounds, where pricing was exact
             pressure = pressure_prizes(game, coverage_of(columns, weights, n), level, floor)
             improved = 0
-            for g, group in enumerate(groups):
+            for g, members in enumerate(groups):
                 remaining = deadline - bound_seconds - time.perf_counter()
                 if remaining <= 0:
                     break
-                search = (max(50, n // (20 * len(groups))), min(remaining, problem.time_limit / 10))
-                mine = reach[list(group)].any(axis=0)
+                iterations_cap = max(50, n // (20 * len(groups)))
+                seconds_cap = min(remaining, problem.time_limit / 10)
+                mine = reach[list(members)].any(axis=0)
                 if (pressure[mine] > 0).any():
                     crowd, hit = price_with_pyvrp(
                         problem,
@@ -454,8 +455,9 @@ def plan(
                         pressure,
                         reach,
                         problem.seed * 7919 + iterations + 1,
-                        *search,
-                        group,
+                        iterations_cap,
+                        seconds_cap,
+                        members,
                     )
                     timed_out += hit
                     improved += add(crowd, g)
@@ -463,7 +465,14 @@ def plan(
                     uppers[g] = 0.0  # nothing here is priced: no roster can be worth anything
                     continue
                 roster, hit = price_with_pyvrp(
-                    problem, table, prizes, reach, problem.seed * 7919 + iterations, *search, group
+                    problem,
+                    table,
+                    prizes,
+                    reach,
+                    problem.seed * 7919 + iterations,
+                    iterations_cap,
+                    seconds_cap,
+                    members,
                 )
                 timed_out += hit
                 worth = float(prizes[covered(roster)].sum())
@@ -471,7 +480,7 @@ def plan(
                     # The heuristic found nothing: the exact programme finds a roster or proves
                     # there is none.
                     roster, uppers[g] = price_exactly(
-                        problem, table, prizes, reach, max(remaining, 0.1), group
+                        problem, table, prizes, reach, max(remaining, 0.1), members
                     )
                     worth = float(prizes[covered(roster)].sum())
                 if worth > -convexity[g] + tolerance and add(roster, g):

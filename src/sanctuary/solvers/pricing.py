@@ -231,7 +231,7 @@ def price_exactly(
     rows: list[tuple[np.ndarray, np.ndarray]] = []
     lower: list[float] = []
     upper: list[float] = []
-    unit_parts = []
+    unit_parts: list[Any] = []
     for u, unit in enumerate(problem.units):
         candidates = np.flatnonzero(priced & reach[u])
         if u not in units or not candidates.size:
