@@ -325,9 +325,20 @@ def main() -> None:
     parser.add_argument("case", choices=["week", "day", "small"])
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5])
     parser.add_argument("--no-old", action="store_true", help="skip the sampling planner")
+    parser.add_argument(
+        "--only-old", action="store_true", help="run the sampling planner alone (in parallel)"
+    )
     args = parser.parse_args()
     if args.case == "small":
         small_cases(args.seeds)
+    elif args.only_old:
+        for seed in args.seeds:
+            document = generate(**CASES[args.case], seed=seed)  # type: ignore[arg-type]
+            cpu = cpu_seconds()
+            reported, exact, _, seconds = old_planner(document, args.case)
+            print(f"case={args.case} seed={seed} old_reported={reported:.3f} "
+                  f"old_exact={exact:.3f} old_wall={seconds:.1f} "
+                  f"old_cpu={cpu_seconds() - cpu:.1f}", flush=True)
     else:
         for seed in args.seeds:
             row = run_case(args.case, seed, not args.no_old)
