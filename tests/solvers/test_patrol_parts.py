@@ -10,10 +10,9 @@ from scipy.optimize import linprog
 from test_patrol_optimum import every_coverage, every_route, small_problem
 
 from sanctuary.solvers.games import SecurityGame
+from sanctuary.solvers.master import combine, components
 from sanctuary.solvers.patrol import (
     attacker_floor,
-    combine,
-    components,
     coverage_of,
     defender_value,
     lower_bound,
@@ -106,7 +105,7 @@ def test_the_lagrangian_bound_never_passes_the_least_level(seed: int, raw: list[
     prizes = duals * game.attacker_loss
     best_worth = max(prizes[list(c)].sum() for c in coverages)
     floor = attacker_floor(game, problem.attacker_may_decline)
-    bound = lower_bound(game, duals, floor, best_worth, game.payoff_scale())
+    bound = lower_bound(game, duals, floor, best_worth, 1e-9 * game.payoff_scale())
     assert bound <= least_level(problem, reach, coverages) + 1e-7
 
 

@@ -24,12 +24,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import highspy
 import numpy as np
 
 from sanctuary.solvers.bound import relaxed_level_bound
-from sanctuary.solvers.eraser import _new_highs
 from sanctuary.solvers.games import FloatArray, SecurityGame, best_response
+from sanctuary.solvers.master import ColumnPool, components
 from sanctuary.solvers.patrol_problem import PatrolProblem, problem_from_document
 from sanctuary.solvers.pricing import (
     exact_pricing_size,
@@ -43,7 +42,6 @@ from sanctuary.solvers.rosters import (
     TravelTable,
     covered,
     empty_roster,
-    is_feasible,
     schedule,
     travel_seconds,
     without,
@@ -206,108 +204,6 @@ def defender_value(game: SecurityGame, level: float, may_decline: bool) -> tuple
     return best, where
 
 
-def components(reach: np.ndarray) -> list[tuple[int, ...]]:
-    """Groups of units that share no window with any other group (e.g. the days of a week).
-
-    Rosters of different groups combine freely, so each group gets its own mixture: the
-    master has one convexity row per group, and pricing runs group by group.
-    """
-    units = reach.shape[0]
-    parent = list(range(units))
-
-    def root(u: int) -> int:
-        while parent[u] != u:
-            parent[u] = parent[parent[u]]
-            u = parent[u]
-        return u
-
-    for window in np.flatnonzero(reach.any(axis=0)):
-        sharing = np.flatnonzero(reach[:, window])
-        for other in sharing[1:]:
-            parent[root(int(other))] = root(int(sharing[0]))
-    groups: dict[int, list[int]] = {}
-    for u in range(units):
-        if reach[u].any():
-            groups.setdefault(root(u), []).append(u)
-    return [tuple(group) for group in groups.values()]
-
-
-def restrict(roster: Roster, units: Sequence[int]) -> Roster:
-    keep = set(units)
-    return tuple(route if u in keep else () for u, route in enumerate(roster))
-
-
-def combine(
-    problem: PatrolProblem, parts: Sequence[tuple[Sequence[Roster], FloatArray]]
-) -> tuple[list[Roster], FloatArray]:
-    """Whole rosters from each group's mixture, every group's marginals kept exactly.
-
-    Each group's mixture is laid out on [0, 1) in its own order; the cut points of all the
-    groups split [0, 1) into at most (sum of their sizes) pieces, and each piece is one whole
-    roster: the routes of the group rosters that cover it.
-    """
-    cuts = np.unique(np.concatenate([[0.0, 1.0], *(np.cumsum(w)[:-1] for _, w in parts)]))
-    cuts = cuts[(cuts >= 0) & (cuts <= 1)]
-    rosters, weights = [], []
-    for low, high in zip(cuts[:-1], cuts[1:], strict=True):
-        if high - low <= 1e-15:
-            continue
-        middle = (low + high) / 2
-        routes: list[tuple[int, ...]] = [() for _ in problem.units]
-        for group_rosters, group_weights in parts:
-            chosen = int(np.searchsorted(np.cumsum(group_weights), middle, side="right"))
-            chosen = min(chosen, len(group_rosters) - 1)
-            for u, route in enumerate(group_rosters[chosen]):
-                if route:
-                    routes[u] = route
-        rosters.append(tuple(routes))
-        weights.append(high - low)
-    if not rosters:
-        return [empty_roster(problem)], np.ones(1)
-    weights_array = np.array(weights)
-    return rosters, weights_array / weights_array.sum()
-
-
-class Master:
-    """The restricted master programme on HiGHS; columns are added as rosters are found."""
-
-    def __init__(self, game: SecurityGame, floor: float, groups: int) -> None:
-        n = game.size
-        self.game = game
-        self.groups = groups
-        self.highs = _new_highs(None)
-        highs = self.highs
-        highs.addCol(1.0, floor, highspy.kHighsInf, 0, np.array([], np.int32), np.array([]))
-        # Row i: x + dA_i c_i >= A^u_i (x is column 0); row n + g: group g's sum q = 1.
-        highs.addRows(
-            n,
-            game.attacker_uncovered.astype(np.float64),
-            np.full(n, highspy.kHighsInf),
-            n,
-            np.arange(n, dtype=np.int32),
-            np.zeros(n, dtype=np.int32),
-            np.ones(n),
-        )
-        for _ in range(groups):
-            highs.addRow(1.0, 1.0, 0, np.array([], np.int32), np.array([]))
-
-    def add(self, roster: Roster, group: int) -> None:
-        rows = np.array(covered(roster), dtype=np.int32)
-        values = self.game.attacker_loss[rows].astype(np.float64)
-        rows = np.append(rows, self.game.size + group).astype(np.int32)
-        values = np.append(values, 1.0)
-        self.highs.addCol(0.0, 0.0, highspy.kHighsInf, len(rows), rows, values)
-
-    def solve(self) -> tuple[float, FloatArray, FloatArray, FloatArray]:
-        """The attacker's level, the columns' weights, the window duals, the groups' duals."""
-        self.highs.run()
-        solution = self.highs.getSolution()
-        columns = np.asarray(solution.col_value)
-        duals = np.asarray(solution.row_dual)
-        n = self.game.size
-        return float(columns[0]), np.clip(columns[1:], 0.0, None), duals[:n], duals[n:]
-
-
 def baseline_rosters(
     problem: PatrolProblem,
     table: TravelTable,
@@ -355,203 +251,210 @@ def plan(
     ``initial_rosters`` (e.g. another planner's) join the master's first columns, so the
     plan is never worse than any mixture of them.
     """
-    started = time.perf_counter()
-    deadline = started + problem.time_limit
-    report = progress or (lambda fraction, message: None)
-    stop = cancelled or (lambda: False)
+    planner = _Planner(problem, travel or StraightLineTravelTimes(), progress, cancelled)
+    planner.seed(initial_rosters)
+    # Leave time for the bound; if the bound needs less, go on pricing after it.
+    planner.price_until(planner.deadline - planner.bound_seconds)
+    if planner.stopped != "converged":
+        planner.bound_by_relaxation()
+    if planner.stopped == "time limit":
+        planner.price_until(planner.deadline)
+    return planner.finish()
 
-    def check() -> None:
-        if stop():
+
+class _Planner:
+    """The state of one planning run: problem data, the column pool, bounds, the clock."""
+
+    def __init__(
+        self,
+        problem: PatrolProblem,
+        travel: TravelTimes,
+        progress: Progress | None,
+        cancelled: Cancelled | None,
+    ) -> None:
+        self.started = time.perf_counter()
+        self.deadline = self.started + problem.time_limit
+        self.bound_seconds = BOUND_SHARE * problem.time_limit
+        self.problem = problem
+        self.report = progress or (lambda fraction, message: None)
+        self.stop = cancelled or (lambda: False)
+        self.table = TravelTable.build(problem, travel)
+        self.reach = unit_reach(problem, self.table)
+        self.n = len(problem.windows)
+        self.game = problem.game(float(self.n), np.asarray(self.reach.any(axis=0)))
+        self.floor = attacker_floor(self.game, problem.attacker_may_decline)
+        self.tolerance = TOLERANCE * self.game.payoff_scale()
+        self.groups = components(self.reach)
+        self.pool = ColumnPool(problem, self.table, self.game, self.floor, self.groups)
+        self.exact = [exact_pricing_size(self.reach, g) <= EXACT_PRICING_ARCS for g in self.groups]
+        self.lower_bounds = [self.floor]
+        self.baselines: dict[str, float] = {}
+        self.iterations, self.timed_out, self.stopped = 0, 0, "time limit"
+
+    def check(self) -> None:
+        if self.stop():
             raise PlanCancelled("the patrol plan was cancelled")
 
-    table = TravelTable.build(problem, travel or StraightLineTravelTimes())
-    reach = unit_reach(problem, table)
-    n = len(problem.windows)
-    game = problem.game(float(n), np.asarray(reach.any(axis=0)))
-    may_decline = problem.attacker_may_decline
-    floor = attacker_floor(game, may_decline)
-    scale = game.payoff_scale()
-    tolerance = TOLERANCE * scale
-    values = np.array([w.value for w in problem.windows])
-    groups = components(reach)
-    report(0.0, "seeding the plan with the baselines' rosters")
+    def seed(self, initial_rosters: Sequence[Roster]) -> None:
+        """The first columns: nothing at all, the caller's rosters, the baselines' rosters."""
+        self.report(0.0, "seeding the plan with the baselines' rosters")
+        values = np.array([w.value for w in self.problem.windows])
+        coverable = self.reach.any(axis=0).astype(float)
+        seconds = self.problem.time_limit * 0.2 / (2 * BASELINE_DRAWS)
+        self.pool.add_everywhere(empty_roster(self.problem))
+        for roster in initial_rosters:
+            self.pool.add_everywhere(roster)
+        for stream, (name, weights) in enumerate(
+            (("uniform", coverable), ("attendance_proportional", values * coverable)), start=100
+        ):
+            rosters = baseline_rosters(
+                self.problem, self.table, self.reach, self.groups, weights, stream, seconds
+            )
+            self.check()
+            coverage = coverage_of(rosters, np.full(len(rosters), 1 / len(rosters)), self.n)
+            outcome = attack_outcome(self.game, coverage, self.problem.attacker_may_decline)
+            self.baselines[name] = outcome.defender_utility
+            for roster in rosters:
+                self.pool.add_everywhere(roster)
 
-    baseline_seconds = problem.time_limit * 0.2 / (2 * BASELINE_DRAWS)
-    coverable = reach.any(axis=0).astype(float)
-    baselines_rosters = {
-        "uniform": baseline_rosters(
-            problem, table, reach, groups, coverable, 100, baseline_seconds
-        ),
-        "attendance_proportional": baseline_rosters(
-            problem, table, reach, groups, values * coverable, 101, baseline_seconds
-        ),
-    }
-    check()
-    baselines = {
-        name: attack_outcome(
-            game, coverage_of(rs, np.full(len(rs), 1 / len(rs)), n), may_decline
-        ).defender_utility
-        for name, rs in baselines_rosters.items()
-    }
-    master = Master(game, floor, len(groups))
-    pools: list[list[Roster]] = [[] for _ in groups]
-    column_group: list[int] = []
-    seen: set[Roster] = set()
-
-    columns: list[Roster] = []
-
-    def add(roster: Roster, group: int) -> bool:
-        part = restrict(roster, groups[group])
-        if part in seen or not is_feasible(problem, table, part):
-            return False
-        seen.add(part)
-        columns.append(part)
-        pools[group].append(part)
-        column_group.append(group)
-        master.add(part, group)
-        return True
-
-    for roster in [
-        empty_roster(problem),
-        *initial_rosters,
-        *(r for rs in baselines_rosters.values() for r in rs),
-    ]:
-        for group in range(len(groups)):
-            add(roster, group)
-
-    exact = [exact_pricing_size(reach, group) <= EXACT_PRICING_ARCS for group in groups]
-    [False] * len(groups)  # exact pricing found nothing better in this group
-    bound_seconds = BOUND_SHARE * problem.time_limit
-    iterations, stopped = 0, "time limit"
-    level, weights, duals, convexity = master.solve()
-    lower_bounds = [floor]
-    timed_out = 0
-    # Phase 0 leaves time for the bound; if the bound needs less, phase 1 goes on pricing.
-    for phase, limit in enumerate((deadline - bound_seconds, deadline)):
-        if phase == 1 and stopped != "time limit":
-            break
+    def price_until(self, limit: float) -> None:
+        """Rounds of pricing until ``limit``, proof of optimality, or a round adding nothing."""
+        level, weights, duals, convexity = self.pool.master.solve()
         while time.perf_counter() < limit:
-            check()
-            iterations += 1
-            prizes = np.clip(duals, 0.0, None) * game.attacker_loss
-            report(
-                min(0.99, (time.perf_counter() - started) / problem.time_limit),
-                f"round {iterations}: attacker held to {level:.4g}, {len(column_group)} rosters",
+            self.check()
+            self.iterations += 1
+            self.report(
+                min(0.99, (time.perf_counter() - self.started) / self.problem.time_limit),
+                f"round {self.iterations}: attacker held to {level:.4g}, "
+                f"{len(self.pool.columns)} rosters",
             )
-            uppers = np.full(len(groups), np.inf)  # proven worth bounds, where pricing was exact
-            pressure = pressure_prizes(game, coverage_of(columns, weights, n), level, floor)
-            improved = 0
-            for g, members in enumerate(groups):
-                remaining = deadline - bound_seconds - time.perf_counter()
-                if remaining <= 0:
+            coverage = coverage_of(self.pool.columns, weights, self.n)
+            pressure = pressure_prizes(self.game, coverage, level, self.floor)
+            prizes = np.clip(duals, 0.0, None) * self.game.attacker_loss
+            uppers = np.full(len(self.groups), np.inf)  # proven worth bounds (exact pricing)
+            added = 0
+            for g in range(len(self.groups)):
+                if time.perf_counter() >= limit:
                     break
-                iterations_cap = max(50, n // (20 * len(groups)))
-                seconds_cap = min(remaining, problem.time_limit / 10)
-                mine = reach[list(members)].any(axis=0)
-                if (pressure[mine] > 0).any():
-                    crowd, hit = price_with_pyvrp(
-                        problem,
-                        table,
-                        pressure,
-                        reach,
-                        problem.seed * 7919 + iterations + 1,
-                        iterations_cap,
-                        seconds_cap,
-                        members,
-                    )
-                    timed_out += hit
-                    improved += add(crowd, g)
-                if not (prizes[mine] > tolerance).any():
-                    uppers[g] = 0.0  # nothing here is priced: no roster can be worth anything
-                    continue
-                roster, hit = price_with_pyvrp(
-                    problem,
-                    table,
-                    prizes,
-                    reach,
-                    problem.seed * 7919 + iterations,
-                    iterations_cap,
-                    seconds_cap,
-                    members,
-                )
-                timed_out += hit
-                worth = float(prizes[covered(roster)].sum())
-                if worth <= -convexity[g] + tolerance and exact[g]:
-                    # The heuristic found nothing: the exact programme finds a roster or proves
-                    # there is none.
-                    roster, uppers[g] = price_exactly(
-                        problem, table, prizes, reach, max(remaining, 0.1), members
-                    )
-                    worth = float(prizes[covered(roster)].sum())
-                if worth > -convexity[g] + tolerance and add(roster, g):
-                    improved += 1
+                added_here, uppers[g] = self.price_group(g, prizes, pressure, convexity[g], limit)
+                added += added_here
             if np.isfinite(uppers).all():
-                lower_bounds.append(lower_bound(game, duals, floor, float(uppers.sum()), scale))
-                if (uppers <= -convexity + tolerance).all():
-                    stopped = "converged"
-                    break
-            if not improved:
-                stopped = "no improving roster found"
-                break
-            level, weights, duals, convexity = master.solve()
+                self.lower_bounds.append(
+                    lower_bound(self.game, duals, self.floor, float(uppers.sum()), self.tolerance)
+                )
+                if (uppers <= -convexity + self.tolerance).all():
+                    self.stopped = "converged"
+                    return
+            if time.perf_counter() >= limit:
+                self.stopped = "time limit"
+                return
+            if not added:
+                self.stopped = "no improving roster found"
+                return
+            level, weights, duals, convexity = self.pool.master.solve()
+        self.stopped = "time limit"
 
-        check()
-        if phase == 0 and stopped != "converged":
-            report(1 - BOUND_SHARE, "bounding the best possible plan")
-            known = {
-                (u, route) for pool in pools for roster in pool for u, route in enumerate(roster)
-            }
-            relaxed, _ = relaxed_level_bound(
-                problem,
-                table,
-                game,
-                reach,
-                floor,
-                sorted(known),
-                max(deadline, time.perf_counter() + 1.0),
-                stop,
-            )
-            lower_bounds.append(relaxed)
-        check()
-
-    # Rosters added in the last round are not in the last solution yet.
-    column_weights = master.solve()[1]
-    parts = []
-    for g in range(len(groups)):
-        mine = np.array([c == g for c in column_group])
-        parts.append((pools[g], column_weights[mine] / max(column_weights[mine].sum(), 1e-300)))
-    rosters, mixture = combine(problem, parts)
-    rosters, mixture = steer(problem, table, game, rosters, mixture, may_decline)
-    coverage = coverage_of(rosters, mixture, n)
-    outcome = attack_outcome(game, coverage, may_decline)
-    best_lower = max(lower_bounds)
-    bound = defender_value(game, best_lower, may_decline)[0]
-    notes = []
-    if timed_out:
-        notes.append(
-            f"{timed_out} pricing searches stopped at their time limit: the same seed may "
-            "not give the same plan"
+    def price_group(
+        self, g: int, prizes: FloatArray, pressure: FloatArray, convexity: float, limit: float
+    ) -> tuple[int, float]:
+        """Rosters for group g; their number, and a proven bound on any roster's worth."""
+        members = self.groups[g]
+        mine = self.reach[list(members)].any(axis=0)
+        remaining = limit - time.perf_counter()
+        search = dict(
+            reach=self.reach,
+            iterations=max(50, self.n // (20 * len(self.groups))),
+            seconds=min(remaining, self.problem.time_limit / 10),
+            units=members,
         )
-    report(1.0, "done")
-    return PatrolPlan(
-        rosters=tuple(rosters),
-        probabilities=mixture,
-        coverage=coverage,
-        defender_utility=outcome.defender_utility,
-        attacker_utility=outcome.attacker_utility,
-        attacked=outcome.attacked,
-        bound=max(bound, outcome.defender_utility),
-        attacker_level_bound=best_lower,
-        baselines=baselines,
-        iterations=iterations,
-        stopped=stopped,
-        seconds=time.perf_counter() - started,
-        notes=tuple(notes),
-    )
+        seed = self.problem.seed * 7919 + 2 * self.iterations
+        added = 0
+        if (pressure[mine] > 0).any():
+            crowd, hit = price_with_pyvrp(
+                self.problem,
+                self.table,
+                pressure,
+                seed=seed + 1,
+                **search,  # type: ignore[arg-type]
+            )
+            self.timed_out += hit
+            added += self.pool.add(crowd, g)
+        if not (prizes[mine] > self.tolerance).any():
+            return added, 0.0  # nothing here is priced: no roster is worth anything
+        roster, hit = price_with_pyvrp(
+            self.problem,
+            self.table,
+            prizes,
+            seed=seed,
+            **search,  # type: ignore[arg-type]
+        )
+        self.timed_out += hit
+        worth = float(prizes[covered(roster)].sum())
+        upper = np.inf
+        if worth <= -convexity + self.tolerance and self.exact[g]:
+            # The heuristic found nothing: the exact programme finds a roster or proves
+            # there is none.
+            roster, upper = price_exactly(
+                self.problem, self.table, prizes, self.reach, max(remaining, 0.1), members
+            )
+            worth = float(prizes[covered(roster)].sum())
+        if worth > -convexity + self.tolerance:
+            added += self.pool.add(roster, g)
+        return added, upper
+
+    def bound_by_relaxation(self) -> None:
+        self.check()
+        self.report(
+            (time.perf_counter() - self.started) / self.problem.time_limit,
+            "bounding the best possible plan",
+        )
+        relaxed, _ = relaxed_level_bound(
+            self.problem,
+            self.table,
+            self.game,
+            self.reach,
+            self.floor,
+            self.pool.routes(),
+            max(self.deadline, time.perf_counter() + 1.0),
+            self.stop,
+        )
+        self.lower_bounds.append(relaxed)
+        self.check()
+
+    def finish(self) -> PatrolPlan:
+        may_decline = self.problem.attacker_may_decline
+        rosters, mixture = self.pool.mixture()
+        rosters, mixture = steer(self.problem, self.table, self.game, rosters, mixture, may_decline)
+        coverage = coverage_of(rosters, mixture, self.n)
+        outcome = attack_outcome(self.game, coverage, may_decline)
+        level_bound = max(self.lower_bounds)
+        bound = defender_value(self.game, level_bound, may_decline)[0]
+        notes = []
+        if self.timed_out:
+            notes.append(
+                f"{self.timed_out} pricing searches stopped at their time limit: the same "
+                "seed may not give the same plan"
+            )
+        self.report(1.0, "done")
+        return PatrolPlan(
+            rosters=tuple(rosters),
+            probabilities=mixture,
+            coverage=coverage,
+            defender_utility=outcome.defender_utility,
+            attacker_utility=outcome.attacker_utility,
+            attacked=outcome.attacked,
+            bound=max(bound, outcome.defender_utility),
+            attacker_level_bound=level_bound,
+            baselines=self.baselines,
+            iterations=self.iterations,
+            stopped=self.stopped,
+            seconds=time.perf_counter() - self.started,
+            notes=tuple(notes),
+        )
 
 
 def lower_bound(
-    game: SecurityGame, duals: FloatArray, floor: float, upper_worth: float, scale: float
+    game: SecurityGame, duals: FloatArray, floor: float, upper_worth: float, margin: float
 ) -> float:
     """A level no mixture can hold the attacker below (docs/patrol-planning.md §3.3).
 
@@ -565,7 +468,7 @@ def lower_bound(
         weights /= total
         total = 1.0
     level = float(weights @ game.attacker_uncovered) + (1 - total) * floor - upper_worth
-    return max(floor, level - TOLERANCE * scale)
+    return max(floor, level - margin)
 
 
 def steer(
