@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
-from test_patrol_optimum import every_coverage, every_route, small_problem
+from test_patrol_optimum import DAY, every_coverage, every_route, small_problem
 
+from sanctuary.solvers.bound import interval_level_bound
 from sanctuary.solvers.games import SecurityGame
 from sanctuary.solvers.master import combine, components
 from sanctuary.solvers.patrol import (
@@ -139,3 +142,27 @@ def test_steering_keeps_the_attackers_level_and_every_roster_feasible(seed: int)
     again = steer(problem, table, game, list(result.rosters), result.probabilities, True)
     level = game.attacker_utilities(result.coverage).max()
     assert game.attacker_utilities(coverage_of(*again, game.size)).max() == pytest.approx(level)
+
+
+def busy_hour(seed: int) -> dict:  # type: ignore[type-arg]
+    """The small problem with every gathering squeezed into one busy hour."""
+    document = small_problem(seed)
+    rng = np.random.default_rng(seed)
+    for window in document["windows"]:
+        begin = 10 + rng.uniform(0, 0.5)
+        window["start"] = (DAY + timedelta(hours=begin)).isoformat()
+        window["end"] = (DAY + timedelta(hours=begin + 0.5)).isoformat()
+    return document
+
+
+@pytest.mark.parametrize("seed", range(1, 31))
+@pytest.mark.parametrize("busy", [False, True])
+def test_the_busy_hours_bound_never_passes_the_least_level(seed: int, busy: bool) -> None:
+    document = busy_hour(seed) if busy else small_problem(seed)
+    problem = problem_from_document(document)
+    table = TravelTable.build(problem, StraightLineTravelTimes())
+    reach = unit_reach(problem, table)
+    game = problem.game(1.0, reach.any(axis=0))
+    floor = attacker_floor(game, problem.attacker_may_decline)
+    bound = interval_level_bound(problem, table, game, reach, floor)
+    assert bound <= least_level(problem, reach, every_coverage(document)) + 1e-7

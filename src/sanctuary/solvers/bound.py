@@ -176,3 +176,118 @@ def relaxed_level_bound(
         if (values <= -sigma + 1e-9 * game.payoff_scale()).all():
             break
     return best, rounds
+
+
+# Intervals longer than this add little: the busy hours are what bind.
+INTERVAL_SPAN = 4 * 3600
+
+
+def interval_level_bound(
+    problem: PatrolProblem,
+    table: TravelTable,
+    game: SecurityGame,
+    reach: NDArray[np.bool_],
+    floor: float,
+) -> float:
+    """A level no mixture can hold the attacker below, from what units can do in busy hours.
+
+    For an interval I (from a window's start to a window's end) and a mode M, a unit of mode
+    M spends on each of its visits to a window inside I the dwell plus the hop into it; a
+    hop into a site with no other window inside I comes from another site, so it takes at
+    least that site's nearest-neighbour time nn_M. Only its first hop may start before I,
+    so for every roster and every unit u of mode M
+
+        sum over u's visits to windows inside I of (dwell + hop_i) <= |I ∩ shift_u| + max nn_M.
+
+    With c_i^M the probability that a unit of mode M visits i (c_i <= sum_M c_i^M), these
+    are linear constraints every mixture meets; the least attacker level under them (and
+    x >= A^u_i - dA_i c_i) is a lower bound on x*. A linear programme on HiGHS.
+    """
+    n = game.size
+    if not problem.units:
+        return floor
+    starts = np.array([w.start for w in problem.windows])
+    ends = np.array([w.end for w in problem.windows])
+    sites = np.array([w.site for w in problem.windows])
+    modes = sorted({u.mode for u in problem.units}, key=str)
+    unit_modes = np.array([modes.index(u.mode) for u in problem.units])
+    places = table.bases + np.arange(len(problem.sites))
+    nearest = {}
+    for mode in modes:
+        hops = table.matrices[mode][np.ix_(places, places)].astype(float)
+        np.fill_diagonal(hops, np.inf)
+        nearest[mode] = hops.min(axis=0) if len(places) > 1 else np.zeros(len(places))
+    highs = _new_highs(None)
+    # Columns: x, c_1..c_n, then c_i^M for each mode M.
+    m = len(modes)
+    highs.addCol(1.0, floor, _INF, 0, np.array([], np.int32), np.array([]))
+    cap = game.coverage_cap.astype(np.float64)
+    highs.addCols(
+        n,
+        np.zeros(n),
+        np.zeros(n),
+        cap,
+        0,
+        np.array([], np.int32),
+        np.array([], np.int32),
+        np.array([]),
+    )
+    mode_reach = np.array([reach[unit_modes == k].any(axis=0) for k in range(m)], dtype=float)
+    highs.addCols(
+        m * n,
+        np.zeros(m * n),
+        np.zeros(m * n),
+        mode_reach.ravel(),
+        0,
+        np.array([], np.int32),
+        np.array([], np.int32),
+        np.array([]),
+    )
+    rows: list[tuple[np.ndarray, np.ndarray]] = []
+    lower: list[float] = []
+    upper: list[float] = []
+    for i in range(n):
+        rows.append((np.array([0, 1 + i]), np.array([1.0, game.attacker_loss[i]])))
+        lower.append(float(game.attacker_uncovered[i]))
+        upper.append(_INF)
+        # c_i <= sum_M c_i^M
+        rows.append(
+            (
+                np.array([1 + i] + [1 + n + k * n + i for k in range(m)]),
+                np.array([1.0] + [-1.0] * m),
+            )
+        )
+        lower.append(-_INF)
+        upper.append(0.0)
+    shift_start = np.array([u.start for u in problem.units])
+    shift_end = np.array([u.end for u in problem.units])
+    for a in np.unique(starts):
+        for b in np.unique(ends[(ends > a) & (ends <= a + INTERVAL_SPAN)]):
+            inside = np.flatnonzero((starts >= a) & (ends <= b) & (cap > 0))
+            if not inside.size:
+                continue
+            counts = np.bincount(sites[inside], minlength=len(problem.sites))
+            alone = counts[sites[inside]] == 1
+            overlap = np.clip(np.minimum(shift_end, b) - np.maximum(shift_start, a), 0, None)
+            for k, mode in enumerate(modes):
+                hop = np.where(alone, nearest[mode][sites[inside]], 0.0)
+                members = (unit_modes == k) & reach[:, inside].any(axis=1)
+                usable = overlap[members]
+                usable = usable[usable >= problem.dwell]
+                if not usable.size:
+                    continue
+                capacity = float(usable.sum() + usable.size * hop.max())
+                cost = problem.dwell + hop
+                if cost.sum() <= capacity:
+                    continue  # the interval cannot bind
+                rows.append((1 + n + k * n + inside, cost))
+                lower.append(-_INF)
+                upper.append(capacity)
+    from sanctuary.solvers.eraser import _add_rows
+
+    _add_rows(highs, lower, upper, rows)
+    highs.run()
+    if highs.modelStatusToString(highs.getModelStatus()) != "Optimal":
+        return floor
+    level = float(highs.getInfo().objective_function_value)
+    return float(max(floor, level - 1e-9 * game.payoff_scale() * (1 + abs(level))))

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from sanctuary.solvers.bound import relaxed_level_bound
+from sanctuary.solvers.bound import interval_level_bound, relaxed_level_bound
 from sanctuary.solvers.games import FloatArray, SecurityGame, best_response
 from sanctuary.solvers.master import ColumnPool, components
 from sanctuary.solvers.patrol_problem import PatrolProblem, problem_from_document
@@ -404,6 +404,9 @@ class _Planner:
 
     def bound_by_relaxation(self) -> None:
         self.check()
+        self.lower_bounds.append(
+            interval_level_bound(self.problem, self.table, self.game, self.reach, self.floor)
+        )
         self.report(
             (time.perf_counter() - self.started) / self.problem.time_limit,
             "bounding the best possible plan",
