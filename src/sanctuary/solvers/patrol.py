@@ -418,7 +418,9 @@ class _Planner:
             self.reach,
             self.floor,
             self.pool.routes(),
-            max(self.deadline, time.perf_counter() + 1.0),
+            # Half the bound's share: on large problems it rarely converges, and what is
+            # left goes back to pricing.
+            time.perf_counter() + max(self.bound_seconds / 2, 1.0),
             self.stop,
         )
         self.lower_bounds.append(relaxed)
