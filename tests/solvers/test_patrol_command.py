@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from test_patrol_plan import assert_every_roster_feasible, assert_feasible
 
 from sanctuary.cli import main
 
@@ -63,6 +64,8 @@ def run(
 def test_it_writes_a_plan_that_visits_both_gatherings(monkeypatch, capsys) -> None:
     code, plan, _ = run(monkeypatch, capsys, problem())
     assert code == 0
+    assert_feasible(problem(), plan)
+    assert_every_roster_feasible(problem(), plan)
     (route,) = plan["routes"]
     assert route["unit"] == "pc1"
     assert [visit["window"] for visit in route["visits"]] == ["jumuah", "shabbat"]

@@ -20,9 +20,12 @@ from typing import Any
 import numpy as np
 import pytest
 from scipy.optimize import linprog
+from test_patrol_plan import assert_every_roster_feasible, assert_feasible
 
 from sanctuary.solvers.patrol import plan
 from sanctuary.solvers.patrol_problem import problem_from_document
+from sanctuary.solvers.rosters import TravelTable
+from sanctuary.solvers.travel import StraightLineTravelTimes
 
 SPEEDS = {"foot": (5.0, 1.3), "bicycle": (15.0, 1.3), "car": (25.0, 1.4)}
 DAY = datetime.fromisoformat("2026-11-27T00:00:00+00:00")
@@ -53,7 +56,7 @@ def small_problem(seed: int) -> dict[str, Any]:
     windows = []
     for site in sites:
         for k in range(2):
-            begin = rng.uniform(9.5, 12.5)
+            begin = round(rng.uniform(9.5, 12.5) * 60) / 60  # whole minutes
             windows.append(
                 {
                     "id": f"{site['id']}-{k}",
@@ -67,13 +70,15 @@ def small_problem(seed: int) -> dict[str, Any]:
             )
     units = []
     for j in range(1 if rng.random() < 0.6 else 2):
-        begin = rng.uniform(8.5, 9.5)
+        begin = round(rng.uniform(8.5, 9.5) * 60) / 60
         units.append(
             {
                 "id": f"u{j}",
                 "mode": rng.choice(["foot", "bicycle"]),
                 "start": (DAY + timedelta(hours=begin)).isoformat(),
-                "end": (DAY + timedelta(hours=begin + rng.uniform(4.5, 5.5))).isoformat(),
+                "end": (
+                    DAY + timedelta(hours=begin + round(rng.uniform(4.5, 5.5) * 60) / 60)
+                ).isoformat(),
                 "base": {"lat": 52.48, "lon": -1.9},
             }
         )
@@ -163,6 +168,12 @@ def test_the_plan_is_within_two_percent_of_the_optimum_and_the_bound_holds(seed:
     payoffs = np.array([w.payoffs for w in problem.windows])
     best = optimum(document, payoffs, problem.attacker_may_decline)
     result = plan(problem)
+    table = TravelTable.build(problem, StraightLineTravelTimes())
+    document_out = result.to_document(problem, table)
+    assert_feasible(document, document_out)
+    assert_every_roster_feasible(document, document_out)
+    for baseline in result.baselines.values():
+        assert result.defender_utility >= baseline - 1e-9
     tolerance = 1e-6 * max(1.0, abs(best))
     assert result.defender_utility <= best + tolerance
     assert result.defender_utility >= best - 0.02 * abs(best) - tolerance

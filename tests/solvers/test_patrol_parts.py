@@ -149,7 +149,7 @@ def busy_hour(seed: int) -> dict:  # type: ignore[type-arg]
     document = small_problem(seed)
     rng = np.random.default_rng(seed)
     for window in document["windows"]:
-        begin = 10 + rng.uniform(0, 0.5)
+        begin = 10 + round(rng.uniform(0, 0.5) * 60) / 60
         window["start"] = (DAY + timedelta(hours=begin)).isoformat()
         window["end"] = (DAY + timedelta(hours=begin + 0.5)).isoformat()
     return document

@@ -6,6 +6,7 @@ what the router wants; ``at()`` turns them back into aware datetimes for the pla
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
@@ -245,15 +246,20 @@ def problem_from_document(document: Any) -> PatrolProblem:
 
     origin = min([w[2] for w in raw_windows] + [u[2] for u in raw_units])
 
-    def seconds(moment: datetime) -> int:
-        return round((moment - origin).total_seconds())
+    # Whole seconds, rounded inwards: a visit may then never start before its window opens
+    # or a shift starts, nor end after the window or the shift.
+    def opening(moment: datetime) -> int:
+        return math.ceil((moment - origin).total_seconds() - 1e-9)
+
+    def closing(moment: datetime) -> int:
+        return math.floor((moment - origin).total_seconds() + 1e-9)
 
     windows = tuple(
-        Window(identifier, site, seconds(start), seconds(end), value, payoffs, start.tzinfo)  # type: ignore[arg-type]
+        Window(identifier, site, opening(start), closing(end), value, payoffs, start.tzinfo)  # type: ignore[arg-type]
         for identifier, site, start, end, value, payoffs in raw_windows
     )
     units = tuple(
-        Unit(identifier, mode, seconds(start), seconds(end), lat, lon)
+        Unit(identifier, mode, opening(start), closing(end), lat, lon)
         for identifier, mode, start, end, lat, lon in raw_units
     )
     return PatrolProblem(
