@@ -343,9 +343,12 @@ def main() -> None:
             document = generate(**CASES[args.case], seed=seed)  # type: ignore[arg-type]
             cpu = cpu_seconds()
             reported, exact, _, seconds = old_planner(document, args.case)
-            print(f"case={args.case} seed={seed} old_reported={reported:.3f} "
-                  f"old_exact={exact:.3f} old_wall={seconds:.1f} "
-                  f"old_cpu={cpu_seconds() - cpu:.1f}", flush=True)
+            print(
+                f"case={args.case} seed={seed} old_reported={reported:.3f} "
+                f"old_exact={exact:.3f} old_wall={seconds:.1f} "
+                f"old_cpu={cpu_seconds() - cpu:.1f}",
+                flush=True,
+            )
     else:
         for seed in args.seeds:
             row = run_case(args.case, seed, not args.no_old)

@@ -22,7 +22,7 @@ from sanctuary.solvers.patrol import (
     steer,
 )
 from sanctuary.solvers.patrol_problem import problem_from_document
-from sanctuary.solvers.pricing import _unit_best_route, price_exactly, unit_reach
+from sanctuary.solvers.pricing import price_exactly, unit_reach, unit_route_bound
 from sanctuary.solvers.rosters import TravelTable, is_feasible
 from sanctuary.solvers.travel import StraightLineTravelTimes
 
@@ -123,7 +123,7 @@ def test_the_route_programmes_never_undervalue_a_units_best_route(
     for unit, unit_routes in enumerate(routes):
         best = max(prizes[list(r)].sum() for r in unit_routes)
         candidates = np.flatnonzero((prizes > 0) & reach[unit])
-        assert _unit_best_route(problem, table, unit, prizes, candidates)[0] >= best - 1e-9
+        assert unit_route_bound(problem, table, unit, prizes, candidates)[0] >= best - 1e-9
         roster, bound = price_exactly(problem, table, prizes, reach, 10.0, [unit])
         assert bound >= best - 1e-6
         assert prizes[list(roster[unit])].sum() == pytest.approx(best, abs=1e-6)

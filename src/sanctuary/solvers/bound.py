@@ -28,10 +28,10 @@ import highspy
 import numpy as np
 from numpy.typing import NDArray
 
-from sanctuary.solvers.eraser import _new_highs
+from sanctuary.solvers.eraser import new_highs
 from sanctuary.solvers.games import FloatArray, SecurityGame
 from sanctuary.solvers.patrol_problem import PatrolProblem
-from sanctuary.solvers.pricing import _unit_best_route, pressure_prizes, price_exactly
+from sanctuary.solvers.pricing import pressure_prizes, price_exactly, unit_route_bound
 from sanctuary.solvers.rosters import TravelTable
 
 _INF = highspy.kHighsInf
@@ -48,7 +48,7 @@ class RelaxedMaster:
     def __init__(self, game: SecurityGame, floor: float, units: int) -> None:
         n = game.size
         self.n, self.game = n, game
-        highs = self.highs = _new_highs(None)
+        highs = self.highs = new_highs(None)
         highs.addCol(1.0, floor, _INF, 0, np.array([], np.int32), np.array([]))
         highs.addCols(
             n,
@@ -162,12 +162,12 @@ def relaxed_level_bound(
                 roster, value = price_exactly(problem, table, priced, reach, EXACT_SECONDS, [unit])
                 used = np.array(roster[unit], dtype=np.int64)
             else:
-                value, used = _unit_best_route(problem, table, unit, priced, candidates)
+                value, used = unit_route_bound(problem, table, unit, priced, candidates)
             values[unit] = value
             if value > -sigma[unit] + 1e-9 * game.payoff_scale() and used.size:
                 master.add(unit, used)
             crowd = np.flatnonzero((pressure > 0) & reach[unit])
-            extra = _unit_best_route(problem, table, unit, pressure, crowd)[1]
+            extra = unit_route_bound(problem, table, unit, pressure, crowd)[1]
             if extra.size:
                 master.add(unit, extra)
         if not complete:
@@ -217,7 +217,7 @@ def interval_level_bound(
         hops = table.matrices[mode][np.ix_(places, places)].astype(float)
         np.fill_diagonal(hops, np.inf)
         nearest[mode] = hops.min(axis=0) if len(places) > 1 else np.zeros(len(places))
-    highs = _new_highs(None)
+    highs = new_highs(None)
     # Columns: x, c_1..c_n, then c_i^M for each mode M.
     m = len(modes)
     highs.addCol(1.0, floor, _INF, 0, np.array([], np.int32), np.array([]))
@@ -283,9 +283,9 @@ def interval_level_bound(
                 rows.append((1 + n + k * n + inside, cost))
                 lower.append(-_INF)
                 upper.append(capacity)
-    from sanctuary.solvers.eraser import _add_rows
+    from sanctuary.solvers.eraser import add_rows
 
-    _add_rows(highs, lower, upper, rows)
+    add_rows(highs, lower, upper, rows)
     highs.run()
     if highs.modelStatusToString(highs.getModelStatus()) != "Optimal":
         return floor

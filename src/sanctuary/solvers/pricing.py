@@ -1,22 +1,23 @@
-"""Pricing: the roster worth most at given window prizes, and how much any roster can be worth.
+"""Pricing: the roster worth most at given window prizes, and how much any route can be worth.
 
 The master programme (patrol.py) prices each window; a roster's worth is the sum of the
-prizes of the windows it visits (a window visited by two units counts once). Three tools:
+prizes of the windows it visits (a window visited by two units counts once). The tools:
 
 * ``price_with_pyvrp`` -- a good roster, quickly: PyVRP's prize-collecting search with every
   unit as its own vehicle. A heuristic: it cannot prove that no better roster exists.
 * ``price_exactly`` -- the best roster and a proof: a mixed-integer programme on HiGHS (arcs
   between windows per unit, start times with big-M sequencing). Small problems only; with a
   time limit its dual bound is still a valid upper bound.
-* ``worth_upper_bound`` -- an upper bound on any roster's worth for problems of any size:
-  Lagrangian relaxation of "a window counts once" over units, each unit's best route found
-  by a dynamic programme over a minute grid that only ever errs in the unit's favour.
+* ``unit_route_bound`` -- an upper bound on one unit's best route at given prizes, for any
+  size of problem: a dynamic programme over a minute grid that only ever errs in the
+  unit's favour (bound.py builds the relaxation bound on it);
+* ``pressure_prizes`` -- prizes for the windows nearest the attacker's level, to price
+  extra rosters.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import highspy
@@ -25,7 +26,7 @@ from numpy.typing import NDArray
 from pyvrp import Client, Depot, Location, ProblemData, VehicleType, solve
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, NoImprovement
 
-from sanctuary.solvers.eraser import _add_rows, _new_highs
+from sanctuary.solvers.eraser import add_rows, new_highs
 from sanctuary.solvers.patrol_problem import PatrolProblem
 from sanctuary.solvers.rosters import Roster, TravelTable, empty_roster, schedule
 
@@ -197,7 +198,7 @@ def price_exactly(
     units = list(range(len(problem.units))) if units is None else list(units)
     reach = reach & np.isin(np.arange(len(problem.units)), units)[:, None]
     priced = prizes > 0
-    highs = _new_highs(time_limit)
+    highs = new_highs(time_limit)
     highs.setOptionValue("mip_rel_gap", 1e-7)
     highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
     z_cols = np.flatnonzero(priced & reach.any(axis=0))
@@ -285,7 +286,7 @@ def price_exactly(
         lower.append(-_INF)
         upper.append(0.0)
     if rows:
-        _add_rows(highs, lower, upper, rows)
+        add_rows(highs, lower, upper, rows)
     highs.run()
     info = highs.getInfo()
     solution = np.asarray(highs.getSolution().col_value)
@@ -316,7 +317,7 @@ def price_exactly(
     return tuple(routes), max(bound, 0.0)
 
 
-def _unit_best_route(
+def unit_route_bound(
     problem: PatrolProblem,
     table: TravelTable,
     unit_index: int,
@@ -394,56 +395,3 @@ def _unit_best_route(
         if not found:
             break
     return best, candidates[np.array(used, dtype=np.int64)]
-
-
-def worth_upper_bound(
-    problem: PatrolProblem,
-    table: TravelTable,
-    prizes: FloatArray,
-    reach: NDArray[np.bool_],
-    best_known: float,
-    deadline: float,
-    iterations: int = 30,
-    on_step: Callable[[], bool] | None = None,
-    units: Sequence[int] | None = None,
-) -> float:
-    """An upper bound on the worth of any roster at ``prizes`` (a window counts once).
-
-    For any lambda with 0 <= lambda_i <= prize_i, a roster's worth is at most
-    sum_i (prize_i - lambda_i) + sum_u best_u(lambda): each window counted once pays at most
-    prize_i - lambda_i over and above the lambda_i that some unit's route collects for it.
-    best_u is the dynamic programme's upper bound for unit u alone. Starting from lambda =
-    prize (each unit on its own), projected subgradient steps towards ``best_known`` (the
-    worth of a roster in hand) tighten it until ``deadline`` (a perf_counter time) or
-    ``iterations``; every step's value is a valid bound and the least is returned.
-    """
-    units = list(range(len(problem.units))) if units is None else list(units)
-    priced = np.flatnonzero((prizes > 0) & reach[units].any(axis=0))
-    trivial = float(prizes[priced].sum())
-    if not priced.size:
-        return 0.0
-    candidates = {u: np.flatnonzero((prizes > 0) & reach[u]) for u in units}
-    multipliers = prizes.copy()
-    best_bound = trivial
-    for step in range(iterations):
-        if time.perf_counter() > deadline or (on_step is not None and on_step()):
-            break
-        counts = np.zeros(len(prizes))
-        total = float(np.maximum(prizes - multipliers, 0.0)[priced].sum())
-        for u in units:
-            value, used = _unit_best_route(problem, table, u, multipliers, candidates[u])
-            total += value
-            np.add.at(counts, used, 1.0)
-            if time.perf_counter() > deadline and step:
-                return best_bound
-        best_bound = min(best_bound, total)
-        subgradient = np.zeros(len(prizes))
-        subgradient[priced] = counts[priced] - 1.0
-        subgradient[multipliers <= 0] = np.maximum(subgradient[multipliers <= 0], 0.0)
-        subgradient[multipliers >= prizes] = np.minimum(subgradient[multipliers >= prizes], 0.0)
-        norm = float(subgradient @ subgradient)
-        if norm <= 0 or total - best_known <= 1e-9 * max(1.0, total):
-            break
-        # Polyak's step towards the worth already known to be reachable.
-        multipliers = np.clip(multipliers - (total - best_known) / norm * subgradient, 0.0, prizes)
-    return best_bound
