@@ -2,7 +2,7 @@
 
 A roster is one feasible route per unit; the plan is a mixture of rosters, and each day's
 roster is drawn from it by seed. Coverage is the mixture's exact marginals. The plan plays
-the security game of docs/patrol-planning.md §3 (Jain et al. 2010; Yin et al. 2010):
+the security game of docs/patrol-planning.md §3 (Jain et al. 2010; Korzhyk et al. 2011):
 
 1. Master (linear, HiGHS): over the rosters found so far, minimise the attacker's best
    utility x subject to x >= A^u_i - (A^u_i - A^c_i) c_i for every window i, c the
@@ -13,8 +13,9 @@ the security game of docs/patrol-planning.md §3 (Jain et al. 2010; Yin et al. 2
    improves the master. PyVRP's prize-collecting search finds one; a programme on HiGHS
    does so exactly on small problems.
 3. Bound: for any duals, x* >= sum_i y_i A^u_i + (1 - sum y) x_floor - (the most any roster
-   can collect), so with an upper bound on the latter (exact, or the Lagrangian and
-   dynamic programme of pricing.py) the defender's utility is bounded above.
+   can collect), exact pricing's proof where it runs; otherwise a relaxation and a
+   busy-hours programme (bound.py). V(x) falls as x rises, so a lower bound on x* bounds
+   the defender's utility above.
 """
 
 from __future__ import annotations
