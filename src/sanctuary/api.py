@@ -54,14 +54,13 @@ api.add_router("/", registry_router)
 api.add_router("/", calendars_router)
 
 
+
 @api.exception_handler(NinjaValidationError)
 def _invalid_request(request: HttpRequest, error: NinjaValidationError) -> HttpResponse:
     """Say which field is wrong and why, in the same shape as a model validation failure."""
     problems = []
     for item in error.errors:
-        location = [
-            str(part) for part in item.get("loc", ()) if part not in {"body", "query", "path"}
-        ]
+        location = [str(part) for part in item.get("loc", ()) if part not in {"body", "query", "path"}]
         if location and location[0] in {"changes", "filters"}:
             location = location[1:]
         problems.append({"field": ".".join(location) or "request", "message": item.get("msg", "")})

@@ -34,9 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     serve = subparsers.add_parser("serve", help="serve with gunicorn (production)")
     serve.add_argument("--bind", help="address:port (default 127.0.0.1:$PORT, PORT default 8000)")
-    serve.add_argument(
-        "--workers", type=int, help="worker processes (default $WEB_CONCURRENCY or 2)"
-    )
+    serve.add_argument("--workers", type=int, help="worker processes (default $WEB_CONCURRENCY or 2)")
     serve.set_defaults(handler=run_serve)
 
     migrate = subparsers.add_parser("migrate", help="create or update the database tables")
@@ -72,9 +70,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     export_sites = subparsers.add_parser("export-sites", help="export all sites")
     export_sites.add_argument("--format", choices=["csv", "geojson"], default="csv")
-    export_sites.add_argument(
-        "--output", type=Path, help="file to write (default: standard output)"
-    )
+    export_sites.add_argument("--output", type=Path, help="file to write (default: standard output)")
     export_sites.set_defaults(handler=run_export_sites)
 
 
@@ -248,3 +244,5 @@ def run_export_sites(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+

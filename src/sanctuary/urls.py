@@ -49,7 +49,9 @@ urlpatterns = [
     path("sites/map/", registry_views.site_map, name="site_map"),
     path("sites/new/", registry_views.site_new, name="site_new"),
     path("sites/import/", transfer_views.site_import, name="site_import"),
-    path("sites/export.<str:fmt>", transfer_views.site_export, name="site_export"),
+    path(
+        "sites/export.<str:fmt>", transfer_views.site_export, name="site_export"
+    ),
     path("sites/<int:site_id>/", registry_views.site_detail, name="site_detail"),
     path("sites/<int:site_id>/edit/", registry_views.site_edit, name="site_edit"),
     path("organisations/", registry_views.organisation_list, name="organisation_list"),

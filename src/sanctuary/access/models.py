@@ -114,9 +114,7 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
         key = "sct_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(
-            user=user, name=name, prefix=key[4:12], key_hash=_hash_token(key)
-        )
+        token = cls.objects.create(user=user, name=name, prefix=key[4:12], key_hash=_hash_token(key))
         return token, key
 
     def revoke(self) -> None:

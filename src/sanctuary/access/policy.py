@@ -166,9 +166,7 @@ def visible_organisations(
     return queryset.filter(pk__in=ids)
 
 
-def get_organisation(
-    user: AnyUser, organisation_id: Any, *, for_edit: bool = False
-) -> Organisation:
+def get_organisation(user: AnyUser, organisation_id: Any, *, for_edit: bool = False) -> Organisation:
     if for_edit and not grants_for(user).is_admin:
         raise Http404("No such organisation.")
     queryset = Organisation.objects.all() if for_edit else visible_organisations(user)

@@ -45,12 +45,7 @@ def issue_token(request: HttpRequest, name: str) -> str:
 @transaction.atomic
 def revoke_token(request: HttpRequest, token: ApiToken) -> None:
     token.revoke()
-    record(
-        Action.UPDATE,
-        obj=token,
-        after={"revoked_at": token.revoked_at.isoformat()},
-        request=request,
-    )  # type: ignore[union-attr]
+    record(Action.UPDATE, obj=token, after={"revoked_at": token.revoked_at.isoformat()}, request=request)  # type: ignore[union-attr]
 
 
 @transaction.atomic

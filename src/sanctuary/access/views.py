@@ -98,9 +98,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 @require_POST
 def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     token = ApiToken.objects.filter(
-        user=request.user,
-        pk=token_id,
-        revoked_at__isnull=True,  # type: ignore[misc]
+        user=request.user, pk=token_id, revoked_at__isnull=True  # type: ignore[misc]
     ).first()
     if token is None:
         raise Http404("No such token.")

@@ -25,11 +25,8 @@ class GatheringOut(Schema):
     # strings, as the engine writes them (Gathering.as_json), so that +00:00 stays +00:00
     start: str = Field(..., description="ISO 8601 local time at the site, with its UTC offset.")
     end: str = Field(..., description="ISO 8601 local time at the site, with its UTC offset.")
-    kind: str = Field(
-        ...,
-        description="prayer, jumuah, taraweeh, eid_prayer, shabbat, service, "
-        "festival, vigil, funeral, wedding or community_event",
-    )
+    kind: str = Field(..., description="prayer, jumuah, taraweeh, eid_prayer, shabbat, service, "
+                      "festival, vigil, funeral, wedding or community_event")
     label: str
     expected_attendance: int
     certainty: str = Field(..., description="confirmed, expected or uncertain_date")
@@ -37,9 +34,7 @@ class GatheringOut(Schema):
 
 class GatheringFilters(Schema):
     from_: date = Field(..., alias="from", description="First local day, YYYY-MM-DD.")
-    to: date = Field(
-        ..., description=f"Last local day (inclusive); at most {MAX_DAYS} days in all."
-    )
+    to: date = Field(..., description=f"Last local day (inclusive); at most {MAX_DAYS} days in all.")
     site: int | None = Field(None, description="One site (404 if you may not see it).")
     ward: str | None = None
     faith: Faith | None = None

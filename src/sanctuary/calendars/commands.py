@@ -63,7 +63,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
     database_commands.register(subparsers)  # gatherings
 
-
 def _choice(enum: type[E], value: str, what: str) -> E:
     for member in enum:
         if value.lower() in (member.value.lower(), member.name.lower()):

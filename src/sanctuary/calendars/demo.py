@@ -57,118 +57,68 @@ def load_demo_schedules(today: date | None = None) -> None:
             row.schedule = central
             row.save()
         JumuahSession.objects.create(
-            schedule=central,
-            winter_time=time(13, 15),
-            summer_time=time(13, 30),
-            duration_minutes=45,
-            attendance_percent=60,
+            schedule=central, winter_time=time(13, 15), summer_time=time(13, 30),
+            duration_minutes=45, attendance_percent=60,
         )
         JumuahSession.objects.create(
-            schedule=central,
-            winter_time=time(14, 0),
-            summer_time=time(14, 15),
-            duration_minutes=45,
-            attendance_percent=45,
+            schedule=central, winter_time=time(14, 0), summer_time=time(14, 15),
+            duration_minutes=45, attendance_percent=45,
         )
         Service.objects.create(
-            schedule=central,
-            label="Sunday madrasah",
-            kind=ServiceKind.COMMUNITY_EVENT,
-            rule="FREQ=WEEKLY;BYDAY=SU",
-            start_time=time(10, 0),
-            duration_minutes=180,
+            schedule=central, label="Sunday madrasah", kind=ServiceKind.COMMUNITY_EVENT,
+            rule="FREQ=WEEKLY;BYDAY=SU", start_time=time(10, 0), duration_minutes=180,
             expected_attendance=220,
         )
         friday = today + timedelta(days=(4 - today.weekday()) % 7 or 7)
         Event.objects.create(
-            schedule=central,
-            label="Janazah prayer",
-            kind=EventKind.FUNERAL,
-            start=_at(friday, 14, 45),
-            end=_at(friday, 15, 30),
-            expected_attendance=600,
+            schedule=central, label="Janazah prayer", kind=EventKind.FUNERAL,
+            start=_at(friday, 14, 45), end=_at(friday, 15, 30), expected_attendance=600,
         )
     church = _schedule("St Anselm's Church")
     if church is not None:
         Service.objects.create(
-            schedule=church,
-            label="Sunday Mass",
-            rule="FREQ=WEEKLY;BYDAY=SU",
-            start_time=time(10, 30),
-            duration_minutes=75,
-            expected_attendance=380,
+            schedule=church, label="Sunday Mass", rule="FREQ=WEEKLY;BYDAY=SU",
+            start_time=time(10, 30), duration_minutes=75, expected_attendance=380,
         )
         Service.objects.create(
-            schedule=church,
-            label="Saturday vigil Mass",
-            rule="FREQ=WEEKLY;BYDAY=SA",
-            start_time=time(18, 0),
-            duration_minutes=60,
-            expected_attendance=160,
+            schedule=church, label="Saturday vigil Mass", rule="FREQ=WEEKLY;BYDAY=SA",
+            start_time=time(18, 0), duration_minutes=60, expected_attendance=160,
         )
         Service.objects.create(
-            schedule=church,
-            label="Weekday Mass",
-            rule="FREQ=WEEKLY;BYDAY=TU,WE,TH",
-            start_time=time(9, 30),
-            duration_minutes=35,
-            expected_attendance=25,
+            schedule=church, label="Weekday Mass", rule="FREQ=WEEKLY;BYDAY=TU,WE,TH",
+            start_time=time(9, 30), duration_minutes=35, expected_attendance=25,
         )
         vigil = today + timedelta(days=7)
         Event.objects.create(
-            schedule=church,
-            label="Candlelit vigil for peace",
-            kind=EventKind.VIGIL,
-            start=_at(vigil, 19, 0),
-            end=_at(vigil, 21, 0),
-            expected_attendance=300,
+            schedule=church, label="Candlelit vigil for peace", kind=EventKind.VIGIL,
+            start=_at(vigil, 19, 0), end=_at(vigil, 21, 0), expected_attendance=300,
         )
     synagogue = _schedule("Sundial Lane Synagogue")
     if synagogue is not None:
         # Friday evening follows candle lighting (the engine's default for a synagogue).
         Service.objects.create(
-            schedule=synagogue,
-            label="Shabbat morning service",
-            kind=ServiceKind.SHABBAT,
-            rule="FREQ=WEEKLY;BYDAY=SA",
-            start_time=time(9, 15),
-            duration_minutes=165,
+            schedule=synagogue, label="Shabbat morning service", kind=ServiceKind.SHABBAT,
+            rule="FREQ=WEEKLY;BYDAY=SA", start_time=time(9, 15), duration_minutes=165,
             expected_attendance=110,
         )
         Service.objects.create(
-            schedule=synagogue,
-            label="Sunday shacharit",
-            kind=ServiceKind.PRAYER,
-            rule="FREQ=WEEKLY;BYDAY=SU",
-            start_time=time(8, 0),
-            duration_minutes=45,
+            schedule=synagogue, label="Sunday shacharit", kind=ServiceKind.PRAYER,
+            rule="FREQ=WEEKLY;BYDAY=SU", start_time=time(8, 0), duration_minutes=45,
             expected_attendance=20,
         )
     gurdwara = _schedule("Mile End Gurdwara Sahib")
     if gurdwara is not None:
         Service.objects.create(
-            schedule=gurdwara,
-            label="Sunday diwan",
-            rule="FREQ=WEEKLY;BYDAY=SU",
-            start_time=time(10, 0),
-            duration_minutes=240,
-            expected_attendance=700,
+            schedule=gurdwara, label="Sunday diwan", rule="FREQ=WEEKLY;BYDAY=SU",
+            start_time=time(10, 0), duration_minutes=240, expected_attendance=700,
         )
         Service.objects.create(
-            schedule=gurdwara,
-            label="Evening Rehras Sahib",
-            kind=ServiceKind.PRAYER,
-            rule="FREQ=DAILY",
-            start_time=time(18, 30),
-            duration_minutes=60,
+            schedule=gurdwara, label="Evening Rehras Sahib", kind=ServiceKind.PRAYER,
+            rule="FREQ=DAILY", start_time=time(18, 30), duration_minutes=60,
             expected_attendance=60,
         )
         wedding = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
         Event.objects.create(
-            schedule=gurdwara,
-            label="Anand Karaj (wedding)",
-            kind=EventKind.WEDDING,
-            start=_at(wedding, 9, 30),
-            end=_at(wedding, 13, 0),
-            expected_attendance=400,
+            schedule=gurdwara, label="Anand Karaj (wedding)", kind=EventKind.WEDDING,
+            start=_at(wedding, 9, 30), end=_at(wedding, 13, 0), expected_attendance=400,
         )

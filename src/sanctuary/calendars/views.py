@@ -33,9 +33,7 @@ ROW_FORMS: dict[str, type[BaseForm]] = {
 PREVIEWED = {"settings", "rules", "jumuah", "services", "events"}
 
 
-def _form(
-    part: str, site: Site, schedule: Schedule, data: Any = None, files: Any = None
-) -> BaseForm:
+def _form(part: str, site: Site, schedule: Schedule, data: Any = None, files: Any = None) -> BaseForm:
     if part == "settings":
         # a copy: a form that fails validation must not leave its values on the page's schedule
         return forms.ScheduleForm(data, instance=copy.copy(schedule))
@@ -48,9 +46,7 @@ def _form(
     raise Http404("No such part of a schedule.")
 
 
-def _preview(
-    site: Site, schedule: Schedule | None, extra: list[Any] | None = None
-) -> dict[str, Any]:
+def _preview(site: Site, schedule: Schedule | None, extra: list[Any] | None = None) -> dict[str, Any]:
     if schedule is None:
         return {"preview_error": "Correct the form to see its effect."}
     try:
@@ -79,9 +75,7 @@ def _page(
     }
     if can_edit:
         context["forms"] = {
-            part: bound
-            if bound is not None and bound.prefix == part
-            else _form(part, site, schedule)
+            part: bound if bound is not None and bound.prefix == part else _form(part, site, schedule)
             for part in ("settings", "timetable", *ROW_FORMS)
         }
     return render(request, "calendars/schedule.html", context, status=200)
@@ -223,9 +217,9 @@ def _feed_form(request: HttpRequest, data: Any = None) -> forms.FeedForm:
 
 
 def _feeds_page(request: HttpRequest, form: forms.FeedForm, status: int = 200) -> HttpResponse:
-    feeds = Feed.objects.filter(
-        user_id=request.user.pk or 0, revoked_at__isnull=True
-    ).select_related("site")
+    feeds = Feed.objects.filter(user_id=request.user.pk or 0, revoked_at__isnull=True).select_related(
+        "site"
+    )
     return render(
         request,
         "calendars/feeds.html",

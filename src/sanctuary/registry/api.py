@@ -129,8 +129,7 @@ def list_sites(request: HttpRequest, filters: Query[SiteFilters]) -> SitePage:
 
 
 @router.get(
-    "/sites/{site_id}",
-    response={200: SiteDetailOut, 401: Error, 404: Error, 422: ValidationFailure},
+    "/sites/{site_id}", response={200: SiteDetailOut, 401: Error, 404: Error, 422: ValidationFailure}
 )
 def get_site(request: HttpRequest, site_id: int) -> Site:
     site = policy.get_site(request.user, site_id)

@@ -159,9 +159,7 @@ def load_demo_borough() -> bool:
             first_name=username.replace("-", " ").title(),
         )
         Membership.objects.create(
-            user=user,
-            organisation=organisations[organisation_name],
-            role=_ROLE_BY_LABEL[role_label],
+            user=user, organisation=organisations[organisation_name], role=_ROLE_BY_LABEL[role_label]
         )
     load_demo_schedules()
     return True

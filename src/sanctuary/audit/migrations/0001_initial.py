@@ -6,6 +6,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
@@ -14,55 +15,23 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="AuditEvent",
+            name='AuditEvent',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
-                ("actor_name", models.CharField(blank=True, max_length=150)),
-                (
-                    "action",
-                    models.CharField(
-                        choices=[
-                            ("create", "Created"),
-                            ("update", "Updated"),
-                            ("delete", "Deleted"),
-                            ("view", "Viewed (sensitive)"),
-                            ("export", "Exported"),
-                            ("import", "Imported"),
-                            ("login", "Logged in"),
-                            ("login_failed", "Failed login"),
-                            ("logout", "Logged out"),
-                        ],
-                        db_index=True,
-                        max_length=20,
-                    ),
-                ),
-                ("object_type", models.CharField(blank=True, db_index=True, max_length=60)),
-                ("object_id", models.CharField(blank=True, max_length=60)),
-                ("object_repr", models.CharField(blank=True, max_length=200)),
-                ("before", models.JSONField(blank=True, null=True)),
-                ("after", models.JSONField(blank=True, null=True)),
-                ("detail", models.JSONField(blank=True, default=dict)),
-                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
-                (
-                    "actor",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
+                ('actor_name', models.CharField(blank=True, max_length=150)),
+                ('action', models.CharField(choices=[('create', 'Created'), ('update', 'Updated'), ('delete', 'Deleted'), ('view', 'Viewed (sensitive)'), ('export', 'Exported'), ('import', 'Imported'), ('login', 'Logged in'), ('login_failed', 'Failed login'), ('logout', 'Logged out')], db_index=True, max_length=20)),
+                ('object_type', models.CharField(blank=True, db_index=True, max_length=60)),
+                ('object_id', models.CharField(blank=True, max_length=60)),
+                ('object_repr', models.CharField(blank=True, max_length=200)),
+                ('before', models.JSONField(blank=True, null=True)),
+                ('after', models.JSONField(blank=True, null=True)),
+                ('detail', models.JSONField(blank=True, default=dict)),
+                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
+                ('actor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-at", "-id"],
+                'ordering': ['-at', '-id'],
             },
         ),
     ]

@@ -9,427 +9,125 @@ import sanctuary.calendars.models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("registry", "0001_initial"),
+        ('registry', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Feed",
+            name='Feed',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "scope",
-                    models.CharField(
-                        choices=[
-                            ("site", "One site"),
-                            ("ward", "One ward"),
-                            ("borough", "The borough (every site you may see)"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                ("ward", models.CharField(blank=True, max_length=120)),
-                (
-                    "key",
-                    models.CharField(
-                        default=sanctuary.calendars.models.new_feed_key,
-                        editable=False,
-                        max_length=64,
-                        unique=True,
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("revoked_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "site",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="registry.site",
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('scope', models.CharField(choices=[('site', 'One site'), ('ward', 'One ward'), ('borough', 'The borough (every site you may see)')], max_length=10)),
+                ('ward', models.CharField(blank=True, max_length=120)),
+                ('key', models.CharField(default=sanctuary.calendars.models.new_feed_key, editable=False, max_length=64, unique=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('revoked_at', models.DateTimeField(blank=True, null=True)),
+                ('site', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.site')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-created_at", "-id"],
+                'ordering': ['-created_at', '-id'],
             },
         ),
         migrations.CreateModel(
-            name="Schedule",
+            name='Schedule',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "timezone",
-                    models.CharField(
-                        default="Europe/London",
-                        max_length=64,
-                        validators=[sanctuary.calendars.models.validate_timezone],
-                        verbose_name="time zone",
-                    ),
-                ),
-                (
-                    "method",
-                    models.CharField(
-                        choices=[
-                            ("MoonsightingCommittee", "Moonsighting Committee"),
-                            ("MuslimWorldLeague", "Muslim World League"),
-                            ("Egyptian", "Egyptian General Authority"),
-                            ("Karachi", "University of Islamic Sciences, Karachi"),
-                            ("UmmAlQura", "Umm al-Qura, Makkah"),
-                            ("Dubai", "Dubai"),
-                            ("NorthAmerica", "ISNA (North America)"),
-                            ("Kuwait", "Kuwait"),
-                            ("Qatar", "Qatar"),
-                            ("Singapore", "Singapore"),
-                            ("Turkey", "Diyanet (Turkey)"),
-                            ("Tehran", "Institute of Geophysics, Tehran"),
-                        ],
-                        default="MoonsightingCommittee",
-                        max_length=32,
-                        verbose_name="prayer-time method",
-                    ),
-                ),
-                (
-                    "madhab",
-                    models.CharField(
-                        choices=[
-                            ("shafi", "Shafi'i, Maliki, Hanbali (Asr at one shadow length)"),
-                            ("hanafi", "Hanafi (Asr at two shadow lengths)"),
-                        ],
-                        default="shafi",
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "high_latitude_rule",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("", "The method's recommended rule"),
-                            ("MiddleOfTheNight", "Middle of the night"),
-                            ("SeventhOfTheNight", "Seventh of the night"),
-                            ("TwilightAngle", "Twilight angle"),
-                            ("SeasonAdjusted", "Season adjusted (Moonsighting Committee only)"),
-                        ],
-                        max_length=32,
-                        verbose_name="high-latitude rule",
-                    ),
-                ),
-                (
-                    "moon_sighting_offset",
-                    models.IntegerField(
-                        choices=[
-                            (-1, "A day before Umm al-Qura"),
-                            (0, "As Umm al-Qura"),
-                            (1, "A day after Umm al-Qura"),
-                        ],
-                        default=0,
-                        verbose_name="moon sighting",
-                    ),
-                ),
-                (
-                    "daily_prayers",
-                    models.CharField(
-                        choices=[
-                            ("faith", "As the faith usually does (yes for a mosque)"),
-                            ("yes", "Yes"),
-                            ("no", "No"),
-                        ],
-                        default="faith",
-                        max_length=8,
-                        verbose_name="holds the five daily prayers",
-                    ),
-                ),
-                (
-                    "faith_defaults",
-                    models.BooleanField(
-                        default=True,
-                        help_text="Where you have listed no services of your own, and for festivals.",
-                        verbose_name="use the faith's usual services and festivals",
-                    ),
-                ),
-                ("timetable_csv", models.TextField(blank=True)),
-                ("timetable_name", models.CharField(blank=True, max_length=200)),
-                ("timetable_first_day", models.DateField(blank=True, null=True)),
-                ("timetable_last_day", models.DateField(blank=True, null=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "site",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="schedule",
-                        to="registry.site",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('timezone', models.CharField(default='Europe/London', max_length=64, validators=[sanctuary.calendars.models.validate_timezone], verbose_name='time zone')),
+                ('method', models.CharField(choices=[('MoonsightingCommittee', 'Moonsighting Committee'), ('MuslimWorldLeague', 'Muslim World League'), ('Egyptian', 'Egyptian General Authority'), ('Karachi', 'University of Islamic Sciences, Karachi'), ('UmmAlQura', 'Umm al-Qura, Makkah'), ('Dubai', 'Dubai'), ('NorthAmerica', 'ISNA (North America)'), ('Kuwait', 'Kuwait'), ('Qatar', 'Qatar'), ('Singapore', 'Singapore'), ('Turkey', 'Diyanet (Turkey)'), ('Tehran', 'Institute of Geophysics, Tehran')], default='MoonsightingCommittee', max_length=32, verbose_name='prayer-time method')),
+                ('madhab', models.CharField(choices=[('shafi', "Shafi'i, Maliki, Hanbali (Asr at one shadow length)"), ('hanafi', 'Hanafi (Asr at two shadow lengths)')], default='shafi', max_length=10)),
+                ('high_latitude_rule', models.CharField(blank=True, choices=[('', "The method's recommended rule"), ('MiddleOfTheNight', 'Middle of the night'), ('SeventhOfTheNight', 'Seventh of the night'), ('TwilightAngle', 'Twilight angle'), ('SeasonAdjusted', 'Season adjusted (Moonsighting Committee only)')], max_length=32, verbose_name='high-latitude rule')),
+                ('moon_sighting_offset', models.IntegerField(choices=[(-1, 'A day before Umm al-Qura'), (0, 'As Umm al-Qura'), (1, 'A day after Umm al-Qura')], default=0, verbose_name='moon sighting')),
+                ('daily_prayers', models.CharField(choices=[('faith', 'As the faith usually does (yes for a mosque)'), ('yes', 'Yes'), ('no', 'No')], default='faith', max_length=8, verbose_name='holds the five daily prayers')),
+                ('faith_defaults', models.BooleanField(default=True, help_text='Where you have listed no services of your own, and for festivals.', verbose_name="use the faith's usual services and festivals")),
+                ('timetable_csv', models.TextField(blank=True)),
+                ('timetable_name', models.CharField(blank=True, max_length=200)),
+                ('timetable_first_day', models.DateField(blank=True, null=True)),
+                ('timetable_last_day', models.DateField(blank=True, null=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('site', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='schedule', to='registry.site')),
             ],
         ),
         migrations.CreateModel(
-            name="JumuahSession",
+            name='JumuahSession',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "winter_time",
-                    models.TimeField(
-                        blank=True,
-                        help_text="Leave both times empty to follow Dhuhr's start.",
-                        null=True,
-                        verbose_name="khutbah in winter (GMT)",
-                    ),
-                ),
-                (
-                    "summer_time",
-                    models.TimeField(blank=True, null=True, verbose_name="khutbah in summer (BST)"),
-                ),
-                (
-                    "minutes_after_dhuhr",
-                    models.PositiveSmallIntegerField(
-                        default=15, validators=[django.core.validators.MaxValueValidator(180)]
-                    ),
-                ),
-                (
-                    "duration_minutes",
-                    models.PositiveSmallIntegerField(
-                        default=60,
-                        validators=[
-                            django.core.validators.MinValueValidator(1),
-                            django.core.validators.MaxValueValidator(600),
-                        ],
-                    ),
-                ),
-                (
-                    "attendance_percent",
-                    models.PositiveSmallIntegerField(
-                        default=100,
-                        validators=[django.core.validators.MaxValueValidator(300)],
-                        verbose_name="attendance (% of typical peak)",
-                    ),
-                ),
-                (
-                    "schedule",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="jumuah",
-                        to="calendars.schedule",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('winter_time', models.TimeField(blank=True, help_text="Leave both times empty to follow Dhuhr's start.", null=True, verbose_name='khutbah in winter (GMT)')),
+                ('summer_time', models.TimeField(blank=True, null=True, verbose_name='khutbah in summer (BST)')),
+                ('minutes_after_dhuhr', models.PositiveSmallIntegerField(default=15, validators=[django.core.validators.MaxValueValidator(180)])),
+                ('duration_minutes', models.PositiveSmallIntegerField(default=60, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(600)])),
+                ('attendance_percent', models.PositiveSmallIntegerField(default=100, validators=[django.core.validators.MaxValueValidator(300)], verbose_name='attendance (% of typical peak)')),
+                ('schedule', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='jumuah', to='calendars.schedule')),
             ],
             options={
-                "ordering": ["winter_time", "id"],
+                'ordering': ['winter_time', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="Event",
+            name='Event',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("label", models.CharField(max_length=120)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("vigil", "Vigil"),
-                            ("funeral", "Funeral"),
-                            ("wedding", "Wedding"),
-                            ("community_event", "Community event"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("start", models.DateTimeField()),
-                ("end", models.DateTimeField()),
-                ("expected_attendance", models.PositiveIntegerField()),
-                (
-                    "schedule",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="events",
-                        to="calendars.schedule",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('label', models.CharField(max_length=120)),
+                ('kind', models.CharField(choices=[('vigil', 'Vigil'), ('funeral', 'Funeral'), ('wedding', 'Wedding'), ('community_event', 'Community event')], max_length=20)),
+                ('start', models.DateTimeField()),
+                ('end', models.DateTimeField()),
+                ('expected_attendance', models.PositiveIntegerField()),
+                ('schedule', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='calendars.schedule')),
             ],
             options={
-                "ordering": ["start", "id"],
+                'ordering': ['start', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="CongregationRule",
+            name='CongregationRule',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "prayer",
-                    models.CharField(
-                        choices=[
-                            ("fajr", "Fajr"),
-                            ("dhuhr", "Dhuhr"),
-                            ("asr", "Asr"),
-                            ("maghrib", "Maghrib"),
-                            ("isha", "Isha"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                ("fixed_time", models.TimeField(blank=True, help_text="e.g. 20:00", null=True)),
-                (
-                    "minutes_after_start",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        null=True,
-                        validators=[django.core.validators.MaxValueValidator(180)],
-                    ),
-                ),
-                ("months", models.JSONField(blank=True, default=list)),
-                ("valid_from", models.DateField(blank=True, null=True)),
-                ("valid_to", models.DateField(blank=True, null=True)),
-                (
-                    "schedule",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="rules",
-                        to="calendars.schedule",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('prayer', models.CharField(choices=[('fajr', 'Fajr'), ('dhuhr', 'Dhuhr'), ('asr', 'Asr'), ('maghrib', 'Maghrib'), ('isha', 'Isha')], max_length=10)),
+                ('fixed_time', models.TimeField(blank=True, help_text='e.g. 20:00', null=True)),
+                ('minutes_after_start', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(180)])),
+                ('months', models.JSONField(blank=True, default=list)),
+                ('valid_from', models.DateField(blank=True, null=True)),
+                ('valid_to', models.DateField(blank=True, null=True)),
+                ('schedule', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rules', to='calendars.schedule')),
             ],
             options={
-                "ordering": ["id"],
+                'ordering': ['id'],
             },
         ),
         migrations.CreateModel(
-            name="Service",
+            name='Service',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("label", models.CharField(max_length=120)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("service", "Service"),
-                            ("shabbat", "Shabbat service"),
-                            ("prayer", "Prayer"),
-                            ("festival", "Festival"),
-                            ("community_event", "Community event"),
-                        ],
-                        default="service",
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "rule",
-                    models.TextField(
-                        help_text="e.g. FREQ=WEEKLY;BYDAY=SU, or FREQ=MONTHLY;BYDAY=1SA for the first Saturday.",
-                        validators=[sanctuary.calendars.models.validate_rule],
-                        verbose_name="repeats (RFC 5545 rule)",
-                    ),
-                ),
-                ("start_time", models.TimeField()),
-                (
-                    "duration_minutes",
-                    models.PositiveSmallIntegerField(
-                        validators=[
-                            django.core.validators.MinValueValidator(1),
-                            django.core.validators.MaxValueValidator(1440),
-                        ]
-                    ),
-                ),
-                (
-                    "expected_attendance",
-                    models.PositiveIntegerField(
-                        blank=True, help_text="Empty: the site's typical peak.", null=True
-                    ),
-                ),
-                (
-                    "starts_on",
-                    models.DateField(
-                        blank=True, help_text="First occurrence, if it matters.", null=True
-                    ),
-                ),
-                ("cancelled", models.JSONField(blank=True, default=list)),
-                (
-                    "schedule",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="services",
-                        to="calendars.schedule",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('label', models.CharField(max_length=120)),
+                ('kind', models.CharField(choices=[('service', 'Service'), ('shabbat', 'Shabbat service'), ('prayer', 'Prayer'), ('festival', 'Festival'), ('community_event', 'Community event')], default='service', max_length=20)),
+                ('rule', models.TextField(help_text='e.g. FREQ=WEEKLY;BYDAY=SU, or FREQ=MONTHLY;BYDAY=1SA for the first Saturday.', validators=[sanctuary.calendars.models.validate_rule], verbose_name='repeats (RFC 5545 rule)')),
+                ('start_time', models.TimeField()),
+                ('duration_minutes', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(1440)])),
+                ('expected_attendance', models.PositiveIntegerField(blank=True, help_text="Empty: the site's typical peak.", null=True)),
+                ('starts_on', models.DateField(blank=True, help_text='First occurrence, if it matters.', null=True)),
+                ('cancelled', models.JSONField(blank=True, default=list)),
+                ('schedule', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='services', to='calendars.schedule')),
             ],
             options={
-                "ordering": ["start_time", "id"],
+                'ordering': ['start_time', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="ConfirmedDate",
+            name='ConfirmedDate',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "festival",
-                    models.CharField(
-                        max_length=60, validators=[sanctuary.calendars.models.validate_festival]
-                    ),
-                ),
-                ("date", models.DateField()),
-                (
-                    "schedule",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="confirmed",
-                        to="calendars.schedule",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('festival', models.CharField(max_length=60, validators=[sanctuary.calendars.models.validate_festival])),
+                ('date', models.DateField()),
+                ('schedule', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='confirmed', to='calendars.schedule')),
             ],
             options={
-                "ordering": ["date", "id"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("schedule", "festival", "date"), name="calendars_confirmed_once"
-                    )
-                ],
+                'ordering': ['date', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('schedule', 'festival', 'date'), name='calendars_confirmed_once')],
             },
         ),
     ]

@@ -6,180 +6,76 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
-    dependencies = []
+    dependencies = [
+    ]
 
     operations = [
         migrations.CreateModel(
-            name="Organisation",
+            name='Organisation',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=200, unique=True)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("faith", "Faith organisation"),
-                            ("umbrella", "Umbrella body"),
-                            ("police", "Police unit"),
-                            ("council", "Council service"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("email", models.EmailField(blank=True, max_length=254)),
-                ("phone", models.CharField(blank=True, max_length=40)),
-                ("notes", models.TextField(blank=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "umbrellas",
-                    models.ManyToManyField(
-                        blank=True,
-                        limit_choices_to={"kind": "umbrella"},
-                        related_name="members",
-                        to="registry.organisation",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200, unique=True)),
+                ('kind', models.CharField(choices=[('faith', 'Faith organisation'), ('umbrella', 'Umbrella body'), ('police', 'Police unit'), ('council', 'Council service')], max_length=20)),
+                ('email', models.EmailField(blank=True, max_length=254)),
+                ('phone', models.CharField(blank=True, max_length=40)),
+                ('notes', models.TextField(blank=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('umbrellas', models.ManyToManyField(blank=True, limit_choices_to={'kind': 'umbrella'}, related_name='members', to='registry.organisation')),
             ],
             options={
-                "ordering": ["name"],
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="Site",
+            name='Site',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=200)),
-                (
-                    "faith",
-                    models.CharField(
-                        choices=[
-                            ("islam", "Islam"),
-                            ("christianity", "Christianity"),
-                            ("judaism", "Judaism"),
-                            ("sikhism", "Sikhism"),
-                            ("hinduism", "Hinduism"),
-                            ("buddhism", "Buddhism"),
-                            ("other", "Other"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "denomination",
-                    models.CharField(
-                        blank=True, max_length=120, verbose_name="denomination or tradition"
-                    ),
-                ),
-                ("address", models.CharField(max_length=300)),
-                ("postcode", models.CharField(blank=True, max_length=12)),
-                ("ward", models.CharField(blank=True, max_length=120)),
-                (
-                    "latitude",
-                    models.FloatField(
-                        validators=[
-                            django.core.validators.MinValueValidator(-90),
-                            django.core.validators.MaxValueValidator(90),
-                        ]
-                    ),
-                ),
-                (
-                    "longitude",
-                    models.FloatField(
-                        validators=[
-                            django.core.validators.MinValueValidator(-180),
-                            django.core.validators.MaxValueValidator(180),
-                        ]
-                    ),
-                ),
-                (
-                    "capacity",
-                    models.PositiveIntegerField(
-                        blank=True, help_text="The most people the premises hold.", null=True
-                    ),
-                ),
-                ("typical_peak_attendance", models.PositiveIntegerField(blank=True, null=True)),
-                ("notes", models.TextField(blank=True)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("active", "Active"), ("closed", "Closed")],
-                        default="active",
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "external_id",
-                    models.CharField(blank=True, max_length=100, null=True, unique=True),
-                ),
-                (
-                    "is_sensitive",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Record every view of this site in the audit log.",
-                        verbose_name="sensitive",
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "operator",
-                    models.ForeignKey(
-                        limit_choices_to={"kind": "faith"},
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="sites",
-                        to="registry.organisation",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200)),
+                ('faith', models.CharField(choices=[('islam', 'Islam'), ('christianity', 'Christianity'), ('judaism', 'Judaism'), ('sikhism', 'Sikhism'), ('hinduism', 'Hinduism'), ('buddhism', 'Buddhism'), ('other', 'Other')], max_length=20)),
+                ('denomination', models.CharField(blank=True, max_length=120, verbose_name='denomination or tradition')),
+                ('address', models.CharField(max_length=300)),
+                ('postcode', models.CharField(blank=True, max_length=12)),
+                ('ward', models.CharField(blank=True, max_length=120)),
+                ('latitude', models.FloatField(validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)])),
+                ('longitude', models.FloatField(validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)])),
+                ('capacity', models.PositiveIntegerField(blank=True, help_text='The most people the premises hold.', null=True)),
+                ('typical_peak_attendance', models.PositiveIntegerField(blank=True, null=True)),
+                ('notes', models.TextField(blank=True)),
+                ('status', models.CharField(choices=[('active', 'Active'), ('closed', 'Closed')], default='active', max_length=10)),
+                ('external_id', models.CharField(blank=True, max_length=100, null=True, unique=True)),
+                ('is_sensitive', models.BooleanField(default=False, help_text='Record every view of this site in the audit log.', verbose_name='sensitive')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('operator', models.ForeignKey(limit_choices_to={'kind': 'faith'}, on_delete=django.db.models.deletion.PROTECT, related_name='sites', to='registry.organisation')),
             ],
             options={
-                "ordering": ["name"],
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="Contact",
+            name='Contact',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=120)),
-                ("role", models.CharField(blank=True, max_length=120)),
-                ("phone", models.CharField(blank=True, max_length=40)),
-                ("email", models.EmailField(blank=True, max_length=254)),
-                (
-                    "site",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="contacts",
-                        to="registry.site",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=120)),
+                ('role', models.CharField(blank=True, max_length=120)),
+                ('phone', models.CharField(blank=True, max_length=40)),
+                ('email', models.EmailField(blank=True, max_length=254)),
+                ('site', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='registry.site')),
             ],
             options={
-                "ordering": ["name"],
+                'ordering': ['name'],
             },
         ),
         migrations.AddIndex(
-            model_name="site",
-            index=models.Index(fields=["ward"], name="registry_si_ward_62529c_idx"),
+            model_name='site',
+            index=models.Index(fields=['ward'], name='registry_si_ward_62529c_idx'),
         ),
         migrations.AddIndex(
-            model_name="site",
-            index=models.Index(fields=["faith"], name="registry_si_faith_ea0038_idx"),
+            model_name='site',
+            index=models.Index(fields=['faith'], name='registry_si_faith_ea0038_idx'),
         ),
     ]
