@@ -1,7 +1,8 @@
 """The previous patrol planner, kept as a baseline for bench/bench_patrol.py.
 
 It was src/sanctuary/solvers/patrol.py until column generation replaced it (issue 13 §5);
-its method is described in docs/patrol-planning.md §4.
+docs/patrol-planning.md §5 summarises it; its full description is that document's §2.3-2.6
+as of commit cbb6a7d.
 
 From a security game's coverage to randomised, routed rosters.
 
