@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from sanctuary.cli import main
@@ -205,3 +206,45 @@ def test_the_installed_command_writes_clean_json_even_through_highs() -> None:
     )
     assert refused.returncode == 2
     assert refused.stderr.startswith("sanctuary game: game: field 'targets' is empty")
+
+
+def large_game(n: int) -> dict[str, Any]:
+    return {
+        "resources": n / 2,
+        "targets": [
+            target(f"t{i}", defender_uncovered=-(i % 97) - 1, attacker_uncovered=(i % 89) + 1)
+            for i in range(n)
+        ],
+    }
+
+
+def test_a_large_game_is_read_by_columns_and_answered_on_one_line(monkeypatch, capsys) -> None:
+    from sanctuary.solvers.games import _game_target_by_target, game_from_document
+
+    document = large_game(12_000)
+    fast, slow = game_from_document(document), _game_target_by_target(document, "game")
+    assert fast.ids == slow.ids and fast.resources == slow.resources
+    for name in ("defender_covered", "defender_uncovered", "attacker_covered"):
+        np.testing.assert_array_equal(getattr(fast, name), getattr(slow, name))
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(document)))
+    assert main(["game", "solve"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1
+    assert len(json.loads(out)["coverage"]) == 12_000
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        ({"attacker_covered": True}, "target 't7001': field 'attacker_covered' must be a number"),
+        ({"id": " "}, "target 7001: field 'id' must be a non-empty string"),
+        ({"id": "t3"}, "game, targets: duplicate id 't3'"),
+        ({"defender_covered": -50}, "target 't7001': defender_covered (-50) is worse"),
+    ],
+)
+def test_a_large_game_still_names_its_first_bad_target(monkeypatch, capsys, edit, message) -> None:
+    document = large_game(12_000)
+    document["targets"][7001].update(edit)
+    code, _, err = run(monkeypatch, capsys, json.dumps(document))
+    assert code == 2
+    assert message in err

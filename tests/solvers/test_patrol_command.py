@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from test_patrol_plan import assert_every_roster_feasible, assert_feasible
 
 from sanctuary.cli import main
 
@@ -63,6 +64,8 @@ def run(
 def test_it_writes_a_plan_that_visits_both_gatherings(monkeypatch, capsys) -> None:
     code, plan, _ = run(monkeypatch, capsys, problem())
     assert code == 0
+    assert_feasible(problem(), plan)
+    assert_every_roster_feasible(problem(), plan)
     (route,) = plan["routes"]
     assert route["unit"] == "pc1"
     assert [visit["window"] for visit in route["visits"]] == ["jumuah", "shabbat"]
@@ -71,9 +74,26 @@ def test_it_writes_a_plan_that_visits_both_gatherings(monkeypatch, capsys) -> No
     assert route["travel_minutes"] > 0
     # One bicycle can reach both gatherings every time: nothing is lost in routing.
     assert plan["coverage"] == {"jumuah": 1.0, "shabbat": 1.0}
-    assert plan["defender_utility"] == plan["bound"] == 0
+    # Fully covered, both gatherings would cost the attacker: he stays at home.
+    assert plan["defender_utility"] == plan["bound"] == plan["gap"] == 0
+    assert plan["attacked_window"] is None
+    assert plan["stopped"] == "converged"
+    assert plan["mixture"] == [{"probability": 1.0, "routes": {"pc1": ["jumuah", "shabbat"]}}]
     assert set(plan["baselines"]) == {"uniform", "attendance_proportional"}
     assert plan["seconds"] >= 0
+
+
+def test_an_attacker_who_may_not_decline_strikes_the_least_bad_gathering(
+    monkeypatch, capsys
+) -> None:
+    document = problem()
+    document["attacker_may_decline"] = False
+    code, plan, _ = run(monkeypatch, capsys, document)
+    assert code == 0
+    # Both covered: with the default payoffs he is held to his covered payoff -0.5 v, and
+    # he is steered to where the defender loses least, -0.2 v of the shabbat gathering (6).
+    assert plan["attacked_window"] == "shabbat"
+    assert plan["defender_utility"] == pytest.approx(-0.2 * 6)
 
 
 def test_times_come_back_in_the_offset_they_were_given(monkeypatch, capsys) -> None:
@@ -188,6 +208,17 @@ MALFORMED: list[tuple[str, Edit, str]] = [
         "site 'mosque': field 'lat' must be a number, got a string",
     ),
     ("negative dwell", _set(("dwell_minutes",), -5), "problem: field 'dwell_minutes' must be > 0"),
+    ("no deterrence", _set(("deterrence",), 0), "problem: field 'deterrence' must be > 0"),
+    (
+        "a visit that does no good",
+        _set(("residual_harm",), 1),
+        "problem: field 'residual_harm' must be < 1",
+    ),
+    (
+        "declining that is not a boolean",
+        _set(("attacker_may_decline",), "yes"),
+        "problem: field 'attacker_may_decline' must be true or false",
+    ),
     ("fractional seed", _set(("seed",), 1.5), "problem: field 'seed' must be a whole number"),
     (
         "explicit payoffs that reward the attacker for being caught",

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from sanctuary.solvers.patrol import plan_from_document, sample_windows
+from sanctuary.solvers.patrol import plan_from_document
 
 # --- An independent check of a plan -------------------------------------------------------
 # Written from the specification, not from the planner: its own haversine and its own table
@@ -128,12 +128,48 @@ def drop_timing(plan: dict[str, Any]) -> dict[str, Any]:
 
 
 # --- Tests -------------------------------------------------------------------------------
+def assert_every_roster_feasible(problem: dict[str, Any], plan: dict[str, Any]) -> None:
+    """Each roster of the mixture, timed from scratch by the earliest schedule, keeps the rules."""
+    dwell = timedelta(minutes=problem.get("dwell_minutes", 15))
+    sites = {s["id"]: (s["lat"], s["lon"]) for s in problem["sites"]}
+    windows = {w["id"]: w for w in problem["windows"]}
+    units = {u["id"]: u for u in problem["units"]}
+    assert math.isclose(sum(r["probability"] for r in plan["mixture"]), 1.0, abs_tol=1e-9)
+    for roster in plan["mixture"]:
+        assert roster["probability"] > 0
+        seen: set[str] = set()
+        for unit_id, route in roster["routes"].items():
+            unit = units[unit_id]
+            base = (unit["base"]["lat"], unit["base"]["lon"])
+            here, free_at = base, datetime.fromisoformat(unit["start"])
+            for window_id in route:
+                assert window_id not in seen, "a window visited twice in one roster"
+                seen.add(window_id)
+                window, site = windows[window_id], sites[windows[window_id]["site"]]
+                arrive = free_at + travel(unit["mode"], here, site)
+                start = max(arrive, datetime.fromisoformat(window["start"]))
+                assert start + dwell <= datetime.fromisoformat(window["end"]) + ROUNDING
+                here, free_at = site, start + dwell
+            back = free_at + travel(unit["mode"], here, base)
+            assert back <= datetime.fromisoformat(unit["end"]) + ROUNDING * (len(route) + 1)
+
+
+def mixture_coverage(plan: dict[str, Any]) -> dict[str, float]:
+    coverage: dict[str, float] = dict.fromkeys(plan["coverage"], 0.0)
+    for roster in plan["mixture"]:
+        for route in roster["routes"].values():
+            for window_id in route:
+                coverage[window_id] += roster["probability"]
+    return coverage
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_every_visit_of_a_plan_is_feasible(seed: int) -> None:
+def test_every_roster_of_a_plan_is_feasible(seed: int) -> None:
     problem = city(seed, sites=8, units=3)
     plan = plan_from_document(problem)
     assert any(route["visits"] for route in plan["routes"])
     assert_feasible(problem, plan)
+    assert_every_roster_feasible(problem, plan)
 
 
 def test_a_car_patrol_over_a_wider_area_is_feasible() -> None:
@@ -144,6 +180,7 @@ def test_a_car_patrol_over_a_wider_area_is_feasible() -> None:
         site["lon"] += random.Random(site["id"]).uniform(-0.08, 0.08)
     plan = plan_from_document(problem)
     assert_feasible(problem, plan)
+    assert_every_roster_feasible(problem, plan)
     assert sum(len(route["visits"]) for route in plan["routes"]) > 0
 
 
@@ -152,29 +189,43 @@ def test_the_same_seed_gives_the_same_plan() -> None:
     assert drop_timing(first) == drop_timing(second)
 
 
-def test_a_different_seed_gives_a_different_rota() -> None:
-    rotas = set()
-    for seed in range(1, 6):
+def test_a_different_seed_draws_a_different_roster_from_the_same_mixture() -> None:
+    rotas, mixtures = set(), set()
+    for seed in range(1, 9):
         problem = city(1, sites=10, units=1)  # too few units for every gathering
         problem["seed"] = seed
         plan = plan_from_document(problem)
         rotas.add(tuple(v["window"] for r in plan["routes"] for v in r["visits"]))
+        mixtures.add(len(plan["mixture"]))
     assert len(rotas) >= 3
 
 
-def test_the_plan_reports_the_game_and_its_baselines() -> None:
-    plan = plan_from_document(city(6))
-    assert set(plan["coverage"]) == {w["id"] for w in city(6)["windows"]}
-    assert all(0 <= c <= 1 for c in plan["coverage"].values())
-    # Routing can lose coverage but never add it: achieved <= what was sampled.
-    for window, achieved in plan["coverage"].items():
-        assert achieved <= plan["sampling_probabilities"][window] + 1e-9
-    assert "notes" not in plan  # no routing run stopped at the time limit
+def test_the_coverage_is_exactly_the_mixtures_marginals_and_the_bound_holds() -> None:
+    problem = city(6, sites=10, units=1)
+    plan = plan_from_document(problem)
+    assert set(plan["coverage"]) == {w["id"] for w in problem["windows"]}
+    for window_id, coverage in mixture_coverage(plan).items():
+        assert plan["coverage"][window_id] == pytest.approx(coverage, abs=1e-9)
+    assert "notes" not in plan  # no search stopped at its time limit
     assert plan["defender_utility"] <= plan["bound"] + 1e-9
-    # The SSE bound is at least as good as spreading the same resources naively.
-    assert plan["bound"] >= plan["baselines"]["uniform"] - 1e-9
-    assert plan["bound"] >= plan["baselines"]["attendance_proportional"] - 1e-9
-    assert sum(plan["ideal_coverage"].values()) <= plan["resources"] + 1e-6
+    assert plan["gap"] == pytest.approx(plan["bound"] - plan["defender_utility"])
+    # The baselines' rosters are among the master's first columns.
+    assert plan["defender_utility"] >= plan["baselines"]["uniform"] - 1e-9
+    assert plan["defender_utility"] >= plan["baselines"]["attendance_proportional"] - 1e-9
+
+
+def test_the_days_roster_is_drawn_with_the_mixtures_probabilities() -> None:
+    from sanctuary.solvers.patrol import plan
+    from sanctuary.solvers.patrol_problem import problem_from_document
+
+    result = plan(problem_from_document(city(8, sites=10, units=1)))
+    assert len(result.rosters) >= 2
+    draws = 4_000
+    counts = np.bincount(
+        [result.draw(seed) for seed in range(draws)], minlength=len(result.rosters)
+    )
+    # Binomial standard error <= sqrt(0.25 / 4000) = 0.0079; allow four of them.
+    np.testing.assert_allclose(counts / draws, result.probabilities, atol=4 * 0.0079)
 
 
 def test_a_window_no_unit_can_reach_gets_no_coverage_and_the_bound_says_so() -> None:
@@ -183,50 +234,29 @@ def test_a_window_no_unit_can_reach_gets_no_coverage_and_the_bound_says_so() -> 
         {"id": "night", "site": "s0", "start": at(22), "end": at(23), "value": 4}
     )
     plan = plan_from_document(problem)
-    assert plan["ideal_coverage"]["night"] == 0
     assert plan["coverage"]["night"] == 0
-    # An attacker who picks the unguarded night gathering wins at least its value from us.
+    # An attacker who picks the unguarded night gathering wins its value from us.
     assert plan["bound"] <= -4
+    assert plan["defender_utility"] <= plan["bound"]
 
 
-def test_the_systematic_sample_includes_each_window_with_its_coverage() -> None:
-    coverage = np.array([0.0, 0.05, 0.3, 0.5, 0.72, 0.95, 1.0, 0.48])
-    rng = np.random.default_rng(11)
-    draws = 20_000
-    counts = np.zeros(len(coverage))
-    for _ in range(draws):
-        chosen = sample_windows(coverage, rng)
-        assert len(chosen) in (math.floor(coverage.sum()), math.ceil(coverage.sum()))
-        counts[chosen] += 1
-    # Binomial standard error <= sqrt(0.25 / 20000) = 0.0035; allow four of them.
-    np.testing.assert_allclose(counts / draws, coverage, atol=4 * 0.0036)
-    assert counts[0] == 0 and counts[6] == draws
+def test_progress_moves_forward_and_a_cancelled_plan_stops() -> None:
+    from sanctuary.solvers.patrol import PlanCancelled, plan
+    from sanctuary.solvers.patrol_problem import problem_from_document
 
+    problem = problem_from_document(city(2, sites=8, units=2))
+    fractions: list[float] = []
+    plan(problem, progress=lambda fraction, message: fractions.append(fraction))
+    assert fractions[0] == 0.0 and fractions[-1] == 1.0
+    assert fractions == sorted(fractions)
+    asked = []
 
-def test_reported_coverage_matches_how_often_the_plan_really_visits() -> None:
-    """Over many seeds, each window is visited about as often as the plan reports.
+    def cancel_on_second_question() -> bool:
+        asked.append(True)
+        return len(asked) >= 2
 
-    One unit on foot cannot reach every sampled gathering of 10 sites, so some coverage is
-    lost in routing and the report must show it. Reported coverage comes from K = 150 draws,
-    the frequency from 150 independent plans (one draw each); each has a standard error of at
-    most sqrt(0.25/150) = 0.041, their difference at most 0.058, so 0.23 is four of them.
-    (Calibration is off: it makes the sampler depend on K.)
-    """
-    problem = city(8, sites=10, units=1, calibration_rounds=0, replications=150)
-    report = plan_from_document(problem)
-    assert sum(report["coverage"].values()) < sum(report["ideal_coverage"].values()) - 0.5
-
-    visits: dict[str, int] = dict.fromkeys(report["coverage"], 0)
-    seeds = range(100, 250)
-    for seed in seeds:
-        one = dict(problem, seed=seed, replications=1)
-        for route in plan_from_document(one)["routes"]:
-            for visit in route["visits"]:
-                visits[visit["window"]] += 1
-    frequency = np.array([visits[w] / len(seeds) for w in report["coverage"]])
-    reported = np.array(list(report["coverage"].values()))
-    assert np.abs(frequency - reported).max() <= 0.23
-    assert np.abs(frequency - reported).mean() <= 0.06
+    with pytest.raises(PlanCancelled):
+        plan(problem, cancelled=cancel_on_second_question)
 
 
 class TenHoursEverywhere:
@@ -245,6 +275,6 @@ def test_travel_times_come_through_the_travel_times_interface() -> None:
     result = plan(problem, travel=TenHoursEverywhere())
     # No unit can get anywhere within its 11-hour shift and back: nothing is planned and the
     # bound admits that the attacker takes the most valuable gathering unopposed.
-    assert all(not route.visits for route in result.routes)
-    assert result.ideal_coverage.sum() == 0
+    assert all(not route for roster in result.rosters for route in roster)
+    assert result.coverage.sum() == 0
     assert result.bound == -max(window.value for window in problem.windows)

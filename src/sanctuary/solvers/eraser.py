@@ -52,7 +52,7 @@ def _construct_highs() -> highspy.Highs:
     return highs
 
 
-def _new_highs(time_limit: float | None) -> highspy.Highs:
+def new_highs(time_limit: float | None) -> highspy.Highs:
     highs = _construct_highs()
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("threads", 1)
@@ -66,7 +66,7 @@ def _new_highs(time_limit: float | None) -> highspy.Highs:
     return highs
 
 
-def _add_rows(
+def add_rows(
     highs: highspy.Highs,
     lower: list[float] | np.ndarray,
     upper: list[float] | np.ndarray,
@@ -95,7 +95,7 @@ def _attacked_by_milp(game: SecurityGame, time_limit: float | None) -> tuple[int
     gain, loss = game.defender_gain, game.attacker_loss
     big_d = float(game.defender_covered.max() - game.defender_uncovered.min()) + 1.0
     big_a = float(game.attacker_uncovered.max() - game.attacker_covered.min()) + 1.0
-    highs = _new_highs(time_limit)
+    highs = new_highs(time_limit)
     # Columns: c_0..c_{n-1}, a_0..a_{n-1}, d, k.
     cost = np.zeros(2 * n + 2)
     cost[2 * n] = 1.0
@@ -134,7 +134,7 @@ def _attacked_by_milp(game: SecurityGame, time_limit: float | None) -> tuple[int
         rows.append((np.array([k_col, c_col[i], a_col[i]]), np.array([1.0, loss[i], big_a])))
         row_lower.append(-_INF)
         row_upper.append(big_a + game.attacker_uncovered[i])
-    _add_rows(highs, row_lower, row_upper, rows)
+    add_rows(highs, row_lower, row_upper, rows)
     highs.run()
     status = highs.getModelStatus()
     solution = np.asarray(highs.getSolution().col_value)
@@ -147,7 +147,7 @@ def _coverage_with_target_fixed(game: SecurityGame, attacked: int) -> np.ndarray
     """Maximise c_t subject to t being a best response: the LP for one attacked target."""
     n = game.size
     loss = game.attacker_loss
-    highs = _new_highs(None)
+    highs = new_highs(None)
     # Columns: c_0..c_{n-1}, k (the attacker's level).
     cost = np.zeros(n + 1)
     cost[attacked] = 1.0
@@ -170,7 +170,7 @@ def _coverage_with_target_fixed(game: SecurityGame, attacked: int) -> np.ndarray
         rows.append((np.array([n, i]), np.array([1.0, loss[i]])))
         row_lower.append(game.attacker_uncovered[i])
         row_upper.append(game.attacker_uncovered[i] if i == attacked else _INF)
-    _add_rows(highs, row_lower, row_upper, rows)
+    add_rows(highs, row_lower, row_upper, rows)
     highs.run()
     return np.clip(np.asarray(highs.getSolution().col_value)[:n], 0.0, 1.0)
 

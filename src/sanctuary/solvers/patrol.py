@@ -1,504 +1,528 @@
-"""The patrol planner: from a security game's coverage to randomised, routed rosters.
+"""The patrol planner: a probability distribution over whole rosters, by column generation.
 
-1. The game: every gathering window is a target; the resources m are the window-visits the
-   units can make (estimated below, or given); windows no unit can reach stay uncovered.
-   The exact solver gives the ideal coverage c, and the bound.
-2. One draw: a set of windows sampled so that window i is in it with probability exactly
-   p_i (systematic sampling over a random order), then routed with PyVRP.
-3. What is really achieved: the draw is repeated for K derived seeds; a sampled window the
-   routes could not reach is not covered, so the plan reports p_i times the observed share
-   of sampled draws in which window i was really visited, and the utility of that coverage.
-4. Calibration: p starts at c; that first round is a pilot, measuring how many visits
-   routing delivers in each time slice where the sample asked for more. Later rounds solve
-   the game within those slice capacities (a linear programme for the defender's security
-   level), then with each window's coverage only as effective as routing made it; the best
-   round is kept.
+A roster is one feasible route per unit; the plan is a mixture of rosters, and each day's
+roster is drawn from it by seed. Coverage is the mixture's exact marginals. The plan plays
+the security game of docs/patrol-planning.md §3 (Jain et al. 2010; Korzhyk et al. 2011):
 
-The returned routes are draw 0 of the kept round, the draw for the problem's seed.
-See docs/patrol-planning.md.
+1. Master (linear, HiGHS): over the rosters found so far, minimise the attacker's best
+   utility x subject to x >= A^u_i - (A^u_i - A^c_i) c_i for every window i, c the
+   mixture's marginals. Dropping a visit keeps a roster feasible, so the strong Stackelberg
+   equilibrium over all mixtures holds the attacker to the least such x and steers him to
+   the window that costs the defender least at that level (``defender_value``).
+2. Pricing: the duals price the windows; a roster collecting more than the convexity dual
+   improves the master. PyVRP's prize-collecting search finds one; a programme on HiGHS
+   does so exactly on small problems.
+3. Bound: for any duals, x* >= sum_i y_i A^u_i + (1 - sum y) x_floor - (the most any roster
+   can collect), exact pricing's proof where it runs; otherwise a relaxation and a
+   busy-hours programme (bound.py). V(x) falls as x rises, so a lower bound on x* bounds
+   the defender's utility above.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from sanctuary.solvers.games import (
-    FloatArray,
-    GameSolution,
-    SecurityGame,
-    best_response,
-    solve_exact,
-)
+from sanctuary.solvers.bound import interval_level_bound, relaxed_level_bound
+from sanctuary.solvers.games import FloatArray, SecurityGame, best_response
+from sanctuary.solvers.master import ColumnPool, components
 from sanctuary.solvers.patrol_problem import PatrolProblem, problem_from_document
-from sanctuary.solvers.routing import RoutingOutcome, UnitRoute, route_windows
+from sanctuary.solvers.pricing import (
+    exact_pricing_size,
+    pressure_prizes,
+    price_exactly,
+    price_with_pyvrp,
+    unit_reach,
+)
+from sanctuary.solvers.rosters import (
+    Roster,
+    TravelTable,
+    covered,
+    empty_roster,
+    schedule,
+    travel_seconds,
+    without,
+)
 from sanctuary.solvers.travel import StraightLineTravelTimes, TravelTimes
 
-# Pseudo-draws at the pooled success rate added to each window's own (see realise()).
-SHRINKAGE = 1.0
-# A time slice whose sampled visits routing delivered less than this share of is saturated:
-# what routing delivered there is taken as the slice's capacity (see slice_capacities()).
-SATURATED = 0.95
+Progress = Callable[[float, str], None]
+Cancelled = Callable[[], bool]
+
+# Problems whose exact pricing programme has at most this many arcs are priced exactly.
+EXACT_PRICING_ARCS = 4_000
+# Reduced costs within this share of the payoff scale count as zero.
+TOLERANCE = 1e-9
+# Baseline rosters per baseline: PyVRP draws with the baseline's prizes, randomly jittered.
+BASELINE_DRAWS = 4
+# Share of the time limit kept for the final bound.
+BOUND_SHARE = 0.2
+DRAW_STREAM = 7
 
 
-def sample_windows(coverage: FloatArray, rng: np.random.Generator) -> np.ndarray:
-    """Indices of a sample that contains window i with probability exactly ``coverage[i]``.
-
-    Lay the windows end to end in a random order, window i taking an interval of length c_i
-    on a line, and pick the points u, u+1, u+2, ... for one uniform u in [0, 1). An interval
-    of length c_i <= 1 holds a point with probability c_i, whatever the order; the sample
-    size is floor or ceil of sum(c).
-    """
-    clipped = np.clip(coverage, 0.0, 1.0)
-    order = rng.permutation(len(clipped))
-    upper = np.cumsum(clipped[order])
-    lower = upper - clipped[order]
-    offset = rng.random()
-    holds_a_point = np.ceil(upper - offset) > np.ceil(lower - offset)
-    return np.sort(order[holds_a_point])
+class PlanCancelled(Exception):
+    """The caller's cancellation check said stop."""
 
 
-def reachable_windows(problem: PatrolProblem, travel: TravelTimes) -> np.ndarray:
-    """Which windows some unit could visit at all: out from base, a dwell inside, back in time."""
-    sites = problem.site_coordinates()
-    site_of = np.array([window.site for window in problem.windows])
-    earliest = np.array([window.start for window in problem.windows])
-    latest = np.array([window.end - problem.dwell for window in problem.windows])
-    reachable = np.zeros(len(problem.windows), dtype=bool)
-    for unit in problem.units:
-        base = np.array([[unit.base_lat, unit.base_lon]])
-        out = travel.matrix(unit.mode, base, sites)[0][site_of]
-        back = travel.matrix(unit.mode, sites, base)[:, 0][site_of]
-        start = np.maximum(earliest, unit.start + out)
-        reachable |= start <= np.minimum(latest, unit.end - problem.dwell - back)
-    return reachable
-
-
-def estimate_resources(problem: PatrolProblem, travel: TravelTimes) -> float:
-    """How many window-visits the units can make: the game's m.
-
-    A unit can only usefully be on a visit while some gathering is on, so it has the part of
-    its shift that overlaps any window; each visit costs a dwell plus a typical hop (the
-    median travel time from a site to its nearest neighbour, in the unit's mode). m is the
-    sum over units, at most the number of windows.
-    """
-    spans = sorted((window.start, window.end) for window in problem.windows)
-    merged: list[list[int]] = []
-    for start, end in spans:
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    coordinates = problem.site_coordinates()
-    hops: dict[Any, float] = {}
-    total = 0.0
-    for unit in problem.units:
-        if unit.mode not in hops:
-            if len(coordinates) > 1:
-                seconds = travel.matrix(unit.mode, coordinates, coordinates).astype(float)
-                np.fill_diagonal(seconds, np.inf)
-                hops[unit.mode] = float(np.median(seconds.min(axis=1)))
-            else:
-                hops[unit.mode] = 0.0
-        active = sum(max(0, min(end, unit.end) - max(start, unit.start)) for start, end in merged)
-        total += np.floor(active / (problem.dwell + hops[unit.mode]))
-    return float(min(total, len(problem.windows)))
-
-
-def proportional_coverage(
-    weights: FloatArray, resources: float, caps: FloatArray | None = None
-) -> FloatArray:
-    """Coverage proportional to ``weights``, capped (at 1, or ``caps``), the excess shared out."""
-    caps = np.ones(len(weights)) if caps is None else caps
-    coverage = np.zeros(len(weights))
-    free = (caps > 0) & (weights > 0)
-    remaining = min(resources, float(caps[free].sum()))
-    while free.any() and remaining > 1e-12:
-        share = remaining * weights[free] / weights[free].sum()
-        full = share >= caps[free]
-        if not full.any():
-            coverage[free] = share
-            break
-        newly_full = np.flatnonzero(free)[full]
-        coverage[newly_full] = caps[newly_full]
-        free[newly_full] = False
-        remaining -= float(caps[newly_full].sum())
-    return coverage
-
-
-def spend_spare_resources(game: SecurityGame, solution: GameSolution) -> FloatArray:
-    """The SSE coverage with any resources ORIGAMI left over spread over the other targets.
-
-    ORIGAMI stops when the attacker is held to his floor (a target he still likes fully
-    covered, or one no unit can reach), possibly with resources to spare. Adding coverage
-    anywhere but the attacked target only lowers the attacker's utility there, so his best
-    response and the SSE value do not change; it does protect against an attacker who is
-    not perfectly rational. The spare goes in proportion to what coverage gains the
-    defender, capped at 1.
-    """
-    coverage = solution.coverage.copy()
-    spare = game.resources - coverage.sum()
-    if spare <= 1e-9:
-        return coverage
-    headroom = game.coverage_cap - coverage
-    headroom[solution.attacked] = 0.0
-    weights = np.maximum(game.defender_gain, 1e-9) * (headroom > 1e-12)
-    coverage += proportional_coverage(weights, spare, headroom)
-    return np.clip(coverage, 0.0, 1.0)
-
-
-def time_slices(problem: PatrolProblem) -> FloatArray:
-    """Where in time a window's visit falls: a (slices x windows) matrix of shares.
-
-    The slices are the elementary intervals between consecutive distinct window starts and
-    ends; entry (j, i) is the share of window i's span that lies in slice j (a visit is
-    assumed equally likely anywhere in its window), so each column sums to 1.
-    """
-    starts = np.array([window.start for window in problem.windows], dtype=float)
-    ends = np.array([window.end for window in problem.windows], dtype=float)
-    edges = np.unique(np.concatenate([starts, ends]))
-    low, high = edges[:-1, None], edges[1:, None]
-    overlap = np.clip(np.minimum(high, ends) - np.maximum(low, starts), 0.0, None)
-    shares: FloatArray = overlap / (ends - starts)
-    return shares
-
-
-def slice_capacities(shares: FloatArray, sampled: FloatArray, visited: FloatArray) -> FloatArray:
-    """Visits per time slice that routing can deliver, measured on a pilot's draws.
-
-    ``sampled`` and ``visited`` are per window, per draw. Where routing delivered less than
-    ``SATURATED`` of a slice's sampled visits the slice is saturated and what it delivered
-    is its capacity; elsewhere the pilot did not find the limit and the slice is left
-    uncapped (infinity).
-    """
-    demand, delivered = shares @ sampled, shares @ visited
-    capacity: FloatArray = np.where(delivered < SATURATED * demand, delivered, np.inf)
-    return capacity
-
-
-def solve_with_slice_capacities(
-    game: SecurityGame,
-    shares: FloatArray,
-    capacities: FloatArray,
-    effectiveness: FloatArray | None = None,
-) -> FloatArray:
-    """Coverage that protects every window as well as it can within each slice's capacity.
-
-    Linear programmes (HiGHS) over the coverage c with ``0 <= c_i <= cap_i``, ``sum c <= m``
-    and one row per capped time slice j: ``sum_i shares[j, i] e_i c_i <= capacities[j]``,
-    where e_i (default 1) is the share of window i's coverage that becomes a visit. In turn:
-
-    1. maximise y, the defender's worst utility over all windows (``U^d_i(c) >= y``): his
-       security level, whichever window is attacked;
-    2. with y held there, minimise x, the attacker's best utility (``U^a_i(c) <= x``);
-    3. with both held, maximise the defender's expected gain ``sum_i c_i (D^c_i - D^u_i)``,
-       so resources neither level needs go where they protect most.
-
-    Step 1 is robust to what the SSE is not: an attacker who errs, or coverage estimated
-    from a few routed draws, cannot push the defender below y (docs/patrol-planning.md §2.6).
-    """
-    from scipy import optimize, sparse  # half a second to import: only plans pay for it
-
-    n = game.size
-    e = np.ones(n) if effectiveness is None else effectiveness
-    capped = np.isfinite(capacities)
-    # Variables: c_1..c_n, y, x.
-    column = sparse.csr_matrix(np.ones((n, 1)))
-    zeros = sparse.csr_matrix((n, 1))
-    defender = sparse.hstack([sparse.diags(-game.defender_gain), column, zeros])
-    attacker = sparse.hstack([sparse.diags(-game.attacker_loss), zeros, -column])
-    slices = sparse.hstack(
-        [sparse.csr_matrix(shares[capped] * e), sparse.csr_matrix((int(capped.sum()), 2))]
-    )
-    budget = sparse.csr_matrix(np.append(np.ones(n), [0.0, 0.0]))
-    rows = sparse.vstack([defender, attacker, slices, budget]).tocsr()
-    limits = np.concatenate(
-        [
-            game.defender_uncovered,
-            -game.attacker_uncovered,
-            capacities[capped],
-            [game.resources],
-        ]
-    )
-    bounds: list[tuple[float | None, float | None]] = [
-        (0.0, float(cap)) for cap in game.coverage_cap
-    ]
-    bounds += [(None, None), (None, None)]
-    tolerance = 1e-9 * game.payoff_scale()
-
-    def solve(objective: FloatArray) -> FloatArray:
-        result = optimize.linprog(objective, A_ub=rows, b_ub=limits, bounds=bounds, method="highs")
-        if result.status != 0:
-            raise RuntimeError(f"slice-capacity programme failed: {result.message}")
-        solution: FloatArray = result.x
-        return solution
-
-    worst = solve(np.append(np.zeros(n), [-1.0, 0.0]))
-    bounds[n] = (float(worst[n]) - tolerance, None)
-    level = solve(np.append(np.zeros(n), [0.0, 1.0]))
-    bounds[n + 1] = (None, float(level[n + 1]) + tolerance)
-    spread = solve(np.append(-game.defender_gain, [0.0, 0.0]))
-    coverage: FloatArray = np.clip(spread[:n], 0.0, game.coverage_cap)
-    return coverage
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PatrolPlan:
-    routes: tuple[UnitRoute, ...]
-    resources: float
-    ideal_coverage: FloatArray
-    sampling_probabilities: FloatArray
+    """A mixture of rosters, its exact coverage, what it is worth, and a bound on the best."""
+
+    rosters: tuple[Roster, ...]
+    probabilities: FloatArray
     coverage: FloatArray
     defender_utility: float
-    bound: float
+    attacker_utility: float
+    attacked: int | None  # the window he strikes, None if he stays at home
+    bound: float  # no mixture of feasible rosters gives the defender more
+    attacker_level_bound: float  # no mixture holds the attacker below this
     baselines: dict[str, float]
-    baselines_unrouted: dict[str, float]
-    calibration_round: int
-    rounds: tuple[dict[str, float], ...]
-    draws_hitting_time_limit: int
+    iterations: int
+    stopped: str  # "converged", "time limit" or "no improving roster found"
     seconds: float
+    notes: tuple[str, ...] = field(default=())
 
-    def to_document(self, problem: PatrolProblem) -> dict[str, Any]:
-        def visits(route: UnitRoute) -> list[dict[str, Any]]:
-            result = []
-            for visit in route.visits:
-                window = problem.windows[visit.window]
-                result.append(
-                    {
-                        "window": window.id,
-                        "site": problem.sites[window.site].id,
-                        "arrive": problem.at(visit.arrive, window.zone),
-                        "start": problem.at(visit.start, window.zone),
-                        "end": problem.at(visit.end, window.zone),
-                    }
-                )
-            return result
+    @property
+    def gap(self) -> float:
+        return self.bound - self.defender_utility
 
-        def by_window(values: FloatArray) -> dict[str, float]:
-            return {w.id: round(float(v), 6) for w, v in zip(problem.windows, values, strict=True)}
+    def draw(self, seed: int) -> int:
+        """The index of the roster for ``seed``: roster r with probability ``probabilities[r]``."""
+        rng = np.random.default_rng([seed, DRAW_STREAM])
+        return int(rng.choice(len(self.rosters), p=self.probabilities))
 
-        document: dict[str, Any] = {
-            "routes": [
+    def to_document(self, problem: PatrolProblem, table: TravelTable) -> dict[str, Any]:
+        drawn = self.draw(problem.seed)
+        routes = []
+        for unit_index, route in enumerate(self.rosters[drawn]):
+            visits = schedule(problem, table, unit_index, route) or ()
+            routes.append(
                 {
-                    "unit": problem.units[route.unit].id,
-                    "visits": visits(route),
-                    "travel_minutes": round(route.travel_seconds / 60, 2),
+                    "unit": problem.units[unit_index].id,
+                    "visits": [
+                        {
+                            "window": problem.windows[v.window].id,
+                            "site": problem.sites[problem.windows[v.window].site].id,
+                            "arrive": problem.at(v.arrive, problem.windows[v.window].zone),
+                            "start": problem.at(v.start, problem.windows[v.window].zone),
+                            "end": problem.at(v.end, problem.windows[v.window].zone),
+                        }
+                        for v in visits
+                    ],
+                    "travel_minutes": round(
+                        travel_seconds(problem, table, unit_index, route) / 60, 2
+                    ),
                 }
-                for route in self.routes
-            ],
-            "coverage": by_window(self.coverage),
+            )
+        document: dict[str, Any] = {
+            "routes": routes,
+            "roster": drawn,
+            "coverage": {
+                w.id: round(float(c), 9)
+                for w, c in zip(problem.windows, self.coverage, strict=True)
+            },
             "defender_utility": self.defender_utility,
             "bound": self.bound,
+            "gap": self.gap,
+            "attacked_window": None if self.attacked is None else problem.windows[self.attacked].id,
+            "attacker_utility": self.attacker_utility,
             "baselines": self.baselines,
-            "baselines_unrouted": self.baselines_unrouted,
-            "ideal_coverage": by_window(self.ideal_coverage),
-            "sampling_probabilities": by_window(self.sampling_probabilities),
-            "resources": self.resources,
-            "replications": problem.replications,
-            "calibration_round": self.calibration_round,
-            "rounds": list(self.rounds),
+            "mixture": [
+                {
+                    "probability": float(p),
+                    "routes": {
+                        problem.units[u].id: [problem.windows[w].id for w in route]
+                        for u, route in enumerate(roster)
+                        if route
+                    },
+                }
+                for roster, p in zip(self.rosters, self.probabilities, strict=True)
+            ],
+            "iterations": self.iterations,
+            "stopped": self.stopped,
             "seconds": round(self.seconds, 3),
         }
-        if self.draws_hitting_time_limit:
-            document["notes"] = [
-                f"{self.draws_hitting_time_limit} of "
-                f"{problem.replications * (problem.calibration_rounds + 3)} routing runs "
-                "stopped at the time limit: routes may be less complete than they could be, "
-                "and the same seed may not give the same routes"
-            ]
+        if self.notes:
+            document["notes"] = list(self.notes)
         return document
 
 
+def coverage_of(rosters: Sequence[Roster], probabilities: FloatArray, n: int) -> FloatArray:
+    coverage = np.zeros(n)
+    for roster, probability in zip(rosters, probabilities, strict=True):
+        coverage[covered(roster)] += probability
+    return coverage
+
+
 @dataclass(frozen=True)
-class Realisation:
-    """K routed draws of one sampler, and the coverage they really achieve."""
-
-    probabilities: FloatArray
-    success: FloatArray
-    coverage: FloatArray
-    first: RoutingOutcome
-    timed_out: int
-    sampled: FloatArray  # times sampled, per draw
-    visited: FloatArray  # times visited, per draw
+class Outcome:
+    defender_utility: float
+    attacker_utility: float
+    attacked: int | None
 
 
-def realise(
+def attack_outcome(game: SecurityGame, coverage: FloatArray, may_decline: bool) -> Outcome:
+    """The attacker's best response (ties to the defender), staying home if nothing pays."""
+    response = best_response(game, coverage)
+    tie = TOLERANCE * game.payoff_scale()
+    if may_decline and (
+        response.attacker_utility < -tie
+        or (response.attacker_utility <= tie and response.defender_utility <= 0)
+    ):
+        return Outcome(0.0, 0.0, None)
+    return Outcome(response.defender_utility, response.attacker_utility, response.attacked)
+
+
+def attacker_floor(game: SecurityGame, may_decline: bool) -> float:
+    """No coverage holds the attacker below this: A^c anywhere, A^u where nobody can go."""
+    assert game.coverable is not None
+    floor = float(np.max(np.where(game.coverable, game.attacker_covered, game.attacker_uncovered)))
+    return max(floor, 0.0) if may_decline else floor
+
+
+def defender_value(game: SecurityGame, level: float, may_decline: bool) -> tuple[float, int | None]:
+    """The most the defender can get with the attacker held to ``level``, and where.
+
+    Target t can be made his choice at that level with coverage (A^u_t - level)/dA_t (never
+    more than it can have), if A^u_t >= level; the defender picks the t best for her. Falls
+    as ``level`` rises, so a lower bound on the least level gives an upper bound here.
+    """
+    assert game.coverable is not None
+    needed = (game.attacker_uncovered - level) / game.attacker_loss
+    cover = np.clip(needed, 0.0, game.coverage_cap)
+    value = game.defender_uncovered + game.defender_gain * cover
+    tie = TOLERANCE * game.payoff_scale()
+    candidates = game.attacker_uncovered >= level - tie
+    best, where = -np.inf, None
+    if candidates.any():
+        index = int(np.flatnonzero(candidates)[np.argmax(value[candidates])])
+        best, where = float(value[index]), index
+    if may_decline and level <= tie and best < 0:
+        return 0.0, None
+    return best, where
+
+
+def baseline_rosters(
     problem: PatrolProblem,
-    travel: TravelTimes,
-    probabilities: FloatArray,
+    table: TravelTable,
+    reach: np.ndarray,
+    groups: Sequence[tuple[int, ...]],
+    weights: FloatArray,
     stream: int,
-    seconds_per_draw: float,
-    priority: FloatArray | None = None,
-) -> Realisation:
-    """Sample and route K times; estimate P(window visited) for this sampler.
-
-    Each draw has its own random stream, derived from (seed, stream, draw), so draw 0 is the
-    same whether or not more draws follow it. P(visited) = p_i P(visited | sampled): the
-    second factor is estimated as the share of the draws that sampled window i in which it
-    was really visited (a ratio estimate, exact when routing never drops a window), shrunk
-    towards the pooled share of all sampled windows by one pseudo-draw (``SHRINKAGE``); a
-    window never sampled in K draws gets the pooled share.
-    """
-    n = len(problem.windows)
-    sampled, visited = np.zeros(n), np.zeros(n)
-    first: RoutingOutcome | None = None
-    timed_out = 0
-    for draw in range(problem.replications):
+    seconds: float,
+) -> list[Roster]:
+    """PyVRP rosters at prizes ``weights`` with a random jitter, one per draw."""
+    rosters = []
+    for draw in range(BASELINE_DRAWS):
         rng = np.random.default_rng([problem.seed, stream, draw])
-        chosen = sample_windows(probabilities, rng)
-        router_seed = int(rng.integers(2**31 - 1))
-        outcome = route_windows(
-            problem, travel, chosen.tolist(), router_seed, seconds_per_draw, priority
-        )
-        first = outcome if first is None else first
-        sampled[chosen] += 1
-        visited[sorted(outcome.visited())] += 1
-        timed_out += outcome.hit_time_limit
-    assert first is not None
-    pooled = visited.sum() / sampled.sum() if sampled.sum() else 1.0
-    # One pseudo-draw at the pooled rate steadies windows sampled only a few times; without
-    # it the attacker's best response would pick whichever estimate was unluckiest.
-    success = (visited + SHRINKAGE * pooled) / (sampled + SHRINKAGE)
-    draws = problem.replications
-    return Realisation(
-        probabilities,
-        success,
-        probabilities * success,
-        first,
-        timed_out,
-        sampled / draws,
-        visited / draws,
-    )
+        prizes = weights * rng.uniform(0.75, 1.25, len(weights))
+        routes: list[tuple[int, ...]] = [() for _ in problem.units]
+        for group in groups:
+            roster, _ = price_with_pyvrp(
+                problem,
+                table,
+                prizes,
+                reach,
+                int(rng.integers(2**31 - 1)),
+                50,
+                seconds / len(groups),
+                group,
+            )
+            for u in group:
+                routes[u] = roster[u]
+        rosters.append(tuple(routes))
+    return rosters
 
 
-def routing_priority(game: SecurityGame, attacker_level: float) -> FloatArray:
-    """How much it matters that a sampled window is really visited, from 0 to 1.
+def plan(
+    problem: PatrolProblem,
+    travel: TravelTimes | None = None,
+    *,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+    initial_rosters: Sequence[Roster] = (),
+) -> PatrolPlan:
+    """Plan the patrols within ``problem.time_limit`` seconds.
 
-    Missing window i lets the attacker have A^u_i there; he already gets the equilibrium
-    level x* elsewhere, so the miss matters by ``max(0, A^u_i - x*)``: not at all for a
-    window he would not bother with, most for the ones he wants most.
+    ``progress(fraction, message)`` is called as the work advances; ``cancelled()`` is
+    asked between steps and, if it returns True, the planner raises :class:`PlanCancelled`.
+    ``initial_rosters`` (e.g. another planner's) join the master's first columns, so the
+    plan is never worse than any mixture of them.
     """
-    importance = np.maximum(game.attacker_uncovered - attacker_level, 0.0)
-    top = importance.max()
-    priority: FloatArray = importance / top if top > 0 else np.ones(game.size)
-    return priority
+    planner = _Planner(problem, travel or StraightLineTravelTimes(), progress, cancelled)
+    planner.seed(initial_rosters)
+    # Leave time for the bound; if the bound needs less, go on pricing after it.
+    planner.price_until(planner.deadline - planner.bound_seconds)
+    if planner.stopped != "converged":
+        planner.bound_by_relaxation()
+    if planner.stopped == "time limit":
+        planner.price_until(planner.deadline)
+    return planner.finish()
 
 
-def recalibrate(
+class _Planner:
+    """The state of one planning run: problem data, the column pool, bounds, the clock."""
+
+    def __init__(
+        self,
+        problem: PatrolProblem,
+        travel: TravelTimes,
+        progress: Progress | None,
+        cancelled: Cancelled | None,
+    ) -> None:
+        self.started = time.perf_counter()
+        self.deadline = self.started + problem.time_limit
+        self.bound_seconds = BOUND_SHARE * problem.time_limit
+        self.problem = problem
+        self.report = progress or (lambda fraction, message: None)
+        self.stop = cancelled or (lambda: False)
+        self.table = TravelTable.build(problem, travel)
+        self.reach = unit_reach(problem, self.table)
+        self.n = len(problem.windows)
+        self.game = problem.game(float(self.n), np.asarray(self.reach.any(axis=0)))
+        self.floor = attacker_floor(self.game, problem.attacker_may_decline)
+        self.tolerance = TOLERANCE * self.game.payoff_scale()
+        self.groups = components(self.reach)
+        self.pool = ColumnPool(problem, self.table, self.game, self.floor, self.groups)
+        self.exact = [exact_pricing_size(self.reach, g) <= EXACT_PRICING_ARCS for g in self.groups]
+        self.lower_bounds = [self.floor]
+        self.baselines: dict[str, float] = {}
+        self.iterations, self.timed_out, self.stopped = 0, 0, "time limit"
+
+    def check(self) -> None:
+        if self.stop():
+            raise PlanCancelled("the patrol plan was cancelled")
+
+    def seed(self, initial_rosters: Sequence[Roster]) -> None:
+        """The first columns: nothing at all, the caller's rosters, the baselines' rosters."""
+        self.report(0.0, "seeding the plan with the baselines' rosters")
+        values = np.array([w.value for w in self.problem.windows])
+        coverable = self.reach.any(axis=0).astype(float)
+        seconds = self.problem.time_limit * 0.2 / (2 * BASELINE_DRAWS)
+        self.pool.add_everywhere(empty_roster(self.problem))
+        for roster in initial_rosters:
+            self.pool.add_everywhere(roster)
+        for stream, (name, weights) in enumerate(
+            (("uniform", coverable), ("attendance_proportional", values * coverable)), start=100
+        ):
+            rosters = baseline_rosters(
+                self.problem, self.table, self.reach, self.groups, weights, stream, seconds
+            )
+            self.check()
+            coverage = coverage_of(rosters, np.full(len(rosters), 1 / len(rosters)), self.n)
+            outcome = attack_outcome(self.game, coverage, self.problem.attacker_may_decline)
+            self.baselines[name] = outcome.defender_utility
+            for roster in rosters:
+                self.pool.add_everywhere(roster)
+
+    def price_until(self, limit: float) -> None:
+        """Rounds of pricing until ``limit``, proof of optimality, or a round adding nothing."""
+        level, weights, duals, convexity = self.pool.master.solve()
+        while time.perf_counter() < limit:
+            self.check()
+            self.iterations += 1
+            self.report(
+                min(0.99, (time.perf_counter() - self.started) / self.problem.time_limit),
+                f"round {self.iterations}: attacker held to {level:.4g}, "
+                f"{len(self.pool.columns)} rosters",
+            )
+            coverage = coverage_of(self.pool.columns, weights, self.n)
+            pressure = pressure_prizes(self.game, coverage, level, self.floor)
+            prizes = np.clip(duals, 0.0, None) * self.game.attacker_loss
+            uppers = np.full(len(self.groups), np.inf)  # proven worth bounds (exact pricing)
+            added = 0
+            for g in range(len(self.groups)):
+                if time.perf_counter() >= limit:
+                    break
+                added_here, uppers[g] = self.price_group(g, prizes, pressure, convexity[g], limit)
+                added += added_here
+            if np.isfinite(uppers).all():
+                self.lower_bounds.append(
+                    lower_bound(self.game, duals, self.floor, float(uppers.sum()), self.tolerance)
+                )
+                if (uppers <= -convexity + self.tolerance).all():
+                    self.stopped = "converged"
+                    return
+            if time.perf_counter() >= limit:
+                self.stopped = "time limit"
+                return
+            if not added:
+                self.stopped = "no improving roster found"
+                return
+            level, weights, duals, convexity = self.pool.master.solve()
+        self.stopped = "time limit"
+
+    def price_group(
+        self, g: int, prizes: FloatArray, pressure: FloatArray, convexity: float, limit: float
+    ) -> tuple[int, float]:
+        """Rosters for group g; their number, and a proven bound on any roster's worth."""
+        members = self.groups[g]
+        mine = self.reach[list(members)].any(axis=0)
+        remaining = limit - time.perf_counter()
+        search = dict(
+            reach=self.reach,
+            iterations=max(50, self.n // (20 * len(self.groups))),
+            seconds=min(remaining, self.problem.time_limit / 10),
+            units=members,
+        )
+        seed = self.problem.seed * 7919 + 2 * self.iterations
+        added = 0
+        if (pressure[mine] > 0).any():
+            crowd, hit = price_with_pyvrp(
+                self.problem,
+                self.table,
+                pressure,
+                seed=seed + 1,
+                **search,  # type: ignore[arg-type]
+            )
+            self.timed_out += hit
+            added += self.pool.add(crowd, g)
+        if not (prizes[mine] > self.tolerance).any():
+            return added, 0.0  # nothing here is priced: no roster is worth anything
+        roster, hit = price_with_pyvrp(
+            self.problem,
+            self.table,
+            prizes,
+            seed=seed,
+            **search,  # type: ignore[arg-type]
+        )
+        self.timed_out += hit
+        worth = float(prizes[covered(roster)].sum())
+        upper = np.inf
+        if worth <= -convexity + self.tolerance and self.exact[g]:
+            # The heuristic found nothing: the exact programme finds a roster or proves
+            # there is none.
+            roster, upper = price_exactly(
+                self.problem, self.table, prizes, self.reach, max(remaining, 0.1), members
+            )
+            worth = float(prizes[covered(roster)].sum())
+        if worth > -convexity + self.tolerance:
+            added += self.pool.add(roster, g)
+        return added, upper
+
+    def bound_by_relaxation(self) -> None:
+        self.check()
+        self.lower_bounds.append(
+            interval_level_bound(self.problem, self.table, self.game, self.reach, self.floor)
+        )
+        self.report(
+            (time.perf_counter() - self.started) / self.problem.time_limit,
+            "bounding the best possible plan",
+        )
+        relaxed, _ = relaxed_level_bound(
+            self.problem,
+            self.table,
+            self.game,
+            self.reach,
+            self.floor,
+            self.pool.routes(),
+            # Half the bound's share: on large problems it rarely converges, and what is
+            # left goes back to pricing.
+            time.perf_counter() + max(self.bound_seconds / 2, 1.0),
+            self.stop,
+        )
+        self.lower_bounds.append(relaxed)
+        self.check()
+
+    def finish(self) -> PatrolPlan:
+        may_decline = self.problem.attacker_may_decline
+        rosters, mixture = self.pool.mixture()
+        rosters, mixture = steer(self.problem, self.table, self.game, rosters, mixture, may_decline)
+        coverage = coverage_of(rosters, mixture, self.n)
+        outcome = attack_outcome(self.game, coverage, may_decline)
+        level_bound = max(self.lower_bounds)
+        bound = defender_value(self.game, level_bound, may_decline)[0]
+        notes = []
+        if self.timed_out:
+            notes.append(
+                f"{self.timed_out} pricing searches stopped at their time limit: the same "
+                "seed may not give the same plan"
+            )
+        self.report(1.0, "done")
+        return PatrolPlan(
+            rosters=tuple(rosters),
+            probabilities=mixture,
+            coverage=coverage,
+            defender_utility=outcome.defender_utility,
+            attacker_utility=outcome.attacker_utility,
+            attacked=outcome.attacked,
+            bound=max(bound, outcome.defender_utility),
+            attacker_level_bound=level_bound,
+            baselines=self.baselines,
+            iterations=self.iterations,
+            stopped=self.stopped,
+            seconds=time.perf_counter() - self.started,
+            notes=tuple(notes),
+        )
+
+
+def lower_bound(
+    game: SecurityGame, duals: FloatArray, floor: float, upper_worth: float, margin: float
+) -> float:
+    """A level no mixture can hold the attacker below (docs/patrol-planning.md §3.3).
+
+    For y >= 0 with sum y <= 1 and any mixture with marginals c,
+    max(floor, max_i U^a_i(c)) >= sum_i y_i (A^u_i - dA_i c_i) + (1 - sum y) floor, and
+    sum_i y_i dA_i c_i is the mixture's average worth at prizes y dA, at most ``upper_worth``.
+    """
+    weights = np.clip(duals, 0.0, None)
+    total = float(weights.sum())
+    if total > 1:
+        weights /= total
+        total = 1.0
+    level = float(weights @ game.attacker_uncovered) + (1 - total) * floor - upper_worth
+    return max(floor, level - margin)
+
+
+def steer(
+    problem: PatrolProblem,
+    table: TravelTable,
     game: SecurityGame,
-    previous: Realisation,
-    shares: FloatArray | None = None,
-    capacities: FloatArray | None = None,
-) -> FloatArray:
-    """Sampling probabilities for the next round: the game played with routing's losses.
+    pool: Sequence[Roster],
+    probabilities: FloatArray,
+    may_decline: bool,
+) -> tuple[list[Roster], FloatArray]:
+    """The master's mixture, with the window best for the defender made the attacker's choice.
 
-    If window i, when sampled, is really visited with probability s_i, then sampling it with
-    probability p_i covers it with s_i p_i: the game in p is the same game with each
-    coverage only s_i as effective, i.e. payoffs ``A^c' = A^u - s_i (A^u - A^c)`` and
-    ``D^c' = D^u + s_i (D^c - D^u)``, and the same number of samples as last round. Its SSE
-    (the exact solver again) samples most where sampling pays. The s_i come from the last
-    round, and change as the sample does, so this is a fixed-point heuristic; the plan keeps
-    whichever round does best. s_i is floored at 0.05 so coverage always deters a little.
-    With slice ``capacities`` the game is solved with them (``solve_with_slice_capacities``),
-    the expected visits ``s_i p_i`` of each slice held to its capacity.
+    At the attacker's level x the defender does best if he strikes the window t that
+    ``defender_value`` picks; that needs coverage of t lowered to (A^u_t - x)/dA_t, done by
+    leaving t out of some rosters (which keeps them feasible). The attacker's level stays x.
     """
-    success = np.clip(previous.success, 0.05, 1.0)
-    effective = replace(
-        game,
-        attacker_covered=game.attacker_uncovered - success * game.attacker_loss,
-        defender_covered=game.defender_uncovered + success * game.defender_gain,
-        resources=float(previous.probabilities.sum()),
+    keep = probabilities > 1e-12
+    rosters = [r for r, k in zip(pool, keep, strict=True) if k]
+    weights = probabilities[keep] / probabilities[keep].sum()
+    n = game.size
+    coverage = coverage_of(rosters, weights, n)
+    now = attack_outcome(game, coverage, may_decline)
+    level = max(float(game.attacker_utilities(coverage).max()), 0.0 if may_decline else -np.inf)
+    best, target = defender_value(game, level, may_decline)
+    if target is None or best <= now.defender_utility + TOLERANCE * game.payoff_scale():
+        return rosters, weights
+    excess = coverage[target] - float(
+        np.clip((game.attacker_uncovered[target] - level) / game.attacker_loss[target], 0, 1)
     )
-    if shares is not None and capacities is not None:
-        return solve_with_slice_capacities(effective, shares, capacities, previous.success)
-    return spend_spare_resources(effective, solve_exact(effective))
-
-
-def plan(problem: PatrolProblem, travel: TravelTimes | None = None) -> PatrolPlan:
-    """Plan the patrols: one routed draw and what the randomised plan really covers."""
-    started = time.perf_counter()
-    travel = travel if travel is not None else StraightLineTravelTimes()
-    resources = (
-        problem.resources if problem.resources is not None else estimate_resources(problem, travel)
-    )
-    # A window no unit can reach is left uncovered in the game itself, so the ideal coverage
-    # spends nothing on it and the bound knows the attacker may strike there.
-    game = problem.game(resources, reachable_windows(problem, travel))
-    solution = solve_exact(game)
-    ideal = spend_spare_resources(game, solution)
-
-    # The baselines spend the same resources on the windows a unit can reach, and go through
-    # the same sampling and routing, so the comparison is like for like.
-    values = np.array([window.value for window in problem.windows])
-    cap = game.coverage_cap
-    baseline_probabilities = {
-        "uniform": proportional_coverage(cap, resources, cap),
-        "attendance_proportional": proportional_coverage(values * cap, resources, cap),
-    }
-
-    rounds = problem.calibration_rounds + 1
-    seconds_per_draw = problem.time_limit / ((rounds + 2) * problem.replications)
-    priority = routing_priority(game, solution.attacker_utility)
-    realisations = [realise(problem, travel, ideal, 0, seconds_per_draw, priority)]
-    # The first round is the pilot: in the time slices where routing could not deliver the
-    # visits sampled there, what it did deliver is the slice's capacity, and the next round
-    # solves the game within those capacities; later rounds recalibrate within them too.
-    if rounds > 1:
-        shares = time_slices(problem)
-        pilot = realisations[0]
-        capacities = slice_capacities(shares, pilot.sampled, pilot.visited)
-    for stream in range(1, rounds):
-        if stream == 1:
-            probabilities = solve_with_slice_capacities(game, shares, capacities)
-        else:
-            probabilities = recalibrate(game, realisations[-1], shares, capacities)
-        realisations.append(
-            realise(problem, travel, probabilities, stream, seconds_per_draw, priority)
-        )
-    utilities = [best_response(game, r.coverage).defender_utility for r in realisations]
-    # Rounds that hold the attacker equally well (often: when an unreachable window decides
-    # his best response) are told apart by the value they protect.
-    kept = max(
-        range(len(realisations)),
-        key=lambda r: (round(utilities[r], 9), float(values @ realisations[r].coverage)),
-    )
-    chosen = realisations[kept]
-
-    baselines: dict[str, float] = {}
-    baselines_ideal: dict[str, float] = {}
-    timed_out = sum(r.timed_out for r in realisations)
-    for stream, (name, probabilities) in enumerate(baseline_probabilities.items(), start=100):
-        realised = realise(problem, travel, probabilities, stream, seconds_per_draw, priority)
-        timed_out += realised.timed_out
-        baselines[name] = best_response(game, realised.coverage).defender_utility
-        baselines_ideal[name] = best_response(game, probabilities).defender_utility
-    return PatrolPlan(
-        routes=chosen.first.routes,
-        resources=resources,
-        ideal_coverage=ideal,
-        sampling_probabilities=chosen.probabilities,
-        coverage=chosen.coverage,
-        defender_utility=utilities[kept],
-        bound=best_response(game, ideal).defender_utility,
-        baselines=baselines,
-        baselines_unrouted=baselines_ideal,
-        calibration_round=kept,
-        rounds=tuple(
-            {
-                "expected_sampled": round(float(r.probabilities.sum()), 3),
-                "expected_visits": round(float(r.coverage.sum()), 3),
-                "defender_utility": utility,
-            }
-            for r, utility in zip(realisations, utilities, strict=True)
-        ),
-        draws_hitting_time_limit=timed_out,
-        seconds=time.perf_counter() - started,
-    )
+    new_rosters, new_weights = [], []
+    for roster, weight in zip(rosters, weights, strict=True):
+        if excess > 1e-15 and target in covered(roster):
+            shorter = without(problem, table, roster, target)
+            if shorter is not None:
+                moved = min(weight, excess)
+                excess -= moved
+                new_rosters.append(shorter)
+                new_weights.append(moved)
+                weight -= moved
+        if weight > 1e-15:
+            new_rosters.append(roster)
+            new_weights.append(weight)
+    weights_array = np.array(new_weights)
+    return new_rosters, weights_array / weights_array.sum()
 
 
 def plan_from_document(document: Any) -> dict[str, Any]:
     problem = problem_from_document(document)
-    return plan(problem).to_document(problem)
+    travel = StraightLineTravelTimes()
+    result = plan(problem, travel)
+    return result.to_document(problem, TravelTable.build(problem, travel))

@@ -6,6 +6,7 @@ what the router wants; ``at()`` turns them back into aware datetimes for the pla
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
@@ -32,8 +33,12 @@ DEFAULT_DWELL_MINUTES = 15.0
 DEFAULT_TIME_LIMIT_SECONDS = 10.0
 DEFAULT_REPLICATIONS = 16
 DEFAULT_CALIBRATION_ROUNDS = 2
-# A caught attacker loses as much as a successful one would have gained (see the docs).
-COVERED_DEFENDER_SHARE = 0.0
+# Default payoffs from a gathering's figures (docs/patrol-planning.md §2.1): an attacker who
+# meets a patrol loses DETERRENCE times what he would have gained (arrest and prosecution
+# weigh less than success to someone set on it), and the gathering still suffers
+# RESIDUAL_HARM of the loss (a 15-minute visit meets an attack, it does not undo it).
+DEFAULT_DETERRENCE = 0.5
+DEFAULT_RESIDUAL_HARM = 0.2
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,8 @@ class PatrolProblem:
     origin: datetime
     calibration_rounds: int = DEFAULT_CALIBRATION_ROUNDS
     resources: float | None = None  # None: estimated from the units' capacity
+    # An attacker who finds every gathering too well covered may stay at home (utility 0).
+    attacker_may_decline: bool = True
 
     def at(self, seconds: int, zone: tzinfo) -> str:
         return (self.origin + timedelta(seconds=int(seconds))).astimezone(zone).isoformat()
@@ -98,9 +105,33 @@ class PatrolProblem:
         return np.array([[site.lat, site.lon] for site in self.sites], dtype=np.float64)
 
 
-def default_payoffs(value: float) -> tuple[float, float, float, float]:
-    """A visit foils the attack; unprotected, he gains what the gathering loses."""
-    return (-COVERED_DEFENDER_SHARE * value, -value, -value, value)
+def gathering_payoffs(
+    attacker_value: float,
+    defender_loss: float,
+    deterrence: float = DEFAULT_DETERRENCE,
+    residual_harm: float = DEFAULT_RESIDUAL_HARM,
+) -> tuple[float, float, float, float]:
+    """The four payoffs (PAYOFF_FIELDS order) from what an attack is worth to each side.
+
+    Uncovered, the attacker gains ``attacker_value`` and the gathering loses
+    ``defender_loss``; met by a patrol, he loses ``deterrence`` times his gain and the
+    gathering still loses ``residual_harm`` of its loss. The risk model's per-gathering
+    figures plug in here; until then a window's value (attendance) stands for both.
+    """
+    return (
+        -residual_harm * defender_loss,
+        -defender_loss,
+        -deterrence * attacker_value,
+        attacker_value,
+    )
+
+
+def default_payoffs(
+    value: float,
+    deterrence: float = DEFAULT_DETERRENCE,
+    residual_harm: float = DEFAULT_RESIDUAL_HARM,
+) -> tuple[float, float, float, float]:
+    return gathering_payoffs(value, value, deterrence, residual_harm)
 
 
 def _coordinates(document: Mapping[str, Any], where: str) -> tuple[float, float]:
@@ -145,6 +176,13 @@ def problem_from_document(document: Any) -> PatrolProblem:
         if resources < 0:
             raise InvalidInput("problem: field 'resources' must be >= 0")
     dwell = round(dwell_minutes * 60)
+    deterrence = _share(doc, "deterrence", DEFAULT_DETERRENCE, strictly_positive=True)
+    residual_harm = _share(doc, "residual_harm", DEFAULT_RESIDUAL_HARM, strictly_positive=False)
+    if residual_harm >= 1:
+        raise InvalidInput("problem: field 'residual_harm' must be < 1: a visit must help")
+    may_decline = doc.get("attacker_may_decline", True)
+    if not isinstance(may_decline, bool):
+        raise InvalidInput("problem: field 'attacker_may_decline' must be true or false")
 
     sites: list[Site] = []
     for index, raw in enumerate(require_list(doc, "sites", "problem")):
@@ -171,7 +209,7 @@ def problem_from_document(document: Any) -> PatrolProblem:
         value = require_number(window, "value", where)
         if value <= 0:
             raise InvalidInput(f"{where}: field 'value' must be > 0, got {value:g}")
-        payoffs = default_payoffs(value)
+        payoffs = default_payoffs(value, deterrence, residual_harm)
         if "payoffs" in window:
             given = require_mapping(window["payoffs"], f"{where}, payoffs")
             explicit = {
@@ -208,15 +246,20 @@ def problem_from_document(document: Any) -> PatrolProblem:
 
     origin = min([w[2] for w in raw_windows] + [u[2] for u in raw_units])
 
-    def seconds(moment: datetime) -> int:
-        return round((moment - origin).total_seconds())
+    # Whole seconds, rounded inwards: a visit may then never start before its window opens
+    # or a shift starts, nor end after the window or the shift.
+    def opening(moment: datetime) -> int:
+        return math.ceil((moment - origin).total_seconds() - 1e-9)
+
+    def closing(moment: datetime) -> int:
+        return math.floor((moment - origin).total_seconds() + 1e-9)
 
     windows = tuple(
-        Window(identifier, site, seconds(start), seconds(end), value, payoffs, start.tzinfo)  # type: ignore[arg-type]
+        Window(identifier, site, opening(start), closing(end), value, payoffs, start.tzinfo)  # type: ignore[arg-type]
         for identifier, site, start, end, value, payoffs in raw_windows
     )
     units = tuple(
-        Unit(identifier, mode, seconds(start), seconds(end), lat, lon)
+        Unit(identifier, mode, opening(start), closing(end), lat, lon)
         for identifier, mode, start, end, lat, lon in raw_units
     )
     return PatrolProblem(
@@ -230,4 +273,15 @@ def problem_from_document(document: Any) -> PatrolProblem:
         origin=origin,
         resources=resources,
         calibration_rounds=rounds,
+        attacker_may_decline=may_decline,
     )
+
+
+def _share(doc: Mapping[str, Any], key: str, default: float, strictly_positive: bool) -> float:
+    if key not in doc:
+        return default
+    value = require_number(doc, key, "problem")
+    if value < 0 or (strictly_positive and value == 0):
+        bound = "> 0" if strictly_positive else ">= 0"
+        raise InvalidInput(f"problem: field '{key}' must be {bound}, got {value:g}")
+    return value

@@ -4,6 +4,8 @@ Every sampled window is an optional client with a prize; every unit is its own v
 (its base is its depot, its shift the vehicle's time window, its mode the routing profile).
 Prizes dwarf travel costs, so the router visits as many sampled windows as it can and only
 then shortens the travel; among windows it cannot all reach, it keeps the valuable ones.
+The sampling planner (bench/sampling_planner.py) uses it; the column-generation planner
+prices rosters with pricing.price_with_pyvrp instead.
 """
 
 from __future__ import annotations
