@@ -43,9 +43,9 @@ from sanctuary.solvers.allocation_relaxation import (
     Reason,
     Relaxation,
     explain,
-    new_highs,
     relax,
 )
+from sanctuary.solvers.highs import new_highs
 
 __all__ = [
     "BUDGET_TOLERANCE",

@@ -16,8 +16,6 @@ explains each decision against the price (docs/fund-allocation.md, sections 3-5)
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -31,36 +29,9 @@ from sanctuary.solvers.allocation_problem import (
     InfeasibleRules,
     Package,
 )
+from sanctuary.solvers.highs import new_highs
 
 _INF = highspy.kHighsInf
-_banner_shown = False
-
-
-def new_highs() -> highspy.Highs:
-    """A silent Highs instance.
-
-    HiGHS prints a banner on file descriptor 1 the first time a process creates one, before
-    any option can silence it; standard output carries the command's JSON and standard error
-    its one line, so the banner goes nowhere.
-    """
-    global _banner_shown
-    if not _banner_shown:
-        sys.stdout.flush()
-        saved = os.dup(1)
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        try:
-            os.dup2(devnull, 1)
-            highs = highspy.Highs()
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-            os.close(devnull)
-        _banner_shown = True
-    else:
-        highs = highspy.Highs()
-    highs.setOptionValue("output_flag", False)
-    highs.setOptionValue("threads", 1)
-    return highs
 
 
 @dataclass(frozen=True)

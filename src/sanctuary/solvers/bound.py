@@ -28,8 +28,8 @@ import highspy
 import numpy as np
 from numpy.typing import NDArray
 
-from sanctuary.solvers.eraser import new_highs
 from sanctuary.solvers.games import FloatArray, SecurityGame
+from sanctuary.solvers.highs import new_highs
 from sanctuary.solvers.patrol_problem import PatrolProblem
 from sanctuary.solvers.pricing import pressure_prizes, price_exactly, unit_route_bound
 from sanctuary.solvers.rosters import TravelTable
@@ -48,7 +48,7 @@ class RelaxedMaster:
     def __init__(self, game: SecurityGame, floor: float, units: int) -> None:
         n = game.size
         self.n, self.game = n, game
-        highs = self.highs = new_highs(None)
+        highs = self.highs = new_highs(exact=True)
         highs.addCol(1.0, floor, _INF, 0, np.array([], np.int32), np.array([]))
         highs.addCols(
             n,
@@ -217,7 +217,7 @@ def interval_level_bound(
         hops = table.matrices[mode][np.ix_(places, places)].astype(float)
         np.fill_diagonal(hops, np.inf)
         nearest[mode] = hops.min(axis=0) if len(places) > 1 else np.zeros(len(places))
-    highs = new_highs(None)
+    highs = new_highs(exact=True)
     # Columns: x, c_1..c_n, then c_i^M for each mode M.
     m = len(modes)
     highs.addCol(1.0, floor, _INF, 0, np.array([], np.int32), np.array([]))
@@ -283,7 +283,7 @@ def interval_level_bound(
                 rows.append((1 + n + k * n + inside, cost))
                 lower.append(-_INF)
                 upper.append(capacity)
-    from sanctuary.solvers.eraser import add_rows
+    from sanctuary.solvers.highs import add_rows
 
     add_rows(highs, lower, upper, rows)
     highs.run()

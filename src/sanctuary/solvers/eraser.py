@@ -16,78 +16,15 @@ utility comes out to LP precision. The MILP still decides everything that matter
 
 from __future__ import annotations
 
-import os
-import sys
 import time
 
 import highspy
 import numpy as np
 
 from sanctuary.solvers.games import GameSolution, SecurityGame, best_response
+from sanctuary.solvers.highs import add_rows, new_highs
 
 _INF = highspy.kHighsInf
-
-
-_banner_moved = False
-
-
-def _construct_highs() -> highspy.Highs:
-    """A Highs instance, with the banner HiGHS prints once per process sent to stderr.
-
-    The banner goes to file descriptor 1 before any option can silence it, and standard
-    output is where `sanctuary game solve` writes its JSON.
-    """
-    global _banner_moved
-    if _banner_moved:
-        return highspy.Highs()
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        os.dup2(2, 1)
-        highs = highspy.Highs()
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-    _banner_moved = True
-    return highs
-
-
-def new_highs(time_limit: float | None) -> highspy.Highs:
-    highs = _construct_highs()
-    highs.setOptionValue("output_flag", False)
-    highs.setOptionValue("threads", 1)
-    highs.setOptionValue("mip_rel_gap", 1e-9)
-    highs.setOptionValue("mip_abs_gap", 1e-9)
-    highs.setOptionValue("mip_feasibility_tolerance", 1e-9)
-    highs.setOptionValue("primal_feasibility_tolerance", 1e-9)
-    highs.setOptionValue("dual_feasibility_tolerance", 1e-9)
-    if time_limit is not None:
-        highs.setOptionValue("time_limit", float(time_limit))
-    return highs
-
-
-def add_rows(
-    highs: highspy.Highs,
-    lower: list[float] | np.ndarray,
-    upper: list[float] | np.ndarray,
-    rows: list[tuple[np.ndarray, np.ndarray]],
-) -> None:
-    starts = np.zeros(len(rows), dtype=np.int32)
-    position = 0
-    for row, (indices, _) in enumerate(rows):
-        starts[row] = position
-        position += len(indices)
-    indices = np.concatenate([index for index, _ in rows]).astype(np.int32)
-    values = np.concatenate([value for _, value in rows]).astype(np.float64)
-    highs.addRows(
-        len(rows),
-        np.asarray(lower, dtype=np.float64),
-        np.asarray(upper, dtype=np.float64),
-        len(indices),
-        starts,
-        indices,
-        values,
-    )
 
 
 def _attacked_by_milp(game: SecurityGame, time_limit: float | None) -> tuple[int, str]:
@@ -95,7 +32,7 @@ def _attacked_by_milp(game: SecurityGame, time_limit: float | None) -> tuple[int
     gain, loss = game.defender_gain, game.attacker_loss
     big_d = float(game.defender_covered.max() - game.defender_uncovered.min()) + 1.0
     big_a = float(game.attacker_uncovered.max() - game.attacker_covered.min()) + 1.0
-    highs = new_highs(time_limit)
+    highs = new_highs(time_limit, exact=True)
     # Columns: c_0..c_{n-1}, a_0..a_{n-1}, d, k.
     cost = np.zeros(2 * n + 2)
     cost[2 * n] = 1.0
@@ -147,7 +84,7 @@ def _coverage_with_target_fixed(game: SecurityGame, attacked: int) -> np.ndarray
     """Maximise c_t subject to t being a best response: the LP for one attacked target."""
     n = game.size
     loss = game.attacker_loss
-    highs = new_highs(None)
+    highs = new_highs(exact=True)
     # Columns: c_0..c_{n-1}, k (the attacker's level).
     cost = np.zeros(n + 1)
     cost[attacked] = 1.0

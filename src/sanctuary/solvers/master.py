@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import highspy
 import numpy as np
 
-from sanctuary.solvers.eraser import new_highs
 from sanctuary.solvers.games import FloatArray, SecurityGame
+from sanctuary.solvers.highs import new_highs
 from sanctuary.solvers.patrol_problem import PatrolProblem
 from sanctuary.solvers.rosters import Roster, TravelTable, covered, empty_roster, is_feasible
 
@@ -88,7 +88,7 @@ class Master:
         n = game.size
         self.game = game
         self.groups = groups
-        self.highs = new_highs(None)
+        self.highs = new_highs(exact=True)
         highs = self.highs
         highs.addCol(1.0, floor, highspy.kHighsInf, 0, np.array([], np.int32), np.array([]))
         # Row i: x + dA_i c_i >= A^u_i (x is column 0); row n + g: group g's sum q = 1.

@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 from pyvrp import Client, Depot, Location, ProblemData, VehicleType, solve
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, NoImprovement
 
-from sanctuary.solvers.eraser import add_rows, new_highs
+from sanctuary.solvers.highs import add_rows, new_highs
 from sanctuary.solvers.patrol_problem import PatrolProblem
 from sanctuary.solvers.rosters import Roster, TravelTable, empty_roster, schedule
 
@@ -198,7 +198,7 @@ def price_exactly(
     units = list(range(len(problem.units))) if units is None else list(units)
     reach = reach & np.isin(np.arange(len(problem.units)), units)[:, None]
     priced = prizes > 0
-    highs = new_highs(time_limit)
+    highs = new_highs(time_limit, exact=True)
     highs.setOptionValue("mip_rel_gap", 1e-7)
     highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
     z_cols = np.flatnonzero(priced & reach.any(axis=0))
