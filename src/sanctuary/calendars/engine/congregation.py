@@ -2,7 +2,10 @@
 
 A mosque publishes two times per prayer: the start (the earliest moment it may be prayed)
 and the jama'ah, when the congregation actually prays, which is what matters for who is
-in the building. Rules: see `CongregationRule`. Imported CSV timetables override both.
+in the building. Rules: see `CongregationRule`; the most specific rule that matches a day
+wins (`in_precedence`), and `rule_standings` says which rules can never take effect.
+Imported CSV timetables override both; a second upload merges into the first by date
+(`merge_timetables`).
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -51,8 +55,8 @@ def jamaah_seconds(
     for column, prayer in enumerate(CONGREGATIONAL_PRAYERS):
         start = starts[:, prayer_index[prayer]]
         chosen = start + 60 * DEFAULT_MINUTES_AFTER_START[prayer]
-        matching = [rule for rule in rules if rule.prayer is prayer]
-        # apply the last rule first so that the first matching rule has the final word
+        matching = [rule for rule in in_precedence(rules) if rule.prayer is prayer]
+        # apply the last rule first so that the one that takes precedence has the final word
         for rule in reversed(matching):
             mask = np.array([rule.applies_on(d) for d in clock.dates], dtype=bool)
             if not mask.any():
@@ -68,6 +72,125 @@ def jamaah_seconds(
             chosen = np.maximum(np.minimum(chosen, latest), start)
         result[:, column] = chosen
     return result
+
+
+# --- which rule wins ------------------------------------------------------------------------------
+
+# An open-ended date range ("from 1 March on") counts as wider than any closed one.
+_OPEN_RANGE_DAYS = 10**6
+
+
+def precedence(rule: CongregationRule) -> tuple[int, int, int]:
+    """Sort key, most specific first: a date range, then a season of months, then all year;
+    between two of one kind the narrower (fewer days, then fewer months). Equal keys keep the
+    order the rules were given in, so that between equals the one added first wins."""
+    months = len(rule.months) or 12
+    if rule.valid_from is not None or rule.valid_to is not None:
+        if rule.valid_from is not None and rule.valid_to is not None:
+            return (0, (rule.valid_to - rule.valid_from).days, months)
+        return (0, _OPEN_RANGE_DAYS, months)
+    if rule.months:
+        return (1, 0, months)
+    return (2, 0, 12)
+
+
+def in_precedence(rules: tuple[CongregationRule, ...] | list[CongregationRule]) -> tuple[CongregationRule, ...]:
+    """The rules in the order they apply: the first that matches a day decides its jama'ah."""
+    return tuple(sorted(rules, key=precedence))
+
+
+@dataclass(frozen=True)
+class RuleStanding:
+    """Where one rule stands among the rules of its prayer, from a given day on."""
+
+    rule: CongregationRule
+    index: int  # its place among the rules as given
+    rank: int  # 1 for the rule of its prayer that applies first
+    takes_effect: bool  # it decides the jama'ah on at least one day
+    yields_to: tuple[int, ...]  # indices (as given) of rules that take some or all of its days
+    # the months in which it decides, when no rule of its prayer has a date range (else None)
+    months: frozenset[int] | None
+    ended: bool  # its date range is over before the first day considered
+
+
+def _cells(rules: list[CongregationRule], from_day: date) -> list[tuple[date, int]]:
+    """(a day, a month) standing for every kind of day from `from_day` on: between two dates
+    at which some rule starts or stops, whether a rule applies depends on the month alone."""
+    cuts = {from_day}
+    for rule in rules:
+        if rule.valid_from is not None and rule.valid_from > from_day:
+            cuts.add(rule.valid_from)
+        if rule.valid_to is not None and rule.valid_to >= from_day:
+            cuts.add(rule.valid_to + timedelta(days=1))
+    ordered = sorted(cuts)
+    cells: list[tuple[date, int]] = []
+    for begin, end in zip(ordered, [*ordered[1:], None], strict=True):
+        if end is None:
+            cells += [(begin, month) for month in range(1, 13)]
+            continue
+        months: list[int] = []
+        year, month = begin.year, begin.month
+        last = end - timedelta(days=1)
+        while (year, month) <= (last.year, last.month) and len(months) < 12:
+            months.append(month)
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        cells += [(begin, m) for m in months]
+    return cells
+
+
+def _applies(rule: CongregationRule, cell: tuple[date, int]) -> bool:
+    day, month = cell
+    if rule.months and month not in rule.months:
+        return False
+    if rule.valid_from is not None and day < rule.valid_from:
+        return False
+    return not (rule.valid_to is not None and day > rule.valid_to)
+
+
+def rule_standings(
+    rules: tuple[CongregationRule, ...] | list[CongregationRule], from_day: date
+) -> tuple[RuleStanding, ...]:
+    """Every rule's standing from `from_day` on, prayer by prayer, each in precedence order.
+
+    Exact, not sampled: the days from `from_day` on are cut at every date where some rule
+    starts or stops, and within each piece a rule applies by month alone, so a handful of
+    (piece, month) cells stand for every day there will ever be."""
+    given = list(rules)
+    found: list[RuleStanding] = []
+    for prayer in CONGREGATIONAL_PRAYERS:
+        ordered = sorted(
+            (index for index, rule in enumerate(given) if rule.prayer is prayer),
+            key=lambda index: precedence(given[index]),
+        )
+        if not ordered:
+            continue
+        mine = [given[index] for index in ordered]
+        cells = _cells(mine, from_day)
+        winners = [
+            next((index for index in ordered if _applies(given[index], cell)), None)
+            for cell in cells
+        ]
+        by_month = not any(r.valid_from is not None or r.valid_to is not None for r in mine)
+        for rank, index in enumerate(ordered, start=1):
+            rule = given[index]
+            won = [cell for cell, winner in zip(cells, winners, strict=True) if winner == index]
+            yields = {
+                winner
+                for cell, winner in zip(cells, winners, strict=True)
+                if winner is not None and winner != index and _applies(rule, cell)
+            }
+            found.append(
+                RuleStanding(
+                    rule=rule,
+                    index=index,
+                    rank=rank,
+                    takes_effect=bool(won),
+                    yields_to=tuple(sorted(yields, key=ordered.index)),
+                    months=frozenset(month for _, month in won) if by_month else None,
+                    ended=rule.valid_to is not None and rule.valid_to < from_day,
+                )
+            )
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -92,13 +215,133 @@ class TimetableRejected(ValueError):
 
 START_COLUMNS = tuple(p.value for p in Prayer)
 JAMAAH_COLUMNS = tuple(f"{p.value}_jamaah" for p in CONGREGATIONAL_PRAYERS)
-MAX_DAYS = 800
+MAX_DAYS = 800  # in one upload
+# A merged table keeps at most three years; the oldest days give way (TimetableMerge.dropped).
+MAX_STORED_DAYS = 3 * 366
+
+# --- the header: how real timetables spell the prayers --------------------------------------------
+
+# Each prayer as published timetables spell it (the London Unified timetable writes `magrib`).
+# A header is read word by word: one of these, perhaps a word for the jama'ah, perhaps a word
+# for the start; case, spaces, hyphens, underscores and apostrophes do not matter.
+PRAYER_SPELLINGS: dict[Prayer, tuple[str, ...]] = {
+    Prayer.FAJR: ("fajr", "fajar", "fajir", "subh", "subuh", "sobh"),
+    Prayer.SUNRISE: ("sunrise", "shuruq", "shurooq", "shuruk", "shurook", "sunrise"),
+    Prayer.DHUHR: (
+        "dhuhr", "dhuhur", "dhur", "duhr", "duhur", "zuhr", "zuhur", "zohr", "zuhar", "zohar",
+        "thuhr",
+    ),
+    Prayer.ASR: ("asr", "asar", "aser"),
+    Prayer.MAGHRIB: ("maghrib", "magrib", "maghreb", "magreb", "maghrab"),
+    Prayer.ISHA: ("isha", "ishaa", "ishah", "esha", "eshaa"),
+}
+JAMAAH_WORDS = (
+    "jamaah", "jamah", "jamaa", "jamat", "jamaat", "jammat", "jamaaat", "iqamah", "iqama",
+    "iqamat", "iqamaah", "ikamah", "congregation",
+)
+# Words that say "the start" (or nothing at all): dropped before the prayer is looked up.
+START_WORDS = ("start", "starts", "begins", "begin", "beginning", "adhan", "azan", "athan", "time")
+DATE_WORDS = ("date", "gregorian")
+# Some timetables print a second Asr, by the Hanafi reckoning (`asr_2`, "Asr Hanafi").
+SECOND_ASR_WORDS = ("2", "hanafi", "second", "mithl2")
+FIRST_ASR_WORDS = ("1", "shafi", "first", "mithl", "mithl1")
+JUMUAH_WORDS = ("jumuah", "jumah", "jummah", "jumma", "juma", "friday")
+PRAYER_NAMES = {
+    Prayer.FAJR: "Fajr", Prayer.SUNRISE: "Sunrise", Prayer.DHUHR: "Dhuhr", Prayer.ASR: "Asr",
+    Prayer.MAGHRIB: "Maghrib", Prayer.ISHA: "Isha",
+}
+_SPELLING = {word: prayer for prayer, words in PRAYER_SPELLINGS.items() for word in words}
 
 
-def _header_key(text: str) -> str:
-    key = text.strip().lower().replace("'", "").replace("’", "")
-    key = re.sub(r"[\s\-]+", "_", key)
-    return key.replace("jamah", "jamaah").replace("jamat", "jamaah").replace("_jamaaah", "_jamaah")
+@dataclass(frozen=True)
+class ColumnReading:
+    """How one column of a timetable's header was read."""
+
+    header: str  # as written in the file
+    column: str | None  # "maghrib", "maghrib_jamaah", "date"; None: not read
+    meaning: str  # "Maghrib", "Maghrib jama'ah", "the date", or why it is not read
+
+    def __str__(self) -> str:
+        if self.column is None:
+            return f"column '{self.header}' not read: {self.meaning}"
+        return f"column '{self.header}' read as {self.meaning}"
+
+
+def _words(header: str) -> list[str]:
+    text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", header.strip())  # fajrJamaah
+    text = unicodedata.normalize("NFKD", text)  # Jamā'ah: the letters without their marks
+    text = re.sub(r"['’‘ʼʿ`]", "", "".join(c for c in text if not unicodedata.combining(c)).lower())
+    return [word for word in re.split(r"[^a-z0-9]+", text) if word]
+
+
+def _meaning(header: str) -> tuple[str | None, str]:
+    """(column, meaning) for one header; a column of None is not read, the meaning says why."""
+    words = [word for word in _words(header) if word not in START_WORDS]
+    if words and all(word in DATE_WORDS for word in words):
+        return "date", "the date"
+    prayers = {_SPELLING[word] for word in words if word in _SPELLING}
+    jamaah = any(word in JAMAAH_WORDS for word in words)
+    rest = [w for w in words if w not in _SPELLING and w not in JAMAAH_WORDS]
+    if len(prayers) != 1:
+        if any(word in JUMUAH_WORDS for word in words) and not prayers:
+            return None, "Jumu'ah is set in its own part of the schedule"
+        return None, "not a prayer time" if not prayers else "it names two prayers"
+    (prayer,) = prayers
+    if prayer is Prayer.ASR and any(word in SECOND_ASR_WORDS for word in rest):
+        if jamaah:
+            return None, "not a prayer time"
+        return "asr_2", "the second Asr time (Hanafi)"
+    rest = [w for w in rest if not (prayer is Prayer.ASR and w in FIRST_ASR_WORDS)]
+    rest = [w for w in rest if not (prayer is Prayer.DHUHR and w in JUMUAH_WORDS)]
+    if rest:
+        return None, "not a prayer time"
+    if not jamaah:
+        return prayer.value, PRAYER_NAMES[prayer]
+    if prayer is Prayer.SUNRISE:
+        return None, "sunrise has no jama'ah"
+    return f"{prayer.value}_jamaah", f"{PRAYER_NAMES[prayer]} jama'ah"
+
+
+def read_header(cells: list[str]) -> tuple[tuple[ColumnReading, ...], dict[str, int]]:
+    """How each column is read, and where each known column is. Raises TimetableRejected when a
+    needed column is missing or two columns are read as the same."""
+    readings: list[ColumnReading] = []
+    position: dict[str, int] = {}
+    errors: list[TimetableError] = []
+    for index, cell in enumerate(cells):
+        column, meaning = _meaning(cell)
+        if column is not None and column in position:
+            earlier = cells[position[column]].strip()
+            errors.append(TimetableError(
+                1, column, f"columns '{earlier}' and '{cell.strip()}' are both {meaning}: keep one"
+            ))
+        elif column is not None:
+            position[column] = index
+        readings.append(ColumnReading(cell.strip(), column, meaning))
+    if "asr_2" in position:
+        # the second Asr stands in for the first only when it is the file's only Asr
+        second = position.pop("asr_2")
+        readings[second] = ColumnReading(
+            readings[second].header,
+            None if "asr" in position else "asr",
+            f"a second Asr time (Hanafi); Asr is read from '{cells[position['asr']].strip()}'"
+            if "asr" in position
+            else "Asr (the only Asr column: its Hanafi time)",
+        )
+        position.setdefault("asr", second)
+    for name in ("date", *START_COLUMNS):
+        if name not in position:
+            spellings = ", ".join(PRAYER_SPELLINGS[Prayer(name)]) if name != "date" else "date"
+            errors.append(TimetableError(1, name, f"column is missing (spelt as {spellings})"))
+    if errors:
+        raise TimetableRejected(errors)
+    return tuple(readings), position
+
+
+def timetable_columns(text: str) -> tuple[ColumnReading, ...]:
+    """How the header of a CSV timetable is read (raises TimetableRejected like read_timetable)."""
+    rows = _rows(text)
+    return read_header(rows[0])[0]
 
 
 def _read_date(text: str) -> date:
@@ -119,14 +362,8 @@ def _read_time(text: str) -> time:
     return time(int(match[1]), int(match[2]))
 
 
-def read_timetable(text: str) -> ImportedTimetable:
-    """Read a mosque's CSV timetable; refuse it whole if any row is missing, unreadable or out of order.
-
-    Columns (header names are forgiving about case, spaces and the spelling of jama'ah):
-    date, fajr, sunrise, dhuhr, asr, maghrib, isha (24-hour local start times), and optionally
-    fajr_jamaah, dhuhr_jamaah, asr_jamaah, maghrib_jamaah, isha_jamaah. Days must be
-    consecutive. Each jama'ah must not precede its start time nor reach the next start.
-    """
+def _rows(text: str) -> list[list[str]]:
+    """The CSV's non-empty rows, the header first; refused when unreadable or empty."""
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     try:
         rows = [row for row in reader if any(cell.strip() for cell in row)]
@@ -135,13 +372,23 @@ def read_timetable(text: str) -> ImportedTimetable:
         raise TimetableRejected([TimetableError(line, "file", f"not readable as CSV: {error}")]) from None
     if not rows:
         raise TimetableRejected([TimetableError(1, "header", "the file is empty")])
-    header = [_header_key(cell) for cell in rows[0]]
-    missing = [name for name in ("date", *START_COLUMNS) if name not in header]
-    if missing:
-        raise TimetableRejected([TimetableError(1, name, "column is missing") for name in missing])
-    if len(rows) - 1 > MAX_DAYS:
-        raise TimetableRejected([TimetableError(1, "date", f"more than {MAX_DAYS} days")])
-    position = {name: header.index(name) for name in header}
+    return rows
+
+
+def read_timetable(text: str, *, consecutive: bool = True) -> ImportedTimetable:
+    """Read a mosque's CSV timetable; refuse it whole if any row is missing, unreadable or out of order.
+
+    Columns (`read_header`: the spellings of PRAYER_SPELLINGS, any case, spaces, hyphens or
+    underscores): date, fajr, sunrise, dhuhr, asr, maghrib, isha (24-hour local start times),
+    and optionally a jama'ah for each of the five prayers. Days must be consecutive in one
+    upload; a merged table (`consecutive=False`, as `write_timetable` stores it) only needs
+    them in order. Each jama'ah must not precede its start time nor reach the next start.
+    """
+    rows = _rows(text)
+    _, position = read_header(rows[0])
+    limit = MAX_DAYS if consecutive else MAX_STORED_DAYS
+    if len(rows) - 1 > limit:
+        raise TimetableRejected([TimetableError(1, "date", f"more than {limit} days")])
     errors: list[TimetableError] = []
     days: list[TimetableDay] = []
     previous: date | None = None
@@ -153,12 +400,13 @@ def read_timetable(text: str) -> ImportedTimetable:
         except ValueError as error:
             errors.append(TimetableError(number, "date", str(error)))
             continue
-        if previous is not None and day != previous + timedelta(days=1):
-            if day <= previous:
-                reason = f"{day.isoformat()} does not follow {previous.isoformat()}"
-            else:
-                gap_end = day - timedelta(days=1)
-                reason = f"days missing: {(previous + timedelta(days=1)).isoformat()} to {gap_end.isoformat()}"
+        if previous is not None and day <= previous:
+            row_errors.append(
+                TimetableError(number, "date", f"{day.isoformat()} does not follow {previous.isoformat()}")
+            )
+        elif consecutive and previous is not None and day != previous + timedelta(days=1):
+            gap_end = day - timedelta(days=1)
+            reason = f"days missing: {(previous + timedelta(days=1)).isoformat()} to {gap_end.isoformat()}"
             row_errors.append(TimetableError(number, "date", reason))
         previous = day
         starts: list[time] = []
@@ -178,9 +426,8 @@ def read_timetable(text: str) -> ImportedTimetable:
                 if later <= earlier:
                     row_errors.append(
                         TimetableError(
-                            number,
-                            name,
-                            f"{later:%H:%M} is not after {earlier_name} {earlier:%H:%M}",
+                            number, name, f"{later:%H:%M} is not after {earlier_name} {earlier:%H:%M}"
+                            + _twelve_hour_hint(later, earlier),
                         )
                     )
         jamaah: list[time | None] = []
@@ -207,6 +454,13 @@ def read_timetable(text: str) -> ImportedTimetable:
     return ImportedTimetable(tuple(days))
 
 
+def _twelve_hour_hint(later: time, earlier: time) -> str:
+    """A time printed on a 12-hour clock (6:25 for Maghrib) reads as morning: say so."""
+    if later.hour < 12 and time(later.hour + 12, later.minute) > earlier:
+        return f" (times are 24-hour: write {later.hour + 12}:{later.minute:02d} for {later:%-I:%M} pm)"
+    return ""
+
+
 def _check_jamaah(
     number: int, column: str, prayer: Prayer, value: time, starts: dict[str, time]
 ) -> list[TimetableError]:
@@ -228,6 +482,75 @@ def _check_jamaah(
             )
         ]
     return []
+
+
+# --- a second upload merges into the first, by date -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimetableMerge:
+    """What an upload does to the stored timetable: a day uploaded again is replaced, the other
+    days are kept."""
+
+    timetable: ImportedTimetable  # the merged table
+    added: tuple[date, ...]  # days the stored table did not have
+    replaced: tuple[date, ...]  # days it had, with other times
+    unchanged: tuple[date, ...]  # days it had, with the same times
+    dropped: tuple[date, ...]  # the oldest days, let go to keep MAX_STORED_DAYS
+
+
+def merge_timetables(stored: ImportedTimetable | None, upload: ImportedTimetable) -> TimetableMerge:
+    kept = {day.date: day for day in (stored.days if stored is not None else ())}
+    added: list[date] = []
+    replaced: list[date] = []
+    unchanged: list[date] = []
+    for day in upload.days:
+        before = kept.get(day.date)
+        (added if before is None else unchanged if before == day else replaced).append(day.date)
+        kept[day.date] = day
+    ordered = [kept[day] for day in sorted(kept)]
+    excess = max(0, len(ordered) - MAX_STORED_DAYS)
+    return TimetableMerge(
+        timetable=ImportedTimetable(tuple(ordered[excess:])),
+        added=tuple(added),
+        replaced=tuple(replaced),
+        unchanged=tuple(unchanged),
+        dropped=tuple(day.date for day in ordered[:excess]),
+    )
+
+
+STORED_HEADER = (
+    "date", "fajr", "fajr_jamaah", "sunrise", "dhuhr", "dhuhr_jamaah", "asr", "asr_jamaah",
+    "maghrib", "maghrib_jamaah", "isha", "isha_jamaah",
+)
+
+
+def write_timetable(timetable: ImportedTimetable) -> str:
+    """The table as CSV with this reader's own column names; `read_timetable(text,
+    consecutive=False)` gives it back unchanged."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(STORED_HEADER)
+    for day in timetable.days:
+        starts = dict(zip(START_COLUMNS, day.starts, strict=True))
+        jamaah = dict(zip(JAMAAH_COLUMNS, day.jamaah, strict=True))
+        cells = {**starts, **jamaah}
+        writer.writerow(
+            [day.date.isoformat()]
+            + [f"{cells[name]:%H:%M}" if cells[name] is not None else "" for name in STORED_HEADER[1:]]
+        )
+    return out.getvalue()
+
+
+def spans(days: tuple[date, ...] | list[date]) -> list[tuple[date, date]]:
+    """Consecutive runs of dates, as (first, last): what a page says instead of every day."""
+    runs: list[tuple[date, date]] = []
+    for day in sorted(days):
+        if runs and day == runs[-1][1] + timedelta(days=1):
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
 
 
 def timetable_seconds(
