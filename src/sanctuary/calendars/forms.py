@@ -133,7 +133,7 @@ class CongregationRuleForm(RowForm):
     class Meta:
         model = CongregationRule
         fields = ["prayer", "fixed_time", "minutes_after_start", "months", "valid_from", "valid_to"]
-        labels = {"valid_from": "from (date)", "valid_to": "until (date)"}
+        labels = {"valid_from": "From (date)", "valid_to": "Until (date)"}
         help_texts = {
             "valid_from": "For a few weeks only (Ramadan, say): its first and last day.",
         }
@@ -229,14 +229,14 @@ class ServiceForm(RowForm):
         widget=forms.NumberInput(attrs=_shown_for("weekly", "monthly", "yearly", "daily")),
     )
     weekdays = forms.TypedMultipleChoiceField(
-        label="on",
+        label="On",
         choices=list(enumerate(recurrence.WEEKDAY_NAMES)),
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs=_shown_for("weekly", "monthly", "yearly")),
     )
     which = forms.ChoiceField(
-        label="which day of the month",
+        label="Which day of the month",
         choices=WhichDay.choices,
         initial=WhichDay.FIRST,
         required=False,
@@ -244,7 +244,7 @@ class ServiceForm(RowForm):
         widget=forms.Select(attrs=_shown_for("monthly", "yearly")),
     )
     month_day = forms.IntegerField(
-        label="day of the month",
+        label="Day of the month",
         min_value=1,
         max_value=31,
         required=False,
@@ -258,21 +258,21 @@ class ServiceForm(RowForm):
         widget=forms.Select(attrs=_shown_for("yearly")),
     )
     until = forms.DateField(
-        label="last date",
+        label="Last date",
         required=False,
         validators=[validate_calendar_date],
         help_text="Empty: it goes on.",
         widget=DateInput(attrs=_shown_for("weekly", "monthly", "yearly", "daily")),
     )
     count = forms.IntegerField(
-        label="or a number of times",
+        label="Or a number of times",
         min_value=1,
         max_value=recurrence.MAX_COUNT,
         required=False,
         widget=forms.NumberInput(attrs=_shown_for("weekly", "monthly", "yearly", "daily")),
     )
     cancelled = forms.CharField(
-        label="cancelled on",
+        label="Cancelled on",
         required=False,
         help_text="Dates with no service, YYYY-MM-DD, separated by commas.",
     )
@@ -294,7 +294,7 @@ class ServiceForm(RowForm):
             "starts_on",
             "cancelled",
         ]
-        labels = {"rule": "rule (advanced)", "starts_on": "first date"}
+        labels = {"rule": "Rule (advanced)", "starts_on": "First date"}
         help_texts = {
             "rule": "Only for a pattern the choices above cannot say, with 'Type a rule' chosen "
             "under Repeats: an iCalendar (RFC 5545) rule such as FREQ=MONTHLY;BYMONTHDAY=1,15.",

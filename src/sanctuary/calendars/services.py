@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -43,7 +44,7 @@ from sanctuary.registry import policy as registry_policy
 from sanctuary.registry.models import Site
 
 PREVIEW_DAYS = 14
-# Saving a change checks this far ahead for gatherings that overlap (a year costs ~0.1 s).
+# Saving a change checks this far ahead for gatherings that overlap (a busy mosque: ~40 ms CPU).
 OVERLAP_DAYS = 366
 # The most feeds one person keeps: far more than anyone subscribes to; a bound on a credential.
 MAX_FEEDS_PER_PERSON = 50
@@ -127,7 +128,13 @@ def stored_timetable(schedule: Schedule) -> engine.ImportedTimetable | None:
     """The site's published days, merged from every upload (gaps between uploads allowed)."""
     if not schedule.timetable_csv:
         return None
-    return engine.read_timetable(schedule.timetable_csv, consecutive=False)
+    return _read_stored(schedule.timetable_csv)
+
+
+@lru_cache(maxsize=64)
+def _read_stored(text: str) -> engine.ImportedTimetable:
+    # the same stored text is read by the page, its preview and every borough view: read once
+    return engine.read_timetable(text, consecutive=False)
 
 
 def timetable_spans(schedule: Schedule) -> list[tuple[date, date]]:

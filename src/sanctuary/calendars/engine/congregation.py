@@ -346,6 +346,11 @@ def timetable_columns(text: str) -> tuple[ColumnReading, ...]:
 
 def _read_date(text: str) -> date:
     text = text.strip()
+    if len(text) == 10 and text[4] == "-":  # YYYY-MM-DD, as stored tables write it: fast
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
     for form in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
         try:
             return datetime.strptime(text, form).date()
@@ -354,9 +359,12 @@ def _read_date(text: str) -> date:
     raise ValueError(f"{text!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
 
 
+_TIME = re.compile(r"(\d{1,2})[:.](\d{2})")
+
+
 def _read_time(text: str) -> time:
     text = text.strip()
-    match = re.fullmatch(r"(\d{1,2})[:.](\d{2})", text)
+    match = _TIME.fullmatch(text)
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
         raise ValueError(f"{text!r} is not a 24-hour time HH:MM")
     return time(int(match[1]), int(match[2]))
@@ -461,12 +469,15 @@ def _twelve_hour_hint(later: time, earlier: time) -> str:
     return ""
 
 
+_PRAYER_ORDER = tuple(Prayer)
+
+
 def _check_jamaah(
     number: int, column: str, prayer: Prayer, value: time, starts: dict[str, time]
 ) -> list[TimetableError]:
     """A jama'ah lies between its own start and the next prayer's (checked against those that could be read)."""
-    order = list(Prayer)
-    index = order.index(prayer)
+    index = _PRAYER_ORDER.index(prayer)
+    order = _PRAYER_ORDER
     start = starts.get(prayer.value)
     if start is not None and value < start:
         return [

@@ -35,7 +35,7 @@ class Overlap:
     minutes: int  # how long both are held at once
 
     def __str__(self) -> str:
-        """"Asr jama'ah (13:51) begins during Jumu'ah (session 2) (13:45–14:45) on Fri 4 Dec"."""
+        """"Jumu'ah (session 2) (14:00) begins during Asr jama'ah (13:51–14:11) on Fri 4 Dec"."""
         later, earlier = self.later, self.earlier
         return (
             f"{later.label} ({held_from(later):%H:%M}) begins during {earlier.label} "
