@@ -38,14 +38,14 @@ from sanctuary.calendars.engine import (
     SiteCalendar,
     build_timeline,
 )
-from sanctuary.calendars.engine.congregation import (
+from sanctuary.calendars.engine.congregation import rule_standings
+from sanctuary.calendars.engine.overlaps import overlaps
+from sanctuary.calendars.engine.timetable import (
     MAX_STORED_DAYS,
     merge_timetables,
     read_timetable,
-    rule_standings,
     write_timetable,
 )
-from sanctuary.calendars.engine.overlaps import overlaps
 
 PRAYERS = [Prayer.FAJR, Prayer.DHUHR, Prayer.ASR, Prayer.MAGHRIB, Prayer.ISHA]
 DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]

@@ -12,16 +12,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sanctuary.calendars.engine.congregation import (
-    MAX_STORED_DAYS,
-    TimetableRejected,
-    merge_timetables,
-    read_header,
-    read_timetable,
-    spans,
-    timetable_columns,
-    write_timetable,
-)
 from sanctuary.calendars.engine.model import (
     Certainty,
     CongregationRule,
@@ -34,6 +24,16 @@ from sanctuary.calendars.engine.model import (
 )
 from sanctuary.calendars.engine.prayer_times import prayer_timetable
 from sanctuary.calendars.engine.timeline import build_timeline
+from sanctuary.calendars.engine.timetable import (
+    MAX_STORED_DAYS,
+    TimetableRejected,
+    merge_timetables,
+    read_header,
+    read_timetable,
+    spans,
+    timetable_columns,
+    write_timetable,
+)
 
 LAT, LON = 51.5175, -0.0652
 

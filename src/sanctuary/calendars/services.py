@@ -20,16 +20,16 @@ from sanctuary.access.policy import NotFound
 from sanctuary.audit.models import Action
 from sanctuary.audit.services import record, snapshot
 from sanctuary.calendars import engine
-from sanctuary.calendars.engine.congregation import (
+from sanctuary.calendars.engine.congregation import rule_standings
+from sanctuary.calendars.engine.overlaps import Overlap, overlaps
+from sanctuary.calendars.engine.timetable import (
     ColumnReading,
     TimetableMerge,
     merge_timetables,
-    rule_standings,
     spans,
     timetable_columns,
     write_timetable,
 )
-from sanctuary.calendars.engine.overlaps import Overlap, overlaps
 from sanctuary.calendars.models import (
     CongregationRule,
     DailyPrayers,

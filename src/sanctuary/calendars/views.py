@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sanctuary.access.actor import Actor, Channel
 from sanctuary.calendars import borough, engine, forms, policy, services
-from sanctuary.calendars.engine.congregation import JAMAAH_WORDS, PRAYER_NAMES, PRAYER_SPELLINGS
+from sanctuary.calendars.engine.timetable import JAMAAH_WORDS, PRAYER_NAMES, PRAYER_SPELLINGS
 from sanctuary.calendars.models import FeedScope, Schedule
 from sanctuary.calendars.parts import PARTS, Part, ShownRow, Wording
 from sanctuary.registry import policy as registry_policy
