@@ -26,7 +26,7 @@ def test_the_preview_follows_the_form_before_it_is_saved(page, cast: Cast):
     services = page.locator("#services")
     services.locator("summary").click()
     services.get_by_label("Label").fill("Night of prayer")
-    services.get_by_label("Repeats (RFC 5545 rule)").fill("FREQ=DAILY")
+    services.get_by_label("Repeats").select_option("daily")
     services.get_by_label("Start time").fill("22:00")
     services.get_by_label("Duration minutes").fill("60")
     services.get_by_label("Expected attendance").fill("45")

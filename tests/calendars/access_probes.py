@@ -129,12 +129,24 @@ def _changed_by_post(client: Client, path: str, data: dict[str, str], changed) -
     return done
 
 
-def probe_timetable_upload(client: Client, user: User, cast: Cast, target: str) -> bool:
-    site, _ = objects(cast, target)
+def _timetable() -> str:
     day = timezone.localdate() + timedelta(days=1)
-    text = f"Date,Fajr,Sunrise,Dhuhr,Asr,Maghrib,Isha\n{day},06:00,07:30,12:10,14:00,16:05,17:40\n"
+    return f"Date,Fajr,Sunrise,Dhuhr,Asr,Maghrib,Isha\n{day},06:00,07:30,12:10,14:00,16:05,17:40\n"
+
+
+def probe_timetable_check(client: Client, user: User, cast: Cast, target: str) -> bool:
+    """Checking an upload shows what it would change, and saves nothing."""
+    site, _ = objects(cast, target)
+    response = client.post(f"/sites/{site.pk}/schedule/timetable/", {"timetable-text": _timetable()})
+    assert not Schedule.objects.filter(site=site).exclude(timetable_csv="").exists()
+    return found(response)
+
+
+def probe_timetable_apply(client: Client, user: User, cast: Cast, target: str) -> bool:
+    site, _ = objects(cast, target)
+    data = {"apply-csv": _timetable(), "apply-name": "matrix.csv", "apply-stored": ""}
     return _changed_by_post(
-        client, f"/sites/{site.pk}/schedule/timetable/", {"timetable-text": text},
+        client, f"/sites/{site.pk}/schedule/timetable/apply/", data,
         lambda: Schedule.objects.filter(site=site).exclude(timetable_csv="").exists(),
     )
 
@@ -170,7 +182,8 @@ def probe_feed_revoke(client: Client, user: User, cast: Cast, target: str) -> bo
 
 
 PROBES: dict[str, Probe] = {
-    "POST /sites/{id}/schedule/timetable/": probe_timetable_upload,
+    "POST /sites/{id}/schedule/timetable/": probe_timetable_check,
+    "POST /sites/{id}/schedule/timetable/apply/": probe_timetable_apply,
     "POST /sites/{id}/schedule/timetable/remove/": probe_timetable_remove,
     "POST /sites/{id}/schedule/{part}/{row}/remove/": probe_row_remove,
     "POST /calendar/feeds/{id}/revoke/": probe_feed_revoke,

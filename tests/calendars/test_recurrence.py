@@ -184,3 +184,29 @@ def test_exdate_lines_cancel_dates():
     rule = parse("RRULE:FREQ=WEEKLY;BYDAY=SU\nEXDATE:20270110T100000,20270117", starts_on=None)
     assert rule.occurrences(date(2027, 1, 3), date(2027, 1, 24)) == [
         date(2027, 1, 3), date(2027, 1, 24)]
+
+
+RULE_WORDS = st.sampled_from([
+    "FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYMONTH", "COUNT", "UNTIL", "WKST", "RRULE",
+    "EXDATE", "DTSTART", "BYSETPOS", "DAILY", "WEEKLY", "MONTHLY", "YEARLY", "MO", "SU", "1SA",
+    "-1FR", "+5TH", "0", "1", "-1", "2", "31", "99999", "20260230", "20261231T100000Z",
+    "=", ";", ",", ":", "\n", " ", "", "X", "é", "'",
+])
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(RULE_WORDS, max_size=14).map("".join) | st.text(max_size=60),
+    st.none() | st.dates(date(1899, 1, 1), date(2101, 12, 31)),
+)
+def test_any_text_is_a_rule_or_refused_in_plain_words_never_a_python_error(text, starts_on):
+    """Issue 9: volunteers saw "not enough values to unpack (expected 2, got 1)". Whatever is
+    typed, the answer is a rule (that can be expanded and said in words) or a RuleRefused."""
+    try:
+        rule = parse(text, starts_on=starts_on)
+    except RuleRefused as refused:
+        message = str(refused)
+        assert message and "unpack" not in message and "Traceback" not in message
+        return
+    rule.occurrences(date(2026, 1, 1), date(2026, 12, 31))
+    assert describe(rule)

@@ -1,6 +1,9 @@
 """Schedules for the demo borough, so that its calendar pages look like a real week.
 
-Loaded by `sanctuary.demo.load()` after the registry's demo has made the sites. All invented.
+Loaded by `sanctuary.demo.load()` after the registry's demo has made the sites. All invented,
+but plausible all year: no two of a site's own gatherings are held at the same time on any
+day (tests/calendars/test_demo_schedules.py). Jumu'ah is held in Dhuhr's time, so both winter
+sessions end before Asr begins in December (about 13:35 in London).
 """
 
 from __future__ import annotations
@@ -57,23 +60,25 @@ def load(today: date | None = None) -> None:
         ]:
             row.schedule = central
             row.save()
+        # Two sessions back to back; the winter ones follow Dhuhr (12:19 at its latest, in
+        # February) and end by 13:30, before Asr begins on the shortest days (13:35).
         JumuahSession.objects.create(
-            schedule=central, winter_time=time(13, 15), summer_time=time(13, 30),
-            duration_minutes=45, attendance_percent=60,
+            schedule=central, winter_time=time(12, 20), summer_time=time(13, 30),
+            duration_minutes=40, attendance_percent=60,
         )
         JumuahSession.objects.create(
-            schedule=central, winter_time=time(14, 0), summer_time=time(14, 15),
-            duration_minutes=45, attendance_percent=45,
+            schedule=central, winter_time=time(13, 0), summer_time=time(14, 10),
+            duration_minutes=30, attendance_percent=45,
         )
         Service.objects.create(
             schedule=central, label="Sunday madrasah", kind=ServiceKind.COMMUNITY_EVENT,
-            rule="FREQ=WEEKLY;BYDAY=SU", start_time=time(10, 0), duration_minutes=180,
+            rule="FREQ=WEEKLY;BYDAY=SU", start_time=time(10, 0), duration_minutes=120,
             expected_attendance=220,
         )
-        friday = today + timedelta(days=(4 - today.weekday()) % 7 or 7)
+        saturday = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
         Event.objects.create(
             schedule=central, label="Janazah prayer", kind=EventKind.FUNERAL,
-            start=_at(friday, 14, 45), end=_at(friday, 15, 30), expected_attendance=600,
+            start=_at(saturday, 11, 0), end=_at(saturday, 11, 40), expected_attendance=600,
         )
     church = _schedule("St Anselm's Church")
     if church is not None:

@@ -20,7 +20,7 @@ from django.utils import timezone
 from sanctuary.calendars import engine
 from sanctuary.calendars.engine import recurrence
 from sanctuary.calendars.engine.festivals import FESTIVAL_NAMES
-from sanctuary.registry.models import Site
+from sanctuary.registry.models import Faith, Site
 
 
 class Method(models.TextChoices):
@@ -108,12 +108,43 @@ _SOME_MONDAY = date(2001, 1, 1)
 RULE_HORIZON_DAYS = 2 * 366
 
 
+def refusal(refused: recurrence.RuleRefused) -> str:
+    """A RuleRefused as a sentence for the page (its message is plain words already)."""
+    text = str(refused)
+    return f"{text[:1].upper()}{text[1:]}."
+
+
 def validate_rule(value: str) -> None:
     """An RRULE line Sanctuary accepts (engine/recurrence.py); Service.clean checks the rest."""
     try:
         recurrence.parse(value, starts_on=_SOME_MONDAY)
     except recurrence.RuleRefused as refused:
-        raise ValidationError(f"Not an RFC 5545 rule Sanctuary can use: {refused}.") from None
+        raise ValidationError(f"This rule cannot be used. {refusal(refused)}") from None
+
+
+def rule_problem(rule: recurrence.Recurrence, starts_on: date | None) -> str | None:
+    """Why a service with this rule would never be seen, or None."""
+    first = max(timezone.localdate(), starts_on or date.min)
+    if not rule.occurrences(first, first + timedelta(days=RULE_HORIZON_DAYS)):
+        return "This would not happen in the next two years: check its days and dates."
+    return None
+
+
+def typical_peak(site: Site) -> int:
+    """People at the site's busiest regular weekly gathering: its typical peak, else its
+    capacity, else 100. Default attendances are shares of it."""
+    return site.typical_peak_attendance or site.capacity or 100
+
+
+def over_capacity(site: Site, people: int | None) -> str | None:
+    """Why `people` cannot be expected at the site, or None: as the site's own form refuses a
+    typical peak above the capacity (registry.models.Site.clean)."""
+    if people is None or site.capacity is None or people <= site.capacity:
+        return None
+    return (
+        f"{people:,} people is more than the site's capacity ({site.capacity:,}). Check the "
+        "number, or correct the capacity on the site's page."
+    )
 
 
 def validate_calendar_date(value: date) -> None:
@@ -121,6 +152,29 @@ def validate_calendar_date(value: date) -> None:
         raise ValidationError(
             f"Give a date between {recurrence.FIRST_YEAR} and {recurrence.LAST_YEAR}."
         )
+
+
+def months_in_words(months: frozenset[int]) -> str:
+    """Months as runs: "March to October", "November to February", "June and August"."""
+    if len(months) == 12:
+        return "every month"
+    if not months:
+        return "no month"
+    runs: list[list[int]] = []
+    for month in range(1, 13):
+        if month in months:
+            if runs and runs[-1][-1] == month - 1:
+                runs[-1].append(month)
+            else:
+                runs.append([month])
+    if len(runs) > 1 and runs[0][0] == 1 and runs[-1][-1] == 12:  # December runs into January
+        runs[0] = runs.pop() + runs[0]
+    names = recurrence.MONTH_NAMES
+    said = [
+        names[run[0]] if len(run) == 1 else f"{names[run[0]]} to {names[run[-1]]}"
+        for run in runs
+    ]
+    return said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
 
 
 class Schedule(models.Model):
@@ -199,6 +253,13 @@ class Schedule(models.Model):
         except ValueError:
             return None
         return HighLatitudeRule(in_force.value)
+    @property
+    def keeps_daily_prayers(self) -> bool:
+        """Jama'ah times, Jumu'ah and a timetable are a mosque's, or a site's that says it
+        holds the five daily prayers."""
+        if self.daily_prayers == DailyPrayers.BY_FAITH:
+            return self.site.faith == Faith.ISLAM
+        return self.daily_prayers == DailyPrayers.YES
 
 
 class ScheduleRow(models.Model):
@@ -227,12 +288,26 @@ class CongregationRule(ScheduleRow):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        when = (
+        return f"{self.get_prayer_display()} jama'ah {self.when()}"
+
+    def when(self) -> str:
+        """"06:45 in November, December, January and February", "start + 5 min, all year"."""
+        text = (
             f"{self.fixed_time:%H:%M}"
             if self.fixed_time
             else f"start + {self.minutes_after_start} min"
         )
-        return f"{self.get_prayer_display()} jama'ah {when}"
+        if self.months:
+            text += " in " + months_in_words(frozenset(int(m) for m in self.months))
+        if self.valid_from and self.valid_to:
+            text += f", {self.valid_from:%-d %b %Y} to {self.valid_to:%-d %b %Y}"
+        elif self.valid_from:
+            text += f", from {self.valid_from:%-d %b %Y}"
+        elif self.valid_to:
+            text += f", until {self.valid_to:%-d %b %Y}"
+        if not self.months and not self.valid_from and not self.valid_to:
+            text += ", all year"
+        return text
 
     def clean(self) -> None:
         if (self.fixed_time is None) == (self.minutes_after_start is None):
@@ -326,7 +401,15 @@ class Service(ScheduleRow):
         ordering = ["start_time", "id"]
 
     def __str__(self) -> str:
-        return f"{self.label} ({self.rule}, {self.start_time:%H:%M})"
+        return f"{self.label}: {self.in_words()}"
+
+    def in_words(self) -> str:
+        """"every Tuesday, Wednesday and Thursday at 19:00"; the rule as typed when it cannot
+        be read (a row stored before today's checks)."""
+        try:
+            return recurrence.describe(self.recurrence(), at=self.start_time)
+        except recurrence.RuleRefused:
+            return f"by the rule {self.rule} at {self.start_time:%H:%M}"
 
     def clean(self) -> None:
         """The rule must be one a place of worship means: judged by what it produces."""
@@ -335,15 +418,14 @@ class Service(ScheduleRow):
         try:
             rule = self.recurrence()
         except recurrence.RuleRefused as refused:
-            raise ValidationError(
-                {"rule": f"Not an RFC 5545 rule Sanctuary can use: {refused}."}
-            ) from None
-        first = max(timezone.localdate(), self.starts_on or date.min)
-        if not rule.occurrences(first, first + timedelta(days=RULE_HORIZON_DAYS)):
-            raise ValidationError(
-                {"rule": "This rule would not happen in the next two years: check its days "
-                 "and dates."}
-            )
+            try:
+                validate_rule(self.rule)
+            except ValidationError:
+                return  # said already, by the field's own validator
+            raise ValidationError({"rule": f"This rule cannot be used. {refusal(refused)}"}) from None
+        problem = rule_problem(rule, self.starts_on)
+        if problem:
+            raise ValidationError({"rule": problem})
 
     def recurrence(self) -> recurrence.Recurrence:
         return recurrence.parse(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,18 +20,32 @@ from sanctuary.access.policy import NotFound
 from sanctuary.audit.models import Action
 from sanctuary.audit.services import record, snapshot
 from sanctuary.calendars import engine
+from sanctuary.calendars.engine.congregation import rule_standings
+from sanctuary.calendars.engine.overlaps import Overlap, overlaps
+from sanctuary.calendars.engine.timetable import (
+    ColumnReading,
+    TimetableMerge,
+    merge_timetables,
+    spans,
+    timetable_columns,
+    write_timetable,
+)
 from sanctuary.calendars.models import (
+    CongregationRule,
     DailyPrayers,
     Feed,
     FeedScope,
     Schedule,
     ScheduleRow,
+    typical_peak,
 )
-from sanctuary.calendars.parts import PARTS, Part, part_of
+from sanctuary.calendars.parts import PARTS, Part, ShownRow, part_of
 from sanctuary.registry import policy as registry_policy
 from sanctuary.registry.models import Site
 
 PREVIEW_DAYS = 14
+# Saving a change checks this far ahead for gatherings that overlap (a busy mosque: ~40 ms CPU).
+OVERLAP_DAYS = 366
 # The most feeds one person keeps: far more than anyone subscribes to; a bound on a credential.
 MAX_FEEDS_PER_PERSON = 50
 
@@ -74,7 +90,7 @@ def _site_calendar(
         rows[part_of(row).slug].append(row)
     services = tuple(s.to_engine() for s in rows["services"])
     jumuah = tuple(j.to_engine() for j in rows["jumuah"])
-    timetable = engine.read_timetable(schedule.timetable_csv) if schedule.timetable_csv else None
+    timetable = stored_timetable(schedule)
     return engine.SiteCalendar(
         site_id=str(site.pk),
         faith=engine.Faith(site.faith),
@@ -82,7 +98,7 @@ def _site_calendar(
         longitude=site.longitude,
         timezone=schedule.timezone,
         ward=site.ward,
-        typical_peak=site.typical_peak_attendance or site.capacity or 100,
+        typical_peak=typical_peak(site),
         prayer_settings=schedule.prayer_settings(),
         congregation_rules=tuple(r.to_engine() for r in rows["rules"]),
         jumuah_sessions=jumuah or (None if schedule.faith_defaults else ()),
@@ -98,6 +114,28 @@ def _site_calendar(
             else schedule.daily_prayers == DailyPrayers.YES
         ),
     )
+
+
+def stored_timetable(schedule: Schedule) -> engine.ImportedTimetable | None:
+    """The site's published days, merged from every upload (gaps between uploads allowed)."""
+    if not schedule.timetable_csv:
+        return None
+    return _read_stored(schedule.timetable_csv)
+
+
+@lru_cache(maxsize=64)
+def _read_stored(text: str) -> engine.ImportedTimetable:
+    # the same stored text is read by the page, its preview and every borough view: read once
+    return engine.read_timetable(text, consecutive=False)
+
+
+def timetable_spans(schedule: Schedule) -> list[tuple[date, date]]:
+    """The runs of days the stored timetable covers, for the page; none if it cannot be read."""
+    try:
+        stored = stored_timetable(schedule)
+    except engine.TimetableRejected:
+        return []
+    return spans([day.date for day in stored.days]) if stored else []
 
 
 def with_schedules(sites: models.QuerySet[Site]) -> list[Site]:
@@ -173,6 +211,14 @@ def gatherings(sites: Sequence[Site], first: date, last: date) -> list[SiteGathe
     return across_sites(sites, first, last).gatherings()
 
 
+def overlaps_ahead(
+    calendar: engine.SiteCalendar, days: int = OVERLAP_DAYS, first: date | None = None
+) -> list[Overlap]:
+    """The site's own gatherings held at the same time in the coming `days` (engine/overlaps.py)."""
+    first = first or datetime.now(ZoneInfo(calendar.timezone)).date()
+    return overlaps(build([calendar], first, first + timedelta(days=days - 1)).gatherings())
+
+
 def upcoming(
     calendar: engine.SiteCalendar, days: int = PREVIEW_DAYS, first: date | None = None
 ) -> list[tuple[date, list[engine.Gathering]]]:
@@ -186,6 +232,60 @@ def upcoming(
     for gathering in timeline.gatherings():
         by_day.setdefault(gathering.start.date(), []).append(gathering)
     return [(day, by_day[day]) for day in sorted(by_day) if first <= day <= last]
+
+
+def shown_rows(part: Part, site: Site, schedule: Schedule) -> list[ShownRow]:
+    """The part's rows as the page lists them (jama'ah rules in the order they apply)."""
+    return part.shown(part.rows(schedule), site, datetime.now(ZoneInfo(schedule.timezone)).date())
+
+
+def idle_rules(schedule: Schedule, extra: Iterable[ScheduleRow] = ()) -> list[str]:
+    """The jama'ah rules (saved, plus `extra` unsaved ones) that the others leave no day to,
+    from today on, in words. Rules whose dates are over are left to the page's list."""
+    rules = [*(schedule.rules.all() if schedule.pk else ()), *extra]
+    rules = [rule for rule in rules if isinstance(rule, CongregationRule)]
+    today = datetime.now(ZoneInfo(schedule.timezone)).date()
+    standings = rule_standings([rule.to_engine() for rule in rules], today)
+    return [str(rules[s.index]) for s in standings if not s.takes_effect and not s.ended]
+
+
+@dataclass(frozen=True)
+class Preview:
+    """The coming days at a site as its (saved or unsaved) schedule makes them."""
+
+    days: list[tuple[date, list[engine.Gathering]]]
+    overlaps: list[Overlap]  # its own gatherings held at the same time, in those days
+    idle_rules: list[str]  # jama'ah rules that would never take effect
+
+
+def preview(site: Site, schedule: Schedule, extra: Sequence[ScheduleRow] = ()) -> Preview:
+    """The next PREVIEW_DAYS days; raises CalendarUnavailable when the engine refuses them."""
+    days = upcoming(site_calendar(site, schedule, extra))
+    return Preview(
+        days, overlaps(g for _, day in days for g in day), idle_rules(schedule, extra)
+    )
+
+
+def warnings_after_change(site: Site) -> list[str]:
+    """What a person who just changed the schedule should know: a jama'ah rule that never takes
+    effect, gatherings that overlap in the coming year."""
+    schedule = schedule_of(Site.objects.select_related("schedule").get(pk=site.pk))
+    found = [
+        f"The rule '{rule}' never takes effect: other rules for that prayer come first on all "
+        "its days (see Jama'ah times)."
+        for rule in idle_rules(schedule)
+    ]
+    try:
+        clashes = overlaps_ahead(site_calendar(site, schedule))
+    except CalendarUnavailable:
+        clashes = []
+    if clashes:
+        times = "once" if len(clashes) == 1 else f"{len(clashes)} times"
+        found.append(
+            f"Two of this site's gatherings are held at the same time {times} in the coming "
+            f"year, first: {clashes[0]}. If that is not meant, check their times."
+        )
+    return found
 
 
 # --- changes ---------------------------------------------------------------------------------------
@@ -253,17 +353,76 @@ def remove_row(actor: Actor, site: Site, row: ScheduleRow) -> None:
     )
 
 
+@dataclass(frozen=True)
+class TimetableCheck:
+    """What an upload would do, shown before anything is saved."""
+
+    text: str
+    name: str
+    columns: tuple[ColumnReading, ...]  # how each column of its header was read
+    merge: TimetableMerge
+    stored: str  # fingerprint of the stored table it was checked against
+
+    @property
+    def added(self) -> list[tuple[date, date]]:
+        return spans(self.merge.added)
+
+    @property
+    def replaced(self) -> list[tuple[date, date]]:
+        return spans(self.merge.replaced)
+
+    @property
+    def dropped(self) -> list[tuple[date, date]]:
+        return spans(self.merge.dropped)
+
+    @property
+    def renamed(self) -> list[ColumnReading]:
+        """Columns read under another name, or not read: what the page points out."""
+        return [r for r in self.columns if r.column != r.header.lower()]
+
+
+class TimetableChanged(Exception):
+    """The stored timetable changed between the check and the apply: check again."""
+
+
+def fingerprint(schedule: Schedule) -> str:
+    return hashlib.sha256(schedule.timetable_csv.encode()).hexdigest()[:16]
+
+
+def check_timetable(site: Site, text: str, name: str) -> TimetableCheck:
+    """Read an upload and say what merging it would add and replace; writes nothing. Raises
+    TimetableRejected (every row's problems) when the file cannot be used."""
+    schedule = schedule_of(site)
+    upload = engine.read_timetable(text)
+    try:
+        stored = stored_timetable(schedule)
+    except engine.TimetableRejected:  # a stored table an older version let in: replaced whole
+        stored = None
+    return TimetableCheck(
+        text, name[:200], timetable_columns(text), merge_timetables(stored, upload),
+        fingerprint(schedule),
+    )
+
+
 @transaction.atomic
-def import_timetable(actor: Actor, site: Site, text: str, name: str) -> Schedule:
-    """Replace the site's published timetable, all days or none: raises TimetableRejected, saving nothing."""
+def import_timetable(
+    actor: Actor, site: Site, text: str, name: str, checked_against: str | None = None
+) -> TimetableCheck:
+    """Merge an upload into the site's published timetable by date: a day uploaded again is
+    replaced, the others are kept; all the upload's days or none (TimetableRejected). With
+    `checked_against`, raises TimetableChanged if the stored table is no longer that one."""
     _still_editable(actor, site)
-    timetable = engine.read_timetable(text)
     schedule = _ensure_schedule(actor, site)
+    schedule = Schedule.objects.select_for_update().get(pk=schedule.pk)
+    if checked_against is not None and checked_against != fingerprint(schedule):
+        raise TimetableChanged("The timetable changed since you checked this file: check it again.")
+    check = check_timetable(site, text, name)
+    merged = check.merge.timetable
     before = snapshot(schedule)
-    schedule.timetable_csv = text
+    schedule.timetable_csv = write_timetable(merged)
     schedule.timetable_name = name[:200]
-    schedule.timetable_first_day = timetable.first_day
-    schedule.timetable_last_day = timetable.last_day
+    schedule.timetable_first_day = merged.first_day
+    schedule.timetable_last_day = merged.last_day
     schedule.save()
     after = snapshot(schedule)
     for state in (before, after):
@@ -274,9 +433,16 @@ def import_timetable(actor: Actor, site: Site, text: str, name: str) -> Schedule
         obj=schedule,
         before=before,
         after=after,
-        detail={"days": len(timetable.days), "file": name},
+        detail={
+            "file": name,
+            "days": len(check.merge.added) + len(check.merge.replaced) + len(check.merge.unchanged),
+            "added": len(check.merge.added),
+            "replaced": len(check.merge.replaced),
+            "dropped": len(check.merge.dropped),
+            "columns": {r.header: r.column for r in check.columns if r.column and r.header != r.column},
+        },
     )
-    return schedule
+    return check
 
 
 @transaction.atomic

@@ -16,6 +16,11 @@ urlpatterns = [
         name="schedule_timetable",
     ),
     path(
+        "sites/<int:site_id>/schedule/timetable/apply/",
+        views.schedule_timetable_apply,
+        name="schedule_timetable_apply",
+    ),
+    path(
         "sites/<int:site_id>/schedule/timetable/remove/",
         views.schedule_timetable_remove,
         name="schedule_timetable_remove",

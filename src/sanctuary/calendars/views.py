@@ -24,8 +24,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sanctuary.access.actor import Actor, Channel
 from sanctuary.calendars import borough, engine, forms, policy, services
-from sanctuary.calendars.models import FeedScope, Schedule, ScheduleRow
-from sanctuary.calendars.parts import PARTS, Part, keeps_daily_prayers
+from sanctuary.calendars.engine.timetable import JAMAAH_WORDS, PRAYER_NAMES, PRAYER_SPELLINGS
+from sanctuary.calendars.models import FeedScope, Schedule
+from sanctuary.calendars.parts import PARTS, Part, ShownRow, Wording
 from sanctuary.registry import policy as registry_policy
 from sanctuary.registry.filters import ward_names
 from sanctuary.registry.models import Site, SiteStatus
@@ -35,10 +36,12 @@ from sanctuary.registry.models import Site, SiteStatus
 
 @dataclass(frozen=True)
 class Section:
-    """One list on the schedule page: a part, its rows, and its form for those who may edit."""
+    """One list on the schedule page: a part, in its faith's words, its rows, and its form for
+    those who may edit."""
 
     part: Part
-    rows: list[ScheduleRow]
+    words: Wording
+    rows: list[ShownRow]
     form: BaseForm | None
 
 
@@ -46,9 +49,9 @@ def _preview(site: Site, schedule: Schedule | None, extra: list[Any] | None = No
     if schedule is None:
         return {"preview_error": "Correct the form to see its effect."}
     try:
-        return {"preview": services.upcoming(services.site_calendar(site, schedule, extra or []))}
+        return {"preview": services.preview(site, schedule, extra or [])}
     except services.CalendarUnavailable as error:
-        return {"preview_error": str(error)}
+        return {"preview_error": f"The next days cannot be worked out: {error}."}
 
 
 def _site_time(site: Site) -> timezone.override:
@@ -56,9 +59,9 @@ def _site_time(site: Site) -> timezone.override:
     return timezone.override(services.schedule_of(site).timezone)
 
 
-def _settings_form(schedule: Schedule, data: Any = None) -> forms.ScheduleForm:
+def _settings_form(site: Site, schedule: Schedule, data: Any = None) -> forms.ScheduleForm:
     # a copy: a form that fails validation must not leave its values on the page's schedule
-    return forms.ScheduleForm(data, instance=copy.copy(schedule))
+    return forms.ScheduleForm(data, instance=copy.copy(schedule), site=site)
 
 
 def _page(
@@ -74,7 +77,12 @@ def _page(
         return bound if bound is not None and bound.prefix == prefix else make()
 
     sections = [
-        Section(part, part.rows(schedule), form_for(part.slug, lambda part=part: part.form(site=site)))
+        Section(
+            part,
+            part.words(site),
+            services.shown_rows(part, site, schedule),
+            form_for(part.slug, lambda part=part: part.form(site=site)),
+        )
         for part in PARTS
         if part.applies(site, schedule)
     ]
@@ -82,10 +90,15 @@ def _page(
         "site": site,
         "schedule": schedule,
         "can_edit": can_edit,
-        "keeps_daily_prayers": keeps_daily_prayers(site, schedule),
+        "keeps_daily_prayers": schedule.keeps_daily_prayers,
         "sections": sections,
-        "settings_form": form_for("settings", lambda: _settings_form(schedule)),
+        "settings_form": form_for("settings", lambda: _settings_form(site, schedule)),
         "timetable_form": form_for("timetable", forms.TimetableForm),
+        "timetable_spans": services.timetable_spans(schedule),
+        "header_spellings": [
+            (PRAYER_NAMES[prayer], spellings) for prayer, spellings in PRAYER_SPELLINGS.items()
+        ],
+        "jamaah_spellings": JAMAAH_WORDS,
         **_preview(site, schedule),
         **extra,
     }
@@ -98,8 +111,10 @@ def _page(
     return render(request, "calendars/schedule.html", context)
 
 
-def _saved(request: HttpRequest, site: Site, anchor: str) -> HttpResponse:
-    messages.success(request, "Saved.")
+def _saved(request: HttpRequest, site: Site, anchor: str, said: str = "Saved.") -> HttpResponse:
+    messages.success(request, said)
+    for warning in services.warnings_after_change(site):
+        messages.warning(request, warning)
     return redirect(reverse("schedule", args=[site.pk]) + f"#{anchor}")
 
 
@@ -118,27 +133,67 @@ def schedule_settings(request: HttpRequest, site_id: int) -> HttpResponse:
     actor = Actor.of(request)
     site = registry_policy.get_site(actor, site_id, for_edit=True)
     with _site_time(site):
-        form = _settings_form(services.schedule_of(site), request.POST)
+        form = _settings_form(site, services.schedule_of(site), request.POST)
         if not form.is_valid():
             return _page(request, actor, site, form)
         services.save_settings(actor, site, form)
         return _saved(request, site, "settings")
 
 
+def _checked(
+    request: HttpRequest, actor: Actor, site: Site, form: BaseForm, text: str, name: str, **extra: Any
+) -> HttpResponse:
+    """The page with what the upload would change, and a form to apply it (nothing saved yet)."""
+    try:
+        check = services.check_timetable(site, text, name)
+    except engine.TimetableRejected as rejected:
+        return _page(request, actor, site, form, timetable_rejected=rejected)
+    apply_form = forms.TimetableApplyForm(
+        initial={"csv": check.text, "name": check.name, "stored": check.stored}
+    )
+    return _page(request, actor, site, form, timetable_check=check, apply_form=apply_form, **extra)
+
+
 @login_required
 @require_POST
 def schedule_timetable(request: HttpRequest, site_id: int) -> HttpResponse:
+    """Check an uploaded timetable: how its columns were read, which days it adds or replaces."""
     actor = Actor.of(request)
     site = registry_policy.get_site(actor, site_id, for_edit=True)
     with _site_time(site):
         form = forms.TimetableForm(request.POST, request.FILES)
         if not form.is_valid():
             return _page(request, actor, site, form)
+        return _checked(request, actor, site, form, form.cleaned_data["csv"], form.cleaned_data["name"])
+
+
+@login_required
+@require_POST
+def schedule_timetable_apply(request: HttpRequest, site_id: int) -> HttpResponse:
+    """Merge a checked timetable into the stored one, by date."""
+    actor = Actor.of(request)
+    site = registry_policy.get_site(actor, site_id, for_edit=True)
+    with _site_time(site):
+        form = forms.TimetableApplyForm(request.POST)
+        if not form.is_valid():
+            said = "The checked timetable did not come back whole: upload it again."
+            return _page(request, actor, site, timetable_refused=said)
+        text, name = form.cleaned_data["csv"], form.cleaned_data["name"]
         try:
-            services.import_timetable(actor, site, form.cleaned_data["csv"], form.cleaned_data["name"])
+            check = services.import_timetable(
+                actor, site, text, name, checked_against=form.cleaned_data["stored"] or None
+            )
+        except services.TimetableChanged as changed:
+            return _checked(
+                request, actor, site, forms.TimetableForm(), text, name, timetable_changed=str(changed)
+            )
         except engine.TimetableRejected as rejected:
-            return _page(request, actor, site, form, timetable_rejected=rejected)
-        return _saved(request, site, "timetable")
+            return _page(request, actor, site, forms.TimetableForm(), timetable_rejected=rejected)
+        said = (
+            f"Timetable saved: {len(check.merge.added)} days added, {len(check.merge.replaced)} "
+            "replaced; the other days are kept."
+        )
+        return _saved(request, site, "timetable", said)
 
 
 @login_required
@@ -191,7 +246,7 @@ def schedule_preview(request: HttpRequest, site_id: int) -> HttpResponse:
         schedule = services.schedule_of(site)
         preview = _preview(site, None)  # until the form is valid
         if slug == "settings":
-            settings_form = _settings_form(schedule, request.POST)
+            settings_form = _settings_form(site, schedule, request.POST)
             if settings_form.is_valid():
                 preview = _preview(site, settings_form.save(commit=False))
         else:
@@ -201,7 +256,8 @@ def schedule_preview(request: HttpRequest, site_id: int) -> HttpResponse:
             form = part.form(request.POST, site=site)
             if form.is_valid():
                 preview = _preview(site, schedule, [form.save(commit=False)])
-        return render(request, "calendars/_preview.html", {"site": site, "unsaved": True, **preview})
+        context = {"site": site, "unsaved": True, **preview}
+        return render(request, "calendars/_preview.html", context)
 
 
 # --- the borough: week view, heat map, feeds --------------------------------------------------------

@@ -5,16 +5,12 @@ What the Django side calls:
 - `people_per_hour(timeline, start, end, by="site" | "ward" | "borough")` -> `HourlyAttendance`
 - `prayer_timetable(lat, lon, start, days, settings, timezone)` -> `PrayerTimetable`
 - `festivals(year, faith, moon_sighting_offset, confirmed)` -> list of `Festival`
-- `read_timetable(csv_text)` -> `ImportedTimetable`, or raises `TimetableRejected`
+- `read_timetable(csv_text)` -> `ImportedTimetable`, or raises `TimetableRejected`; a second
+  upload merges into the first with `timetable.merge_timetables`
 - `shabbat_spans(lat, lon, fridays, timezone)` -> (candle lighting, nightfall) pairs
 Inputs are the frozen dataclasses of `model`, above all `SiteCalendar`.
 """
 
-from sanctuary.calendars.engine.congregation import (
-    TimetableError,
-    TimetableRejected,
-    read_timetable,
-)
 from sanctuary.calendars.engine.festivals import Festival, YearNotCovered, festivals
 from sanctuary.calendars.engine.hourly import HourlyAttendance, people_per_hour
 from sanctuary.calendars.engine.model import (
@@ -46,6 +42,11 @@ from sanctuary.calendars.engine.prayer_times import (
     rule_in_force,
 )
 from sanctuary.calendars.engine.timeline import Timeline, build_timeline, shabbat_spans
+from sanctuary.calendars.engine.timetable import (
+    TimetableError,
+    TimetableRejected,
+    read_timetable,
+)
 
 __all__ = [
     "CalculationMethod",

@@ -1,17 +1,16 @@
-"""Jama'ah (congregation) times, and a mosque's own published timetable.
+"""Jama'ah (congregation) times: rules, which of them wins, and a published timetable's days.
 
 A mosque publishes two times per prayer: the start (the earliest moment it may be prayed)
 and the jama'ah, when the congregation actually prays, which is what matters for who is
-in the building. Rules: see `CongregationRule`. Imported CSV timetables override both.
+in the building. Rules: see `CongregationRule`; the most specific rule that matches a day
+wins (`in_precedence`), and `rule_standings` says which rules can never take effect.
+A published timetable (`timetable.py`) overrides both on the days it covers.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import numpy as np
 
@@ -21,7 +20,6 @@ from sanctuary.calendars.engine.model import (
     CongregationRule,
     ImportedTimetable,
     Prayer,
-    TimetableDay,
 )
 
 # Minutes after the start time when a mosque has published nothing else; a common UK pattern.
@@ -51,8 +49,8 @@ def jamaah_seconds(
     for column, prayer in enumerate(CONGREGATIONAL_PRAYERS):
         start = starts[:, prayer_index[prayer]]
         chosen = start + 60 * DEFAULT_MINUTES_AFTER_START[prayer]
-        matching = [rule for rule in rules if rule.prayer is prayer]
-        # apply the last rule first so that the first matching rule has the final word
+        matching = [rule for rule in in_precedence(rules) if rule.prayer is prayer]
+        # apply the last rule first so that the one that takes precedence has the final word
         for rule in reversed(matching):
             mask = np.array([rule.applies_on(d) for d in clock.dates], dtype=bool)
             if not mask.any():
@@ -70,164 +68,123 @@ def jamaah_seconds(
     return result
 
 
+# --- which rule wins ------------------------------------------------------------------------------
+
+# An open-ended date range ("from 1 March on") counts as wider than any closed one.
+_OPEN_RANGE_DAYS = 10**6
+
+
+def precedence(rule: CongregationRule) -> tuple[int, int, int]:
+    """Sort key, most specific first: a date range, then a season of months, then all year;
+    between two of one kind the narrower (fewer days, then fewer months). Equal keys keep the
+    order the rules were given in, so that between equals the one added first wins."""
+    months = len(rule.months) or 12
+    if rule.valid_from is not None or rule.valid_to is not None:
+        if rule.valid_from is not None and rule.valid_to is not None:
+            return (0, (rule.valid_to - rule.valid_from).days, months)
+        return (0, _OPEN_RANGE_DAYS, months)
+    if rule.months:
+        return (1, 0, months)
+    return (2, 0, 12)
+
+
+def in_precedence(rules: tuple[CongregationRule, ...] | list[CongregationRule]) -> tuple[CongregationRule, ...]:
+    """The rules in the order they apply: the first that matches a day decides its jama'ah."""
+    return tuple(sorted(rules, key=precedence))
+
+
 @dataclass(frozen=True)
-class TimetableError:
-    row: int  # as a spreadsheet numbers it: the header is row 1
-    column: str
-    reason: str
+class RuleStanding:
+    """Where one rule stands among the rules of its prayer, from a given day on."""
 
-    def __str__(self) -> str:
-        return f"row {self.row}, {self.column}: {self.reason}"
-
-
-class TimetableRejected(ValueError):
-    """The whole timetable is refused; `errors` says where and why, row by row."""
-
-    def __init__(self, errors: list[TimetableError]) -> None:
-        self.errors = errors
-        shown = "; ".join(str(e) for e in errors[:5])
-        more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
-        super().__init__(f"timetable refused, {len(errors)} problem(s): {shown}{more}")
+    rule: CongregationRule
+    index: int  # its place among the rules as given
+    rank: int  # 1 for the rule of its prayer that applies first
+    takes_effect: bool  # it decides the jama'ah on at least one day
+    yields_to: tuple[int, ...]  # indices (as given) of rules that take some or all of its days
+    # the months in which it decides, when no rule of its prayer has a date range (else None)
+    months: frozenset[int] | None
+    ended: bool  # its date range is over before the first day considered
 
 
-START_COLUMNS = tuple(p.value for p in Prayer)
-JAMAAH_COLUMNS = tuple(f"{p.value}_jamaah" for p in CONGREGATIONAL_PRAYERS)
-MAX_DAYS = 800
-
-
-def _header_key(text: str) -> str:
-    key = text.strip().lower().replace("'", "").replace("’", "")
-    key = re.sub(r"[\s\-]+", "_", key)
-    return key.replace("jamah", "jamaah").replace("jamat", "jamaah").replace("_jamaaah", "_jamaah")
-
-
-def _read_date(text: str) -> date:
-    text = text.strip()
-    for form in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
-        try:
-            return datetime.strptime(text, form).date()
-        except ValueError:
+def _cells(rules: list[CongregationRule], from_day: date) -> list[tuple[date, int]]:
+    """(a day, a month) standing for every kind of day from `from_day` on: between two dates
+    at which some rule starts or stops, whether a rule applies depends on the month alone."""
+    cuts = {from_day}
+    for rule in rules:
+        if rule.valid_from is not None and rule.valid_from > from_day:
+            cuts.add(rule.valid_from)
+        if rule.valid_to is not None and rule.valid_to >= from_day:
+            cuts.add(rule.valid_to + timedelta(days=1))
+    ordered = sorted(cuts)
+    cells: list[tuple[date, int]] = []
+    for begin, end in zip(ordered, [*ordered[1:], None], strict=True):
+        if end is None:
+            cells += [(begin, month) for month in range(1, 13)]
             continue
-    raise ValueError(f"{text!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
+        months: list[int] = []
+        year, month = begin.year, begin.month
+        last = end - timedelta(days=1)
+        while (year, month) <= (last.year, last.month) and len(months) < 12:
+            months.append(month)
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        cells += [(begin, m) for m in months]
+    return cells
 
 
-def _read_time(text: str) -> time:
-    text = text.strip()
-    match = re.fullmatch(r"(\d{1,2})[:.](\d{2})", text)
-    if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        raise ValueError(f"{text!r} is not a 24-hour time HH:MM")
-    return time(int(match[1]), int(match[2]))
+def _applies(rule: CongregationRule, cell: tuple[date, int]) -> bool:
+    day, month = cell
+    if rule.months and month not in rule.months:
+        return False
+    if rule.valid_from is not None and day < rule.valid_from:
+        return False
+    return not (rule.valid_to is not None and day > rule.valid_to)
 
 
-def read_timetable(text: str) -> ImportedTimetable:
-    """Read a mosque's CSV timetable; refuse it whole if any row is missing, unreadable or out of order.
+def rule_standings(
+    rules: tuple[CongregationRule, ...] | list[CongregationRule], from_day: date
+) -> tuple[RuleStanding, ...]:
+    """Every rule's standing from `from_day` on, prayer by prayer, each in precedence order.
 
-    Columns (header names are forgiving about case, spaces and the spelling of jama'ah):
-    date, fajr, sunrise, dhuhr, asr, maghrib, isha (24-hour local start times), and optionally
-    fajr_jamaah, dhuhr_jamaah, asr_jamaah, maghrib_jamaah, isha_jamaah. Days must be
-    consecutive. Each jama'ah must not precede its start time nor reach the next start.
-    """
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    try:
-        rows = [row for row in reader if any(cell.strip() for cell in row)]
-    except csv.Error as error:  # a field longer than the csv module allows, a stray NUL
-        line = reader.line_num
-        raise TimetableRejected([TimetableError(line, "file", f"not readable as CSV: {error}")]) from None
-    if not rows:
-        raise TimetableRejected([TimetableError(1, "header", "the file is empty")])
-    header = [_header_key(cell) for cell in rows[0]]
-    missing = [name for name in ("date", *START_COLUMNS) if name not in header]
-    if missing:
-        raise TimetableRejected([TimetableError(1, name, "column is missing") for name in missing])
-    if len(rows) - 1 > MAX_DAYS:
-        raise TimetableRejected([TimetableError(1, "date", f"more than {MAX_DAYS} days")])
-    position = {name: header.index(name) for name in header}
-    errors: list[TimetableError] = []
-    days: list[TimetableDay] = []
-    previous: date | None = None
-    for number, row in enumerate(rows[1:], start=2):
-        cells = {name: (row[index] if index < len(row) else "") for name, index in position.items()}
-        row_errors: list[TimetableError] = []
-        try:
-            day = _read_date(cells["date"])
-        except ValueError as error:
-            errors.append(TimetableError(number, "date", str(error)))
+    Exact, not sampled: the days from `from_day` on are cut at every date where some rule
+    starts or stops, and within each piece a rule applies by month alone, so a handful of
+    (piece, month) cells stand for every day there will ever be."""
+    given = list(rules)
+    found: list[RuleStanding] = []
+    for prayer in CONGREGATIONAL_PRAYERS:
+        ordered = sorted(
+            (index for index, rule in enumerate(given) if rule.prayer is prayer),
+            key=lambda index: precedence(given[index]),
+        )
+        if not ordered:
             continue
-        if previous is not None and day != previous + timedelta(days=1):
-            if day <= previous:
-                reason = f"{day.isoformat()} does not follow {previous.isoformat()}"
-            else:
-                gap_end = day - timedelta(days=1)
-                reason = f"days missing: {(previous + timedelta(days=1)).isoformat()} to {gap_end.isoformat()}"
-            row_errors.append(TimetableError(number, "date", reason))
-        previous = day
-        starts: list[time] = []
-        parsed: dict[str, time] = {}
-        for name in START_COLUMNS:
-            try:
-                parsed[name] = _read_time(cells[name])
-                starts.append(parsed[name])
-            except ValueError as error:
-                row_errors.append(TimetableError(number, name, str(error)))
-        if len(starts) == len(START_COLUMNS):
-            for (earlier_name, earlier), (name, later) in zip(
-                zip(START_COLUMNS, starts, strict=True),
-                list(zip(START_COLUMNS, starts, strict=True))[1:],
-                strict=False,
-            ):
-                if later <= earlier:
-                    row_errors.append(
-                        TimetableError(
-                            number,
-                            name,
-                            f"{later:%H:%M} is not after {earlier_name} {earlier:%H:%M}",
-                        )
-                    )
-        jamaah: list[time | None] = []
-        for prayer, name in zip(CONGREGATIONAL_PRAYERS, JAMAAH_COLUMNS, strict=True):
-            raw = cells.get(name, "").strip()
-            if not raw:
-                jamaah.append(None)
-                continue
-            try:
-                value = _read_time(raw)
-            except ValueError as error:
-                row_errors.append(TimetableError(number, name, str(error)))
-                jamaah.append(None)
-                continue
-            jamaah.append(value)
-            row_errors += _check_jamaah(number, name, prayer, value, parsed)
-        errors += row_errors
-        if not row_errors:
-            days.append(TimetableDay(day, tuple(starts), tuple(jamaah)))  # type: ignore[arg-type]
-    if len(rows) == 1:
-        errors.append(TimetableError(2, "date", "the timetable has no days"))
-    if errors:
-        raise TimetableRejected(errors)
-    return ImportedTimetable(tuple(days))
-
-
-def _check_jamaah(
-    number: int, column: str, prayer: Prayer, value: time, starts: dict[str, time]
-) -> list[TimetableError]:
-    """A jama'ah lies between its own start and the next prayer's (checked against those that could be read)."""
-    order = list(Prayer)
-    index = order.index(prayer)
-    start = starts.get(prayer.value)
-    if start is not None and value < start:
-        return [
-            TimetableError(number, column, f"{value:%H:%M} is before the start time {start:%H:%M}")
+        mine = [given[index] for index in ordered]
+        cells = _cells(mine, from_day)
+        winners = [
+            next((index for index in ordered if _applies(given[index], cell)), None)
+            for cell in cells
         ]
-    following = order[index + 1] if index + 1 < len(order) else None
-    if following is not None and following.value in starts and value >= starts[following.value]:
-        return [
-            TimetableError(
-                number,
-                column,
-                f"{value:%H:%M} is not before {following.value} {starts[following.value]:%H:%M}",
+        by_month = not any(r.valid_from is not None or r.valid_to is not None for r in mine)
+        for rank, index in enumerate(ordered, start=1):
+            rule = given[index]
+            won = [cell for cell, winner in zip(cells, winners, strict=True) if winner == index]
+            yields = {
+                winner
+                for cell, winner in zip(cells, winners, strict=True)
+                if winner is not None and winner != index and _applies(rule, cell)
+            }
+            found.append(
+                RuleStanding(
+                    rule=rule,
+                    index=index,
+                    rank=rank,
+                    takes_effect=bool(won),
+                    yields_to=tuple(sorted(yields, key=ordered.index)),
+                    months=frozenset(month for _, month in won) if by_month else None,
+                    ended=rule.valid_to is not None and rule.valid_to < from_day,
+                )
             )
-        ]
-    return []
+    return tuple(found)
 
 
 def timetable_seconds(

@@ -32,6 +32,8 @@ DAILY_PRAYER_ATTENDANCE: dict[Prayer, float] = {
 }
 ARRIVE_BEFORE_JAMAAH_MINUTES = 10
 STAY_AFTER_JAMAAH_MINUTES = 20
+# Jumu'ah: people arrive this long before the khutbah and stay to the end of the session.
+ARRIVE_BEFORE_KHUTBAH_MINUTES = 15
 
 # Taraweeh follows the Isha jama'ah every night of Ramadan; the odd nights of the last ten
 # (the search for Laylat al-Qadr) draw more people for longer, the 27th most of all.

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
+from functools import cached_property
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
@@ -256,6 +257,8 @@ class TimetableDay:
 
 @dataclass(frozen=True)
 class ImportedTimetable:
+    """Published days in date order; a merged table may have gaps between uploads."""
+
     days: tuple[TimetableDay, ...]
 
     @property
@@ -266,11 +269,12 @@ class ImportedTimetable:
     def last_day(self) -> date:
         return self.days[-1].date
 
+    @cached_property
+    def _by_date(self) -> dict[date, TimetableDay]:
+        return {row.date: row for row in self.days}
+
     def day(self, day: date) -> TimetableDay | None:
-        index = (day - self.first_day).days
-        if 0 <= index < len(self.days):
-            return self.days[index]
-        return None
+        return self._by_date.get(day)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import Enum
 
 import numpy as np
@@ -393,8 +393,9 @@ def _month_day(day: int) -> str:
     return f"the {day}{suffix}"
 
 
-def describe(rule: Recurrence) -> str:
-    """The rule as a person would say it: "every Tuesday, Wednesday and Thursday"."""
+def describe(rule: Recurrence, at: time | None = None) -> str:
+    """The rule as a person would say it: "every Tuesday, Wednesday and Thursday", and with
+    `at`, "every Tuesday, Wednesday and Thursday at 19:00" (before any count or dates)."""
     every = {
         Frequency.DAILY: ("day", "days"),
         Frequency.WEEKLY: ("week", "weeks"),
@@ -433,6 +434,8 @@ def describe(rule: Recurrence) -> str:
             text += f", in {months}"
     else:
         text = " that is ".join(which) + f" of {months}" + ("" if rule.interval == 1 else f", every {period}")
+    if at is not None:
+        text += f" at {at:%H:%M}"
     if rule.count is not None:
         text += f", {rule.count} time" + ("" if rule.count == 1 else "s")
     if rule.starts_on is not None:

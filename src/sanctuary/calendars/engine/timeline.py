@@ -458,7 +458,7 @@ def _jumuah(
         khutbah = np.maximum(khutbah, dhuhr)  # never before Dhuhr begins
         label = "Jumu'ah" + (f" (session {number})" if len(sessions) > 1 else "")
         columns.add(
-            khutbah - 15 * 60,
+            khutbah - defaults.ARRIVE_BEFORE_KHUTBAH_MINUTES * 60,
             khutbah + session.duration_minutes * 60,
             GatheringKind.JUMUAH,
             label,
