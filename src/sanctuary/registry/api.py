@@ -25,6 +25,8 @@ class SiteOut(Schema):
     denomination: str
     address: str
     postcode: str
+    area: str = Field(..., alias="area.code", description="The area's ONS code.")
+    area_name: str = Field(..., alias="area.name")
     ward: str
     latitude: float
     longitude: float
@@ -65,6 +67,7 @@ class SiteFilters(Schema):
         description="Text in the name, address, postcode, denomination or operator.",
     )
     faith: Faith | None = None
+    area: Text | None = Field(None, max_length=9, description="An area's ONS code.")
     ward: Text | None = Field(None, max_length=120)
     status: StatusFilter = StatusFilter.ACTIVE
     limit: int = Field(500, ge=1, le=5000)
@@ -72,7 +75,11 @@ class SiteFilters(Schema):
 
     def site_filter(self) -> SiteFilter:
         return SiteFilter(
-            q=self.q or "", faith=self.faith or "", ward=self.ward or "", status=self.status
+            q=self.q or "",
+            faith=self.faith or "",
+            area=self.area or "",
+            ward=self.ward or "",
+            status=self.status,
         )
 
 
@@ -115,7 +122,9 @@ def list_sites(request: HttpRequest, filters: Query[SiteFilters]) -> SitePage:
     """The sites you may see, filtered, in order of name; `count` is the total before limit and
     offset."""
     actor = Actor.of(request)
-    sites = filters.site_filter().apply(policy.visible_sites(actor).select_related("operator"))
+    sites = filters.site_filter().apply(
+        policy.visible_sites(actor).select_related("operator", "area")
+    )
     sites = sites.order_by("name", "pk")
     page = sites[filters.offset : filters.offset + filters.limit]
     items = policy.sites_shown(actor, page, "GET /api/sites")

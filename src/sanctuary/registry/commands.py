@@ -38,6 +38,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--operator", help="faith organisation (name) for rows that do not name one"
     )
     import_sites.add_argument("--dry-run", action="store_true", help="report, write nothing")
+    import_sites.add_argument(
+        "--create-operators",
+        action="store_true",
+        help="add the faith organisations the file names that are not in the registry yet",
+    )
+    import_sites.add_argument(
+        "--encoding",
+        default="utf-8",
+        help="utf-8 (the default) or cp1252 (Windows-1252, what Excel on Windows saves)",
+    )
     import_sites.set_defaults(handler=run_import_sites)
 
     export_sites = subparsers.add_parser("export-sites", help="export all sites")
@@ -64,6 +74,8 @@ def run_import_sites(args: argparse.Namespace) -> int:
             default_operator_name=args.operator,
             dry_run=args.dry_run,
             progress=lambda message: print(message, file=sys.stderr, flush=True),
+            create_operators=args.create_operators,
+            encoding=args.encoding,
         )
     except transfer.ImportRefused as refused:
         print(f"sanctuary import-sites: {refused}", file=sys.stderr)

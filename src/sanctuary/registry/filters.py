@@ -23,6 +23,7 @@ class StatusFilter(models.TextChoices):
 class SiteFilter:
     q: str = ""
     faith: str = ""
+    area: str = ""  # an ONS code
     ward: str = ""
     status: StatusFilter = StatusFilter.ACTIVE
 
@@ -34,6 +35,8 @@ class SiteFilter:
             sites = sites.filter(condition)
         if self.faith:
             sites = sites.filter(faith=self.faith)
+        if self.area:
+            sites = sites.filter(area__code=self.area)
         if self.ward:
             sites = sites.filter(ward=self.ward)
         if self.status is not StatusFilter.ALL:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -17,7 +18,7 @@ from sanctuary.registry.models import (
     Site,
     Ward,
 )
-from sanctuary.registry.transfer import size_problem
+from sanctuary.registry.transfer import ENCODINGS, size_problem
 
 
 class SiteForm(forms.ModelForm):
@@ -88,14 +89,25 @@ ContactFormSet = forms.inlineformset_factory(
 class SiteFilterForm(forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=200)
     faith = forms.ChoiceField(choices=[("", "All faiths"), *Faith.choices], required=False)
+    area = forms.ChoiceField(choices=[("", "All areas")], required=False)
     ward = forms.ChoiceField(choices=[("", "All wards")], required=False)
     status = forms.ChoiceField(choices=StatusFilter.choices, required=False)
 
-    def __init__(self, *args: Any, wards: list[str], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, wards: list[str], areas: Sequence[tuple[str, str]] = (), **kwargs: Any
+    ) -> None:
+        """`areas`: (ONS code, name) of the areas the reader sees; with one or none the filter
+        is not offered, so that someone who covers one area never has to think about it."""
         super().__init__(*args, **kwargs)
         ward_field = self.fields["ward"]
         assert isinstance(ward_field, forms.ChoiceField)
         ward_field.choices = [("", "All wards"), *((w, w) for w in wards)]
+        if len(areas) > 1:
+            area_field = self.fields["area"]
+            assert isinstance(area_field, forms.ChoiceField)
+            area_field.choices = [("", "All areas"), *areas]
+        else:
+            del self.fields["area"]
 
     def site_filter(self) -> SiteFilter:
         """What the form asks for; a form that does not validate asks for nothing special."""
@@ -105,6 +117,7 @@ class SiteFilterForm(forms.Form):
         return SiteFilter(
             q=data["q"],
             faith=data["faith"],
+            area=data.get("area", ""),
             ward=data["ward"],
             status=StatusFilter(data["status"] or StatusFilter.ACTIVE),
         )
@@ -120,6 +133,17 @@ class SiteImportForm(forms.Form):
         label="Default operator",
         empty_label="None: every new site's row names its operator",
         help_text="The faith organisation for new sites whose row names none.",
+    )
+    create_operators = forms.BooleanField(
+        required=False,
+        label="Add the faith organisations the file names that are not here yet",
+        help_text="A check lists them first. Leave unticked to refuse rows naming an unknown one.",
+    )
+    encoding = forms.ChoiceField(
+        choices=list(ENCODINGS.items()),
+        initial="utf-8",
+        label="The file's text encoding",
+        help_text="Excel on Windows saves 'CSV (Comma delimited)' as Windows-1252.",
     )
 
     def __init__(self, *args: Any, operators: QuerySet[Organisation], **kwargs: Any) -> None:

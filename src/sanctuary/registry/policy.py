@@ -62,7 +62,7 @@ def get_site(actor: Actor, site_id: Any, *, for_edit: bool = False) -> Site:
     Opening a sensitive site is recorded in the audit log, whatever is done with it next."""
     sites = editable_sites(actor) if for_edit else visible_sites(actor)
     try:
-        site = sites.select_related("operator").get(pk=parse_id(site_id))
+        site = sites.select_related("operator", "area").get(pk=parse_id(site_id))
     except Site.DoesNotExist:
         raise NotFound("No such site.") from None
     if site.is_sensitive:

@@ -30,6 +30,7 @@ from sanctuary.registry import geometry, policy
 from sanctuary.registry.formats import (
     CLEANERS,
     COLUMNS,
+    ENCODINGS,
     FORMATS,
     FORMULA_STARTS,
     OSM_LABELS,
@@ -58,6 +59,7 @@ OWN_ID = re.compile(r"sanctuary:[0-9]{1,18}")
 
 __all__ = [
     "COLUMNS",
+    "ENCODINGS",
     "FORMATS",
     "ImportRefused",
     "ImportReport",

@@ -45,8 +45,9 @@ CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "geojson": "application/geo+j
 
 def filtered_sites(request: HttpRequest, actor: Actor) -> tuple[SiteFilterForm, QuerySet[Site]]:
     """The actor's visible sites, narrowed by the filter form in the query string."""
-    sites = policy.visible_sites(actor).select_related("operator")
-    form = SiteFilterForm(request.GET or None, wards=ward_names(sites))
+    sites = policy.visible_sites(actor).select_related("operator", "area")
+    areas = list(policy.visible_areas(actor).values_list("code", "name"))
+    form = SiteFilterForm(request.GET or None, wards=ward_names(sites), areas=areas)
     return form, form.site_filter().apply(sites)
 
 
@@ -181,6 +182,8 @@ def site_import(request: HttpRequest) -> HttpResponse:
                 fmt=None,
                 default_operator_name=operator.name if operator else None,
                 dry_run=dry_run,
+                create_operators=form.cleaned_data["create_operators"],
+                encoding=form.cleaned_data["encoding"],
             )
         except transfer.ImportRefused as error:
             refused = error
