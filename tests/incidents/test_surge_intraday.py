@@ -79,7 +79,8 @@ def test_an_alarm_is_raised_by_an_incident_of_the_day_it_belongs_to(
         moment = result.alarm_moment[day]
         assert day <= moment < day + 1
         assert moment <= record.end
-        assert moment in record.moments  # raised by an incident, never between two
+        # Raised by an incident, or at midnight when the day's h is below what S carried in.
+        assert moment in record.moments or moment == day
     for alert in result.alerts:
         day = (alert.day - START).days
         assert alert.moment == result.alarm_moment[day]
@@ -237,6 +238,25 @@ def test_yesterdays_run_counts_toward_todays_alarm() -> None:
     assert alert.at == datetime(2019, 1, 2, 5, tzinfo=ZoneInfo("UTC"))  # the 6th, at 05:00
     assert alert.observed == 14
     assert alert.expected == pytest.approx(1.71 + 1.71 * 5 / 24)
+
+
+def test_a_day_whose_threshold_falls_below_the_carried_statistic_alarms_at_midnight() -> None:
+    # A ward's year (from the benchmark, seed 3): single incidents on these days, none between.
+    # By day 367, S = 4.23; on day 368 the estimated baseline falls (0.0536 to 0.0357 a day:
+    # day 305's incident leaves the window) and h with it (4.45 to 4.015), so S - k = 4.165
+    # passes h at 00:00 with no incident that day. The daily detector alarms that day too.
+    days = [37, 76, 78, 155, 305, 357, 358, 363, 364, 367, 374]
+    record = TimedSeries(START, np.array(days) + 0.5, 399.0, "UTC")
+    daily = detect(record.daily())
+    result = detect_intraday(record)
+    assert np.flatnonzero(daily.alarm).tolist() == [368] == np.flatnonzero(result.alarm).tolist()
+    k = design_cusum(0.0357).reference
+    assert result.threshold[368] <= result.statistic[367] - k < result.threshold[367]
+    [alert] = result.alerts
+    assert alert.at == datetime(2020, 1, 4, tzinfo=ZoneInfo("UTC"))  # day 368, at midnight
+    assert alert.since == START + timedelta(days=357)
+    assert alert.observed == 5  # on days 357, 358, 363, 364 and 367
+    assert alert.statistic == pytest.approx(result.statistic[367] - k)
 
 
 def test_the_day_in_progress_alarms_on_its_count_so_far() -> None:

@@ -5,9 +5,10 @@ once the day is over. Counts only grow during a day, so the same test on the cou
 
     S_{t-1} + x_t(tau) - k_t >= h_t,
 
-first holds at one of the day's incidents exactly when it holds at the day's end: the alarm days
-are the daily detector's, false alarms included, and only the moment moves earlier, to the
-incident that tipped the day. With an arrival profile F (the expected share of a day's incidents
+first holds during the day exactly when it holds at the day's end: the alarm days are the
+daily detector's, false alarms included, and only the moment moves earlier, to the incident
+that tipped the day (or to midnight, when an estimated baseline that fell has lowered h_t below
+what S_{t-1} carried in). With an arrival profile F (the expected share of a day's incidents
 arrived by tau), the reference is charged pro rata instead, ``S_{t-1} + x_t(tau) - F(tau) k_t``:
 sooner, but it also alarms on days the daily detector would not, as often as the profile is wrong.
 Argument, measurements and the choice of default: docs/incidents.md, "Alarms during the day".
@@ -195,7 +196,8 @@ def moment_of(instant: datetime, start: date, clock: ZoneInfo) -> float:
 
 @dataclass(frozen=True)
 class IntradayAlert:
-    """The first alarm of a surge episode, raised at ``moment`` by the incident that tipped it.
+    """The first alarm of a surge episode, raised at ``moment``: the incident that tipped it, or
+    midnight when the day's own (lower) threshold was already passed.
 
     The evidence is as of that moment: ``observed`` incidents from the start of ``since`` up to
     and including that one, against ``expected`` (the run's baselines, the alarm day's pro rata
@@ -280,7 +282,7 @@ def detect_intraday(
     params: SurgeParameters = DEFAULT_PARAMETERS,
     profile: ArrivalProfile | None = None,
 ) -> IntradayResult:
-    """Run the CUSUM over the record, testing for an alarm at each incident.
+    """Run the CUSUM over the record, testing for an alarm at each midnight and each incident.
 
     ``profile=None`` (the default) charges the day's whole reference value from its first
     moment: the alarm days are exactly ``surge.detect``'s on ``record.daily()``. A profile
@@ -313,13 +315,13 @@ def detect_intraday(
         # The same expression as surge.detect's, so that whole days agree to the last bit.
         at_end = level + (int(arrivals.size) - charged)
         statistic[t] = at_end if at_end > TOLERANCE else 0.0
-        tipping = _tipping_incident(level, reference, limit, arrivals, profile)
+        tipping = _tipping_point(level, reference, limit, arrivals, profile)
         if tipping is None:
             level = float(statistic[t])
             run_expected += mu * float(evidence_clock.share(covered))
             run_observed += int(arrivals.size)
             continue
-        fraction = float(arrivals[tipping])
+        fraction, so_far = tipping
         moment = t + fraction
         alarm_moment[t] = moment
         if alerts and t - last_alarm <= params.episode_gap_days:
@@ -337,8 +339,8 @@ def detect_intraday(
                     day=record.day(t),
                     since=record.day(run_start),
                     expected=run_expected + mu * float(evidence_clock.share(fraction)),
-                    observed=run_observed + tipping + 1,
-                    statistic=level + (tipping + 1 - charged_then),
+                    observed=run_observed + so_far,
+                    statistic=level + (so_far - charged_then),
                     threshold=limit,
                     last_alarm=record.day(t),
                     alarm_days=1,
@@ -361,24 +363,29 @@ def detect_intraday(
     )
 
 
-def _tipping_incident(
+def _tipping_point(
     level: float,
     reference: float,
     limit: float,
     arrivals: FloatArray,
     profile: ArrivalProfile | None,
-) -> int | None:
-    """The index of the day's first incident at which the statistic reaches h, if any.
+) -> tuple[float, int] | None:
+    """When the statistic first reaches h in the day: (fraction of the day, incidents by then).
 
-    Between incidents the statistic stays put (whole-day k) or falls (k charged as time goes
-    by), so it can only cross h upwards at an incident.
+    Between incidents it stays put (whole-day k) or falls (k charged as time goes by), so it
+    can only reach h at an incident, or at midnight itself: an estimated baseline that falls
+    lowers today's h, sometimes below what yesterday carried in.
     """
     count = int(arrivals.size)
     # The most it can reach (all incidents, the least charge): most days stop here.
     least_charge = reference if profile is None else 0.0
-    if count == 0 or level + (count - least_charge) < limit - TOLERANCE:
+    if level + (count - least_charge) < limit - TOLERANCE:
         return None
-    so_far = np.arange(1, count + 1, dtype=np.float64)
-    charged = reference if profile is None else reference * profile.share(arrivals)
+    when = np.concatenate(([0.0], arrivals))
+    so_far = np.arange(count + 1, dtype=np.float64)
+    charged = reference if profile is None else reference * profile.share(when)
     reached = np.flatnonzero(level + (so_far - charged) >= limit - TOLERANCE)
-    return int(reached[0]) if reached.size else None
+    if not reached.size:
+        return None
+    first = int(reached[0])
+    return float(when[first]), first
