@@ -71,7 +71,7 @@ def alarm_moments(result: IntradayResult) -> np.ndarray:
 
 @settings(max_examples=80, deadline=None)
 @given(records(), baselines, triggers)
-def test_an_alarm_is_raised_by_an_incident_of_the_day_it_belongs_to(
+def test_an_alarm_is_raised_within_the_day_it_belongs_to(
     record: TimedSeries, baseline: float | None, profile: ArrivalProfile | None
 ) -> None:
     result = detect_intraday(record, baseline, profile=profile)

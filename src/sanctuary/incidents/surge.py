@@ -339,14 +339,14 @@ def daily_baselines(
     counts: ArrayLike, baseline_per_day: float | None, params: SurgeParameters
 ) -> FloatArray:
     """mu_t for every day: the given rate (raised to the floor) or the estimate; a new array."""
-    size = np.asarray(counts).size
     if baseline_per_day is None:
         return estimated_baselines(counts, params)
     if isinstance(baseline_per_day, bool) or not (
         math.isfinite(baseline_per_day) and baseline_per_day > 0
     ):
         raise InvalidSeries(f"baseline_per_day must be a number > 0, got {baseline_per_day}")
-    return np.full(size, max(params.min_baseline_per_day, float(baseline_per_day)))
+    floor_raised = max(params.min_baseline_per_day, float(baseline_per_day))
+    return np.full(np.asarray(counts).size, floor_raised)
 
 
 # --- Detection ---------------------------------------------------------------------------------
