@@ -7,12 +7,21 @@
 (b) Quiet years at 12 a week and (c) at one a month (a ward): false alarms per series-year.
 (d) Smaller rises from 12 a week: the share detected within 48 hours and within a week.
 (e) The nightly job: 300 series at once, with the CUSUM designs computed, then cached.
+(f) Incidents with their moments: a Poisson process within each day (the day's rate scaled by
+    its gamma shock for negative-binomial counts), 12 -> 95 a week at a uniformly random moment
+    of the first watched year; hours from the jump to the alarm for the daily detector (at the
+    end of the day), the intraday one with the whole day's reference (surge/intraday.py's
+    default) and the one charging the reference by the share of the day (uniform profile).
+(g) Quiet years of such records at 12 a week and one a month: false alerts per series-year of
+    both intraday triggers, and a check that the default's alarm days are the daily detector's.
+    Arrivals are uniform over the day, or "office hours" (80% between 09:00 and 17:00, as
+    reports might be), against which the uniform profile is wrong.
 Counts are Poisson or negative binomial (shape s: variance mu + mu^2/s). The baseline is
 estimated from each series, as in production, unless the row says "given". Results:
 docs/benchmarks.md, "Surge detection".
 
 Run: OPENBLAS_NUM_THREADS=1 .venv/bin/python bench/bench_surge.py [--series N] [--seed S]
-     [--only job|surge|quiet|smaller]
+     [--only job|surge|quiet|smaller|moments|moments-quiet]
 """
 
 from __future__ import annotations
@@ -27,6 +36,13 @@ from datetime import date
 
 import numpy as np
 
+from sanctuary.incidents.intraday import (
+    UNIFORM_ARRIVALS,
+    ArrivalProfile,
+    IntradayResult,
+    TimedSeries,
+    detect_intraday,
+)
 from sanctuary.incidents.surge import (
     DAYS_PER_YEAR,
     DEFAULT_PARAMETERS,
@@ -43,6 +59,11 @@ START = date(2018, 1, 1)
 WARM_UP = DEFAULT_PARAMETERS.warm_up_days
 SURGE_DAYS = 14
 HEAVY = SurgeParameters(nb_size=3.0)  # the detector told the counts are as overdispersed as NB s=3
+# Reports in office hours: 80% of a day's incidents between 09:00 and 17:00, the rest spread.
+OFFICE_HOURS = ArrivalProfile(
+    "office hours", tuple(0.8 / 8 if 9 <= hour < 17 else 0.2 / 16 for hour in range(24))
+)
+SHAPES: dict[str, float | None] = {"Poisson": None, "NB s=10": 10.0, "NB s=3": 3.0}
 
 Sampler = Callable[[np.random.Generator, np.ndarray], np.ndarray]
 
@@ -181,11 +202,166 @@ def daily_job(rng: np.random.Generator, count: int = 300, days: int = 400) -> No
         )
 
 
+# --- (f, g) Incidents with their moments -------------------------------------------------------
+
+
+def arrival_moments(
+    rng: np.random.Generator,
+    days: int,
+    before: float,
+    after: float,
+    jump: float | None,
+    shape: float | None,
+    arrivals: ArrivalProfile = UNIFORM_ARRIVALS,
+) -> np.ndarray:
+    """A Poisson process of rate ``before`` a day, then ``after`` from the moment ``jump``.
+
+    Within a day the rate follows ``arrivals``; the whole day's rate is scaled by one gamma
+    shock of shape s (mean 1), which makes the day's count negative binomial, as the detector
+    assumes. On the jump day each side of the jump gets its share of the profile.
+    """
+    day = np.arange(days)
+    clock_before = np.ones(days) if jump is None else np.clip(jump - day, 0.0, 1.0)
+    share_before = arrivals.share(clock_before)
+    shock = np.ones(days) if shape is None else rng.gamma(shape, 1 / shape, days)
+    n_before = rng.poisson(shock * before * share_before)
+    n_after = rng.poisson(shock * after * (1 - share_before))
+    low = np.concatenate((np.zeros(n_before.sum()), np.repeat(share_before, n_after)))
+    high = np.concatenate((np.repeat(share_before, n_before), np.ones(n_after.sum())))
+    shares = low + (high - low) * rng.random(low.size)
+    weights = np.asarray(arrivals.hourly_weights)
+    knots = np.concatenate(([0.0], np.cumsum(weights) / weights.sum()))
+    fractions = np.minimum(np.interp(shares, knots, np.arange(25) / 24), np.nextafter(1.0, 0))
+    return np.concatenate((np.repeat(day, n_before), np.repeat(day, n_after))) + fractions
+
+
+DETECTORS = ("daily (at the day's end)", "intraday, whole-day k", "intraday, uniform share")
+
+
+def detector_alarms(record: TimedSeries, params: SurgeParameters) -> list[np.ndarray]:
+    """Alarm moments of the three detectors; the daily one's at the end of its alarm days."""
+    daily = detect(record.daily(), None, params)
+    whole = detect_intraday(record, None, params)
+    share = detect_intraday(record, None, params, UNIFORM_ARRIVALS)
+    assert np.array_equal(daily.alarm, whole.alarm), "the whole-day trigger left the daily days"
+    return [np.flatnonzero(daily.alarm) + 1.0, moments(whole), moments(share)]
+
+
+def moments(result: IntradayResult) -> np.ndarray:
+    return result.alarm_moment[result.alarm]
+
+
+def surges_at_moments(
+    rng: np.random.Generator,
+    count: int,
+    shape: float | None,
+    arrivals: ArrivalProfile = UNIFORM_ARRIVALS,
+    params: SurgeParameters = DEFAULT_PARAMETERS,
+) -> list[np.ndarray]:
+    """Hours from the jump to each detector's first alarm after it (inf: none in 14 days)."""
+    delays = np.full((len(DETECTORS), count), np.inf)
+    for index in range(count):
+        jump = WARM_UP + 365 * float(rng.random())
+        days = math.floor(jump) + SURGE_DAYS
+        record = TimedSeries(
+            START,
+            arrival_moments(rng, days, BASE_PER_DAY, SURGE_PER_DAY, jump, shape, arrivals),
+            float(days),
+        )
+        for which, alarms in enumerate(detector_alarms(record, params)):
+            after = alarms[alarms >= jump]
+            if after.size:
+                delays[which, index] = 24.0 * (after[0] - jump)
+    return list(delays)
+
+
+def quiet_with_moments(
+    rng: np.random.Generator,
+    count: int,
+    rate: float,
+    shape: float | None,
+    arrivals: ArrivalProfile,
+) -> tuple[int, int, int, int]:
+    """False alerts of the two intraday triggers over ``count`` watched years, alarm days of the
+    whole-day trigger, and the series whose alarm days differ from the daily detector's (none,
+    by the argument)."""
+    days = WARM_UP + 365
+    whole_alerts = share_alerts = whole_days = differ = 0
+    for _ in range(count):
+        record = TimedSeries(
+            START, arrival_moments(rng, days, rate, rate, None, shape, arrivals), float(days)
+        )
+        whole = detect_intraday(record)
+        share = detect_intraday(record, profile=UNIFORM_ARRIVALS)
+        whole_alerts += len(whole.alerts)
+        share_alerts += len(share.alerts)
+        whole_days += int(whole.alarm.sum())
+        differ += not np.array_equal(whole.alarm, detect(record.daily()).alarm)
+    return whole_alerts, share_alerts, whole_days, differ
+
+
+def print_surges_at_moments(rng: np.random.Generator, count: int) -> None:
+    print("\n(f) 12 -> 95 a week at a random moment: hours from the jump to the first alarm")
+    print(
+        f"{'counts, arrivals':<28} {'detector':<26} {'within 48 h':>11} {'median h':>9} "
+        f"{'p95 h':>6} {'max h':>6} {'missed':>6} {'CPU s':>6}"
+    )
+    cases = [(model, shape, UNIFORM_ARRIVALS) for model, shape in SHAPES.items()]
+    cases.append(("NB s=10", 10.0, OFFICE_HOURS))
+    for model, shape, arrivals in cases:
+        started = time.process_time()
+        delays = surges_at_moments(rng, count, shape, arrivals)
+        seconds = time.process_time() - started
+        for detector, hours in zip(DETECTORS, delays, strict=True):
+            caught = hours[np.isfinite(hours)]
+            if not caught.size:
+                caught = np.array([np.nan])
+            print(
+                f"{model + ', ' + arrivals.name:<28} {detector:<26} "
+                f"{(hours <= 48).mean():>10.1%} {np.median(hours):>9.1f} "
+                f"{np.percentile(hours, 95):>6.1f} {caught.max():>6.1f} "
+                f"{int(np.isinf(hours).sum()):>6} {seconds:>6.1f}",
+                flush=True,
+            )
+
+
+def print_quiet_with_moments(rng: np.random.Generator, count: int) -> None:
+    print("\n(g) quiet years with moments: false alerts per series-year")
+    print(
+        f"{'rate, counts, arrivals':<38} {'years':>6} {'whole-day k':>12} {'95% interval':>15} "
+        f"{'uniform share':>13} {'95% interval':>15} {'alarm days':>10} {'not daily':>9} "
+        f"{'CPU s':>6}"
+    )
+    years = count * 365 / DAYS_PER_YEAR
+    for rate_label, rate in (("12/week", BASE_PER_DAY), ("1/month", WARD_PER_DAY)):
+        for arrivals in (UNIFORM_ARRIVALS, OFFICE_HOURS):
+            for model, shape in SHAPES.items():
+                started = time.process_time()
+                whole, share, whole_days, differ = quiet_with_moments(
+                    rng, count, rate, shape, arrivals
+                )
+                seconds = time.process_time() - started
+                intervals = [poisson_interval(alerts) for alerts in (whole, share)]
+                low_whole, high_whole = (bound / years for bound in intervals[0])
+                low_share, high_share = (bound / years for bound in intervals[1])
+                print(
+                    f"{rate_label + ', ' + model + ', ' + arrivals.name:<38} {years:>6.0f} "
+                    f"{whole / years:>12.3f} {low_whole:>7.3f}-{high_whole:<7.3f} "
+                    f"{share / years:>13.3f} {low_share:>7.3f}-{high_share:<7.3f} "
+                    f"{whole_days:>10} {differ:>9} {seconds:>6.1f}",
+                    flush=True,
+                )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--series", type=int, default=1000, help="series per row (default 1000)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--only", choices=("job", "surge", "quiet", "smaller"), default=None)
+    parser.add_argument(
+        "--only",
+        choices=("job", "surge", "quiet", "smaller", "moments", "moments-quiet"),
+        default=None,
+    )
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
     print(
@@ -272,6 +448,12 @@ def main() -> None:
                 f"{row.missed_in_14_days:>18}",
                 flush=True,
             )
+
+    if args.only in (None, "moments"):
+        print_surges_at_moments(rng, args.series)
+
+    if args.only in (None, "moments-quiet"):
+        print_quiet_with_moments(rng, args.series)
 
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak resident memory: {peak_mib:.0f} MiB; CPU {time.process_time():.1f} s")

@@ -17,18 +17,30 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     surge = actions.add_parser(
         "surge",
         help='alerts for surges in a daily series {"series": [{"date", "count"}, ...], '
-        '"baseline_per_day"?} read on standard input (docs/incidents.md)',
+        '"baseline_per_day"?} or in incidents with their times {"events": [{"at"}, ...], '
+        '"from", "as_of", "time_zone"?, "baseline_per_day"?} read on standard input '
+        "(docs/incidents.md)",
     )
     surge.set_defaults(handler=detect_surges)
 
 
 def detect_surges(args: argparse.Namespace) -> int:
-    from sanctuary.incidents.surge import InvalidSeries, detect, series_from_document
+    from sanctuary.incidents.intraday import detect_intraday
+    from sanctuary.incidents.surge import InvalidSeries, detect
+    from sanctuary.incidents.surge_documents import (
+        has_events,
+        record_from_document,
+        series_from_document,
+    )
 
     document = read_json()
     try:
-        series, baseline = series_from_document(document)
+        if has_events(document):
+            record, baseline = record_from_document(document)
+            write_json(detect_intraday(record, baseline).to_document())
+        else:
+            series, baseline = series_from_document(document)
+            write_json(detect(series, baseline).to_document())
     except InvalidSeries as error:
         raise CommandFailed(str(error)) from None
-    write_json(detect(series, baseline).to_document())
     return 0

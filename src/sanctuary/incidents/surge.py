@@ -10,13 +10,13 @@ negative binomial of mean ``design_ratio * mu_t`` and one of mean mu_t. The day 
 computed exactly on the Markov chain of Brook & Evans (1972), reaches the target. Without a
 given baseline, mu_t is the mean of a trailing window that stops ``guard_days`` before t, so
 a surge does not hide itself by raising its own baseline. Formulas, defaults and measured
-false-alarm rates: docs/incidents.md.
+false-alarm rates: docs/incidents.md. Alarms during the day, as incidents arrive: intraday.py;
+the command's JSON: surge_documents.py.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import date, timedelta
@@ -43,8 +43,6 @@ TOLERANCE = 1e-9
 # a year of slightly different estimates shares a few hundred cached designs. The estimate's own
 # error (about 10% on eight weeks at two incidents a day) dwarfs the rounding (0.5% at most).
 BASELINE_FIGURES = 3
-
-ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class InvalidSeries(ValueError):
@@ -337,6 +335,20 @@ def estimated_baselines(
     return np.where(ready, np.maximum(params.min_baseline_per_day, means), np.nan)
 
 
+def daily_baselines(
+    counts: ArrayLike, baseline_per_day: float | None, params: SurgeParameters
+) -> FloatArray:
+    """mu_t for every day: the given rate (raised to the floor) or the estimate; a new array."""
+    if baseline_per_day is None:
+        return estimated_baselines(counts, params)
+    if isinstance(baseline_per_day, bool) or not (
+        math.isfinite(baseline_per_day) and baseline_per_day > 0
+    ):
+        raise InvalidSeries(f"baseline_per_day must be a number > 0, got {baseline_per_day}")
+    floor_raised = max(params.min_baseline_per_day, float(baseline_per_day))
+    return np.full(np.asarray(counts).size, floor_raised)
+
+
 # --- Detection ---------------------------------------------------------------------------------
 
 
@@ -411,15 +423,7 @@ def detect(
     new alert, so a surge that goes on for days gives one alert, updated.
     """
     counts = series.counts
-    if baseline_per_day is None:
-        expected = estimated_baselines(counts, params)
-    else:
-        if isinstance(baseline_per_day, bool) or not (
-            math.isfinite(baseline_per_day) and baseline_per_day > 0
-        ):
-            raise InvalidSeries(f"baseline_per_day must be a number > 0, got {baseline_per_day}")
-        floor_raised = max(params.min_baseline_per_day, float(baseline_per_day))
-        expected = np.full(counts.size, floor_raised)
+    expected = daily_baselines(counts, baseline_per_day, params)
     days = counts.size
     statistic = np.zeros(days)
     threshold = np.full(days, np.nan)
@@ -495,115 +499,3 @@ def detect_many(
     return {
         name: detect(series, given.get(name), params) for name, series in series_by_name.items()
     }
-
-
-# --- The command's JSON --------------------------------------------------------------------------
-
-
-def series_from_document(document: Any) -> tuple[DailySeries, float | None]:
-    """Read ``{"series": [{"date", "count"}, ...], "baseline_per_day"?}`` with clear refusals."""
-    if not isinstance(document, Mapping):
-        raise InvalidSeries(
-            f"expected a JSON object with a field 'series', got {_json_type(document)}"
-        )
-    unknown = sorted(set(document) - {"series", "baseline_per_day"})
-    if unknown:
-        raise InvalidSeries(
-            f"unknown field {unknown[0]!r} (expected 'series' and optionally 'baseline_per_day')"
-        )
-    if "series" not in document:
-        raise InvalidSeries("missing field 'series'")
-    items = document["series"]
-    if not isinstance(items, list):
-        raise InvalidSeries(
-            f'field \'series\' must be a list of {{"date", "count"}} objects, '
-            f"got {_json_type(items)}"
-        )
-    if not items:
-        raise InvalidSeries("field 'series' is empty: expected one count per day")
-    baseline = None
-    if "baseline_per_day" in document:
-        value = document["baseline_per_day"]
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise InvalidSeries(
-                f"field 'baseline_per_day' must be a number > 0, got {_json_type(value)}"
-            )
-        if not (math.isfinite(value) and value > 0):
-            raise InvalidSeries(f"field 'baseline_per_day' must be a number > 0, got {value}")
-        baseline = float(value)
-    days: list[DailyCount] = []
-    for index, item in enumerate(items):
-        where = f"series item {index}"
-        if not isinstance(item, Mapping):
-            raise InvalidSeries(
-                f"{where}: expected an object with 'date' and 'count', got {_json_type(item)}"
-            )
-        extra = sorted(set(item) - {"date", "count"})
-        if extra:
-            raise InvalidSeries(
-                f"{where}: unknown field {extra[0]!r} (expected 'date' and 'count')"
-            )
-        day = _read_day(item, where)
-        if days:
-            _check_follows(day, days[-1].day, index, where)
-        days.append(DailyCount(day, _read_count(item, where)))
-    return DailySeries.from_days(days), baseline
-
-
-def _read_day(item: Mapping[str, Any], where: str) -> date:
-    if "date" not in item:
-        raise InvalidSeries(f"{where}: missing field 'date'")
-    value = item["date"]
-    if not isinstance(value, str):
-        raise InvalidSeries(
-            f"{where}: field 'date' must be a string YYYY-MM-DD, got {_json_type(value)}"
-        )
-    try:
-        if not ISO_DAY.fullmatch(value):
-            raise ValueError
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidSeries(f"{where}: field 'date' is not a date YYYY-MM-DD: {value!r}") from None
-
-
-def _check_follows(day: date, previous: date, index: int, where: str) -> None:
-    if day == previous:
-        raise InvalidSeries(f"{where}: field 'date' {day.isoformat()} repeats item {index - 1}'s")
-    if day < previous:
-        raise InvalidSeries(
-            f"{where}: field 'date' {day.isoformat()} comes before item {index - 1}'s "
-            f"{previous.isoformat()}: dates must run forward, one per day"
-        )
-    gap = (day - previous).days - 1
-    if gap:
-        raise InvalidSeries(
-            f"{where}: field 'date' {day.isoformat()} leaves {gap} day{'s' if gap > 1 else ''} "
-            f"missing after {previous.isoformat()}: give every day, with count 0 if none"
-        )
-
-
-def _read_count(item: Mapping[str, Any], where: str) -> int:
-    if "count" not in item:
-        raise InvalidSeries(f"{where}: missing field 'count'")
-    value = item["count"]
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidSeries(
-            f"{where}: field 'count' must be a whole number >= 0, got {_json_type(value)}"
-        )
-    if not math.isfinite(value) or value != int(value) or value < 0:
-        raise InvalidSeries(f"{where}: field 'count' must be a whole number >= 0, got {value}")
-    return int(value)
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    return "an object"
