@@ -22,6 +22,8 @@ CORES = (
     "sanctuary.surveys.instrument",
     "sanctuary.surveys.martyns_law",
     "sanctuary.incidents.surge",
+    "sanctuary.incidents.intraday",
+    "sanctuary.incidents.surge_documents",
     "sanctuary.registry.geometry",
 )
 CORE_COMMANDS = ("sanctuary.solvers.commands",)
