@@ -19,6 +19,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     demo.add_argument("--no-serve", action="store_true", help="build the demo database and exit")
     demo.add_argument("--reset", action="store_true", help="throw away the demo database first")
+    demo.add_argument(
+        "--national",
+        action="store_true",
+        help="a synthetic country instead (350 areas, 50,000 sites) in var/national.sqlite3, "
+        "or in DATABASE_URL when it is set",
+    )
+    demo.add_argument("--sites", type=int, default=50_000, help="with --national: how many sites")
     demo.set_defaults(handler=run_demo)
 
 
@@ -39,7 +46,7 @@ def load() -> bool:
 def run_demo(args: argparse.Namespace) -> int:
     var = Path(os.environ.get("SANCTUARY_DATA_DIR") or Path.cwd() / "var")
     var.mkdir(parents=True, exist_ok=True)
-    database = var / "demo.sqlite3"
+    database = var / ("national.sqlite3" if args.national else "demo.sqlite3")
     if args.reset:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{database}{suffix}").unlink(missing_ok=True)
@@ -55,6 +62,8 @@ def run_demo(args: argparse.Namespace) -> int:
     from sanctuary.serving import gunicorn
 
     call_command("migrate", verbosity=0)
+    if args.national:
+        return _national(args, database)
     created = load()
     port = os.environ.get("PORT", "8000")
     print(
@@ -66,5 +75,38 @@ def run_demo(args: argparse.Namespace) -> int:
         print(f"  {username:<12} {role}, {organisation}")
     if args.no_serve:
         return 0
+    os.environ["SANCTUARY_SERVING_MESSAGE"] = f"Serving on http://127.0.0.1:{port}  (Ctrl-C to stop)"
+    return gunicorn(f"127.0.0.1:{port}", workers=2)
+
+
+def _national(args: argparse.Namespace, database: Path) -> int:
+    import sys
+    import time
+
+    from django.conf import settings
+
+    from sanctuary.registry import synthetic
+    from sanctuary.registry.models import Site
+    from sanctuary.serving import gunicorn
+
+    where = settings.DATABASES["default"]["NAME"]
+    if Site.objects.exists():
+        print(f"Reusing the synthetic country in {where} ({Site.objects.count():,} sites).")
+    else:
+        started = time.monotonic()
+        country = synthetic.build_country(
+            sites=args.sites,
+            progress=lambda message: print(message, file=sys.stderr, flush=True),
+        )
+        print(
+            f"Built a synthetic country in {where} in {time.monotonic() - started:.0f} s: "
+            f"{country.areas} areas, {country.sites:,} sites, {country.organisations:,} "
+            f"organisations, {country.people:,} people."
+        )
+    print(f"Logins (password '{synthetic.PASSWORD}'): national-admin-NNNNN, "
+          "police-supervisor-NNNNN, programme-admin-NNNNN, … (sanctuary's people page lists them)")
+    if args.no_serve:
+        return 0
+    port = os.environ.get("PORT", "8000")
     os.environ["SANCTUARY_SERVING_MESSAGE"] = f"Serving on http://127.0.0.1:{port}  (Ctrl-C to stop)"
     return gunicorn(f"127.0.0.1:{port}", workers=2)
