@@ -121,6 +121,21 @@ def test_the_hour_the_clocks_skip_lists_nothing_and_the_repeated_one_both(
     assert labels == {"Vigil 0", "Vigil 1"}
 
 
+def test_the_first_hour_holds_the_vigil_that_began_the_night_before(cast: Cast, client: Client):
+    log_in(client, cast.person(Role.POLICE_SUPERVISOR))
+    schedule = Schedule.objects.create(site=cast.site_b, faith_defaults=False)
+    start = datetime.combine(TUESDAY - timedelta(days=1), time(23, 30), tzinfo=LONDON)
+    Event.objects.create(schedule=schedule, label="Night vigil", kind="vigil", start=start,
+                         end=start + timedelta(hours=1), expected_attendance=300)
+    midnight = client.get(f"/calendar/day/?start={TUESDAY}&hour=0&faith=christianity")
+    assert [line.gathering.label for line in midnight.context["lines"]] == ["Night vigil"]
+    heat = client.get(f"/calendar/heatmap/?start={TUESDAY}&faith=christianity").context["heat"]
+    assert dict(heat.days)[TUESDAY][0].people == pytest.approx(150)
+    # the day's own list holds what starts that day: the vigil is Monday's
+    whole = client.get(f"/calendar/day/?start={TUESDAY}&faith=christianity").context["lines"]
+    assert whole == []
+
+
 def test_the_day_list_shows_only_what_one_may_see_and_audits_only_its_page(
     cast: Cast, client: Client, crowded
 ):

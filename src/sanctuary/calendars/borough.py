@@ -157,7 +157,7 @@ def day_list(
     """Every gathering starting on `day` (each site's local day) or, given an `hour` of the
     borough's clock, every gathering with people there in that hour (those the heat map's cell
     counts), that `choice` keeps, largest first."""
-    found = services.across_sites(sites, day - timedelta(days=1), day)
+    found = services.across_sites(sites, day, day)  # and those from the day before still going
     timeline = found.timeline
     if hour is None:
         within = selection.local_days(timeline, day, 1) == 0
@@ -276,7 +276,7 @@ def ical(feed: Feed, sites: list[Site], today: date) -> FeedBody:
     found = services.across_sites(sites, first, last)  # a site left out offers nothing
     kept = _feed_rows(found.timeline, feed.options, first, (last - first).days + 1)
     shown: dict[int, Site] = {}
-    for gathering in selection.gatherings_at(found.timeline, kept):
+    for gathering in selection.take(found.timeline, kept).gatherings():  # one at a time
         site = found.sites[gathering.site_id]
         shown[site.pk] = site
         start = _utc(gathering.start)

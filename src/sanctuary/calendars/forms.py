@@ -326,7 +326,8 @@ class CalendarFilterForm(forms.Form):
 
 class GatheringFilterForm(CalendarFilterForm):
     """The week view and a day's list: which gatherings, as well as which sites. An empty
-    field means the page's default, which the view gives as the field's initial value."""
+    field means the page's default, which the view gives as the field's initial value, and
+    which the form then shows, so that the page says what it applies."""
 
     min_people = forms.IntegerField(
         label="At least (people)", required=False, min_value=0, max_value=MAX_MIN_PEOPLE
@@ -337,6 +338,16 @@ class GatheringFilterForm(CalendarFilterForm):
     per_day = forms.IntegerField(
         label="Largest a day", required=False, min_value=1, max_value=MOST_A_DAY_ON_THE_WEEK
     )
+
+    DEFAULTED = ("min_people", "daily_prayers", "per_day")
+
+    def __init__(self, data: Any = None, *, wards: list[str], **kwargs: Any) -> None:
+        if data is not None:
+            data = data.copy()
+            for name in self.DEFAULTED:
+                if not data.get(name) and name in kwargs.get("initial", {}):
+                    data[name] = kwargs["initial"][name]
+        super().__init__(data, wards=wards, **kwargs)
 
     def value(self, name: str) -> Any:
         """The cleaned value of a valid form, or the field's initial value when left empty."""
