@@ -237,7 +237,8 @@ def _filtered(
     sites = registry_policy.visible_sites(actor).filter(status=SiteStatus.ACTIVE)
     start = timezone.localdate()
     if issubclass(form_class, forms.GatheringFilterForm):  # pages that choose among gatherings
-        initial.setdefault("min_people", borough.default_min_people(sites.count()))
+        if "min_people" not in initial:
+            initial["min_people"] = borough.default_min_people(sites.count())
         initial.setdefault("daily_prayers", forms.DailyPrayersOption.KEEP)
         initial.setdefault("per_day", INSPECTOR_PER_DAY)
     form = form_class(
