@@ -40,7 +40,7 @@ def main() -> None:
         page.screenshot(path=OUT / "site-list.png")
         page.goto(f"{BASE}/calendar/heatmap/")
         page.screenshot(path=OUT / "heat-map.png")
-        page.goto(f"{BASE}/calendar/week/?faith=christianity")
+        page.goto(f"{BASE}/calendar/week/")
         page.screenshot(path=OUT / "week.png")
         page.context.clear_cookies()
         log_in(page, "contact-a")

@@ -77,6 +77,22 @@ def probe_heat_map(client: Client, user: User, cast: Cast, target: str) -> bool:
     return lists(client.get(f"/calendar/heatmap/?start={tomorrow}"), 'data-people="4321"')
 
 
+def probe_hour_list(client: Client, user: User, cast: Cast, target: str) -> bool:
+    """The heat map's cell for 03:00 tomorrow lists the site's 4,321-person vigil."""
+    site, _ = objects(cast, target)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    night = datetime.combine(tomorrow, time(3, 0), tzinfo=ZoneInfo("Europe/London"))
+    Event.objects.create(
+        schedule=Schedule.objects.get_or_create(site=site)[0],
+        label="Matrix vigil",
+        kind="vigil",
+        start=night,
+        end=night + timedelta(hours=1),
+        expected_attendance=4321,
+    )
+    return lists(client.get(f"/calendar/day/?start={tomorrow}&hour=3"), "Matrix vigil")
+
+
 def probe_feed_new(client: Client, user: User, cast: Cast, target: str) -> bool:
     site, _ = objects(cast, target)
     response = client.post("/calendar/feeds/", {"scope": "site", "site": site.pk})
@@ -192,6 +208,7 @@ PROBES: dict[str, Probe] = {
     "POST /sites/{id}/schedule/services/": probe_schedule_service,
     "POST /sites/{id}/schedule/preview/": probe_schedule_preview,
     "GET /calendar/week/": page_lists_site("/calendar/week/"),
+    "GET /calendar/day/": probe_hour_list,
     "GET /calendar/heatmap/": probe_heat_map,
     "GET /calendar/feeds/": function_page("/calendar/feeds/"),
     "POST /calendar/feeds/": probe_feed_new,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -124,3 +125,137 @@ def test_the_feed_covers_a_week_back_and_two_months_ahead(cast: Cast, contact: C
     assert min(starts) < now - timedelta(days=6)
     assert max(starts) > now + timedelta(days=59)
     assert min(starts) > now - timedelta(days=9) and max(starts) < now + timedelta(days=62)
+
+
+# --- what a feed holds ----------------------------------------------------------------------------
+
+
+def kinds_and_sizes(calendar: Calendar) -> list[tuple[str, int]]:
+    found = []
+    for event in calendar.walk("VEVENT"):
+        people = int(str(event["description"]).split("Expected attendance: ")[1].split("\n")[0])
+        found.append((str(event["categories"].cats[0]), people))
+    return found
+
+
+@pytest.fixture
+def busy(cast: Cast) -> Cast:
+    """The mosque's typical peak is 3,000: its Maghrib (12%) and Isha (10%) pass 200, its Fajr
+    (5%) does not; Jumu'ah is 3,000. The church's Sunday service is 200."""
+    cast.site_a.typical_peak_attendance = 3000
+    cast.site_a.save()
+    return cast
+
+
+def test_the_borough_feed_holds_by_default_what_an_inspector_plans_cover_for(
+    busy: Cast, client: Client
+):
+    log_in(client, busy.person(Role.POLICE_SUPERVISOR))
+    feed = make_feed(client, scope="borough")
+    assert (feed.min_people, feed.daily_prayers, feed.faiths, feed.per_day) == (200, False, [], 20)
+    found = kinds_and_sizes(fetch(feed))
+    assert found and all(people >= 200 for _, people in found)
+    assert "prayer" not in {kind for kind, _ in found}
+    assert {"jumuah", "service"} <= {kind for kind, _ in found}
+    today = date.today()
+    every = services.gatherings([busy.site_a, busy.site_b], today - timedelta(days=7),
+                                today + timedelta(days=60))
+    expected = [g for g in every if g.gathering.expected_attendance >= 200
+                and g.gathering.kind != "prayer"]
+    assert len(found) == len(expected) < len(every) / 4
+
+
+def test_a_feed_takes_a_minimum_size_faiths_and_the_daily_prayers(busy: Cast, client: Client):
+    log_in(client, busy.person(Role.POLICE_SUPERVISOR))
+    everything = make_feed(client, scope="borough", min_people=0, daily_prayers="keep")
+    today = date.today()
+    every = services.gatherings([busy.site_a, busy.site_b], today - timedelta(days=7),
+                                today + timedelta(days=60))
+    assert len(fetch(everything).walk("VEVENT")) == len(every)
+    large = make_feed(client, scope="borough", min_people=1000, daily_prayers="keep")
+    large_kinds = {kind for kind, _ in kinds_and_sizes(fetch(large))}
+    assert large_kinds and large_kinds <= {"jumuah", "festival", "eid_prayer"}
+    churches = make_feed(client, scope="borough", min_people=0, faiths=["christianity"])
+    summaries = {str(e["summary"]).split(" — ")[1] for e in fetch(churches).walk("VEVENT")}
+    assert summaries == {busy.site_b.name}
+    prayers = make_feed(client, scope="site", site=busy.site_a.pk, daily_prayers="leave-out")
+    assert "prayer" not in {kind for kind, _ in kinds_and_sizes(fetch(prayers))}
+
+
+def test_a_ward_feed_leaves_out_the_daily_prayers_and_a_site_feed_keeps_them(
+    busy: Cast, client: Client
+):
+    log_in(client, busy.person(Role.POLICE_SUPERVISOR))
+    ward = make_feed(client, scope="ward", ward="Whitechapel")
+    assert (ward.min_people, ward.daily_prayers) == (0, False)
+    assert "prayer" not in {kind for kind, _ in kinds_and_sizes(fetch(ward))}
+    site = make_feed(client, scope="site", site=busy.site_a.pk)
+    assert (site.min_people, site.daily_prayers) == (0, True)
+    assert "prayer" in {kind for kind, _ in kinds_and_sizes(fetch(site))}
+
+
+def test_a_feed_made_before_options_still_holds_everything(cast: Cast):
+    old = Feed.every.create(user=cast.person(Role.POLICE_SUPERVISOR), scope="borough")
+    today = date.today()
+    every = services.gatherings([cast.site_a, cast.site_b], today - timedelta(days=7),
+                                today + timedelta(days=60))
+    assert len(fetch(old).walk("VEVENT")) == len(every)
+
+
+def test_the_feeds_page_says_what_each_feed_holds(busy: Cast, client: Client):
+    log_in(client, busy.person(Role.POLICE_SUPERVISOR))
+    make_feed(client, scope="borough")
+    make_feed(client, scope="borough", min_people=50, faiths=["islam", "sikhism"])
+    page = client.get("/calendar/feeds/").content.decode()
+    assert "Gatherings of 200 people or more, no daily prayers" in page
+    assert "Gatherings of 50 people or more, no daily prayers, Islam and Sikhism only" in page
+
+
+def test_bad_options_are_refused_beside_their_fields(cast: Cast, contact: Client):
+    response = contact.post("/calendar/feeds/", {"scope": "borough", "min_people": "-1",
+                                                 "faiths": ["atlantis"], "daily_prayers": "maybe",
+                                                 "per_day": "0"})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["min_people"] and errors["faiths"] and errors["daily_prayers"] and errors["per_day"]
+    assert not Feed.every.exists()
+
+
+def test_the_options_are_in_the_audit_record(cast: Cast, contact: Client):
+    make_feed(contact, scope="borough", min_people=300)
+    created = AuditEvent.objects.get(object_type="calendars.feed", action="create")
+    after = created.after
+    assert (after["min_people"], after["daily_prayers"], after["per_day"]) == (300, False, 20)
+
+
+def test_a_fetch_audits_only_the_sensitive_sites_the_feed_shows(busy: Cast):
+    busy.site_b.is_sensitive = True
+    busy.site_b.save()
+    owner = busy.person(Role.POLICE_SUPERVISOR)
+    mosques = Feed.every.create(user=owner, scope="borough", faiths=["islam"])
+    assert fetch(mosques).walk("VEVENT")
+    large = Feed.every.create(user=owner, scope="borough", min_people=1000)  # not the church's 200
+    assert fetch(large).walk("VEVENT")
+    assert not AuditEvent.objects.filter(action="view").exists()
+    assert fetch(Feed.every.create(user=owner, scope="borough", min_people=200)).walk("VEVENT")
+    [seen] = AuditEvent.objects.filter(action="view")
+    assert seen.detail["sites"] == [busy.site_b.pk]
+
+
+def test_a_feed_can_hold_only_the_largest_gatherings_of_each_day(busy: Cast, client: Client):
+    log_in(client, busy.person(Role.POLICE_SUPERVISOR))
+    feed = make_feed(client, scope="borough", min_people=0, daily_prayers="keep", per_day=2)
+    london = ZoneInfo("Europe/London")
+    by_day: dict[date, list[int]] = {}
+    for event in fetch(feed).walk("VEVENT"):
+        day = event.decoded("dtstart").astimezone(london).date()
+        people = int(str(event["description"]).split("Expected attendance: ")[1].split("\n")[0])
+        by_day.setdefault(day, []).append(people)
+    today = date.today()
+    every = services.gatherings([busy.site_a, busy.site_b], today - timedelta(days=7),
+                                today + timedelta(days=60))
+    for day, sizes in by_day.items():
+        of_day = sorted((g.gathering.expected_attendance for g in every
+                         if g.gathering.start.date() == day), reverse=True)
+        assert sorted(sizes, reverse=True) == of_day[:2], day
+    assert len(by_day) == 68  # every day of the feed has gatherings: the mosque's jama'ahs

@@ -8,9 +8,14 @@ from django.db import models
 
 from sanctuary.calendars.engine import recurrence
 from sanctuary.calendars.models import (
+    INSPECTOR_MIN_PEOPLE,
+    INSPECTOR_PER_DAY,
+    MAX_MIN_PEOPLE,
+    MAX_PER_DAY,
     ConfirmedDate,
     CongregationRule,
     Event,
+    FeedOptions,
     FeedScope,
     JumuahSession,
     Schedule,
@@ -41,6 +46,8 @@ MONTHS = [
 ]
 MAX_TIMETABLE_BYTES = 1_000_000
 MAX_CANCELLED = 366
+# A day's list on the week view: beyond this, the day's own page (paginated) is the place.
+MOST_A_DAY_ON_THE_WEEK = 100
 
 
 class TimeInput(forms.TimeInput):
@@ -496,26 +503,66 @@ class TimetableApplyForm(forms.Form):
     csv = forms.CharField(widget=forms.HiddenInput, max_length=MAX_TIMETABLE_BYTES, strip=False)
     name = forms.CharField(widget=forms.HiddenInput, max_length=200)
     stored = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+class DailyPrayersOption(models.TextChoices):
+    """Whether a list or a feed keeps the daily prayers (the five jama'ahs)."""
+
+    KEEP = "keep", "Kept"
+    LEAVE_OUT = "leave-out", "Left out"
+
+
+def _set_choices(form: forms.Form, name: str, choices: list[tuple[Any, str]]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
 
 
 class FeedForm(forms.Form):
-    scope = forms.ChoiceField(choices=FeedScope.choices)
+    scope = forms.ChoiceField(choices=FeedScope.choices, label="Covers")
     site = forms.TypedChoiceField(
         coerce=int, required=False, empty_value=None, help_text="For a feed of one site."
     )
     ward = forms.ChoiceField(required=False, help_text="For a feed of one ward.")
+    min_people = forms.IntegerField(
+        label="Smallest gathering",
+        required=False,
+        min_value=0,
+        max_value=MAX_MIN_PEOPLE,
+        help_text=(
+            f"Expected people. Empty: the usual, {INSPECTOR_MIN_PEOPLE} for the borough, "
+            "any size for one site or one ward."
+        ),
+    )
+    daily_prayers = forms.ChoiceField(
+        label="Daily prayers",
+        required=False,
+        choices=[
+            ("", "As usual: kept for one site, left out for a ward or the borough"),
+            *DailyPrayersOption.choices,
+        ],
+    )
+    faiths = forms.MultipleChoiceField(
+        choices=Faith.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None ticked: every faith.",
+    )
+    per_day = forms.IntegerField(
+        label="Largest a day",
+        required=False,
+        min_value=1,
+        max_value=MAX_PER_DAY,
+        help_text=(
+            f"Only the largest gatherings of each day. Empty: the usual, {INSPECTOR_PER_DAY} "
+            "for the borough, all of them for one site or one ward."
+        ),
+    )
 
     def __init__(
         self, *args: Any, sites: list[tuple[int, str]], wards: list[str], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        site_field = self.fields["site"]
-        ward_field = self.fields["ward"]
-        assert isinstance(site_field, forms.ChoiceField) and isinstance(
-            ward_field, forms.ChoiceField
-        )
-        site_field.choices = [("", "—"), *sites]
-        ward_field.choices = [("", "—"), *((w, w) for w in wards)]
+        _set_choices(self, "site", [("", "—"), *sites])
+        _set_choices(self, "ward", [("", "—"), *((w, w) for w in wards)])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -523,22 +570,87 @@ class FeedForm(forms.Form):
             self.add_error("site", "Choose the site.")
         if data.get("scope") == FeedScope.WARD and not data.get("ward"):
             self.add_error("ward", "Choose the ward.")
+        if data.get("scope") and not self.errors:
+            usual = FeedOptions.usual(data["scope"])
+            prayers = data.get("daily_prayers")
+            data["options"] = FeedOptions(
+                min_people=usual.min_people
+                if data.get("min_people") is None
+                else data["min_people"],
+                faiths=tuple(data.get("faiths") or ()),
+                daily_prayers=usual.daily_prayers
+                if not prayers
+                else prayers == DailyPrayersOption.KEEP,
+                per_day=data.get("per_day") or usual.per_day,
+            )
         return data
 
 
 class CalendarFilterForm(forms.Form):
+    """The week, the heat map and a day's list: which sites, from which day."""
+
     start = forms.DateField(required=False, widget=DateInput(), label="Week from")
     faith = forms.ChoiceField(choices=[("", "All faiths"), *Faith.choices], required=False)
     ward = forms.ChoiceField(choices=[("", "All wards")], required=False)
 
     def __init__(self, *args: Any, wards: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["ward"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "All wards"), *((w, w) for w in wards)]
+        _set_choices(self, "ward", [("", "All wards"), *((w, w) for w in wards)])
 
     def clean_start(self) -> date | None:
         start = self.cleaned_data.get("start")
         if start is not None and not 2000 <= start.year <= 2100:
-            raise forms.ValidationError("Choose a week between 2000 and 2100.")
+            raise forms.ValidationError("Choose a day between 2000 and 2100.")
         return start
+
+
+class GatheringFilterForm(CalendarFilterForm):
+    """The week view and a day's list: which gatherings, as well as which sites. An empty
+    field means the page's default, which the view gives as the field's initial value, and
+    which the form then shows, so that the page says what it applies."""
+
+    min_people = forms.IntegerField(
+        label="At least (people)", required=False, min_value=0, max_value=MAX_MIN_PEOPLE
+    )
+    daily_prayers = forms.ChoiceField(
+        label="Daily prayers", choices=DailyPrayersOption.choices, required=False
+    )
+    per_day = forms.IntegerField(
+        label="Largest a day", required=False, min_value=1, max_value=MOST_A_DAY_ON_THE_WEEK
+    )
+
+    DEFAULTED = ("min_people", "daily_prayers", "per_day")
+
+    def __init__(self, data: Any = None, *, wards: list[str], **kwargs: Any) -> None:
+        if data is not None:
+            data = data.copy()
+            for name in self.DEFAULTED:
+                if not data.get(name) and name in kwargs.get("initial", {}):
+                    data[name] = kwargs["initial"][name]
+        super().__init__(data, wards=wards, **kwargs)
+
+    def value(self, name: str) -> Any:
+        """The cleaned value of a valid form, or the field's initial value when left empty."""
+        found = self.cleaned_data.get(name) if self.is_bound else None
+        if found in (None, ""):
+            return self.initial.get(name, self.fields[name].initial)
+        return found
+
+
+class DayFilterForm(GatheringFilterForm):
+    """A day's list, or one hour's: every gathering the filters keep, largest first."""
+
+    hour = forms.TypedChoiceField(
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[
+            ("", "The whole day"),
+            *((h, f"{h:02d}:00–{(h + 1) % 24:02d}:00") for h in range(24)),
+        ],
+    )
+
+    def __init__(self, *args: Any, wards: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, wards=wards, **kwargs)
+        self.fields["start"].label = "Day"
+        del self.fields["per_day"]  # a day's list is paginated instead

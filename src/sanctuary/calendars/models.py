@@ -7,6 +7,7 @@ and its schedule into the engine's `SiteCalendar`. Choices mirror the engine's e
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -516,6 +517,57 @@ def new_feed_key() -> str:
     return secrets.token_urlsafe(32)
 
 
+# What an inspector plans cover for (docs/schedules.md, "The borough"): gatherings of 200 people
+# or more, and no more of them a day than a duty planner reads at a sitting, the largest first.
+# The week view's defaults and the borough feed's.
+INSPECTOR_MIN_PEOPLE = 200
+INSPECTOR_PER_DAY = 20
+# Bounds, not judgements: far beyond any gathering, and beyond any list a person reads.
+MAX_MIN_PEOPLE = 100_000
+MAX_PER_DAY = 1_000
+
+
+def _spoken_list(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+@dataclass(frozen=True)
+class FeedOptions:
+    """What a feed holds: gatherings of at least `min_people`, of sites of `faiths` (none: every
+    faith), with or without the daily prayers, at most `per_day` a day, the largest (None: all)."""
+
+    min_people: int = 0
+    faiths: tuple[str, ...] = ()
+    daily_prayers: bool = True
+    per_day: int | None = None
+
+    @classmethod
+    def usual(cls, scope: str) -> FeedOptions:
+        """A new feed's options unless its owner says otherwise: a site's calendar whole; a
+        ward's without the daily prayers; the borough's as an inspector would plan cover."""
+        if scope == FeedScope.SITE:
+            return cls()
+        if scope == FeedScope.WARD:
+            return cls(daily_prayers=False)
+        return cls(
+            min_people=INSPECTOR_MIN_PEOPLE, daily_prayers=False, per_day=INSPECTOR_PER_DAY
+        )
+
+    def describe(self) -> str:
+        said = [
+            f"gatherings of {self.min_people:,} people or more"
+            if self.min_people
+            else "gatherings of any size"
+        ]
+        if not self.daily_prayers:
+            said.append("no daily prayers")
+        if self.faiths:
+            said.append(_spoken_list([Faith(f).label for f in self.faiths]) + " only")
+        if self.per_day:
+            said.append(f"the {self.per_day:,} largest a day")
+        return ", ".join(said)
+
+
 class WorkingFeeds(models.Manager["Feed"]):
     """Feeds that still work: not revoked, their owner active, not ended with the owner's other
     credentials (User.credentials_epoch)."""
@@ -547,6 +599,19 @@ class Feed(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     epoch = models.PositiveIntegerField(default=0, editable=False)  # see User.credentials_epoch
+    # What the feed holds. These defaults are what every feed held before feeds had options
+    # (so that those keep working as they were); a new feed gets FeedOptions.usual(scope).
+    min_people = models.PositiveIntegerField(
+        "smallest gathering", default=0, validators=[MaxValueValidator(MAX_MIN_PEOPLE)]
+    )
+    faiths = models.JSONField(default=list, blank=True)  # Faith values; none: every faith
+    daily_prayers = models.BooleanField("daily prayers included", default=True)
+    per_day = models.PositiveIntegerField(  # None: every gathering the others keep
+        "largest a day",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_PER_DAY)],
+    )
 
     # No `objects`: a feed is a credential, and every query says which feeds it means. Pages,
     # the API and feeds go through calendars.policy, which serves only working feeds.
@@ -572,6 +637,24 @@ class Feed(models.Model):
             and self.epoch == self.user.credentials_epoch
         )
 
+    @property
+    def options(self) -> FeedOptions:
+        return FeedOptions(self.min_people, tuple(self.faiths), self.daily_prayers, self.per_day)
+
+    def clean(self) -> None:
+        unknown = sorted(set(self.faiths) - set(Faith.values))
+        if unknown:
+            raise ValidationError({"faiths": f"Unknown faith: {', '.join(map(str, unknown))}."})
+
     def snapshot(self) -> dict[str, Any]:
         # never the key: the audit log is read by administrators, the key is its owner's
-        return {"user": self.user_id, "scope": self.scope, "site": self.site_id, "ward": self.ward}
+        return {
+            "user": self.user_id,
+            "scope": self.scope,
+            "site": self.site_id,
+            "ward": self.ward,
+            "min_people": self.min_people,
+            "faiths": list(self.faiths),
+            "daily_prayers": self.daily_prayers,
+            "per_day": self.per_day,
+        }

@@ -34,6 +34,7 @@ from sanctuary.calendars.models import (
     CongregationRule,
     DailyPrayers,
     Feed,
+    FeedOptions,
     FeedScope,
     Schedule,
     ScheduleRow,
@@ -461,8 +462,15 @@ class TooManyFeeds(Exception):
 
 
 @transaction.atomic
-def create_feed(actor: Actor, scope: str, site: Site | None = None, ward: str = "") -> Feed:
-    """A new personal feed. The caller has fetched `site` through its door."""
+def create_feed(
+    actor: Actor,
+    scope: str,
+    site: Site | None = None,
+    ward: str = "",
+    options: FeedOptions | None = None,
+) -> Feed:
+    """A new personal feed holding what `options` say (the scope's usual ones if None). The
+    caller has fetched `site` through its door."""
     person = actor.user
     if person is None:
         raise NotFound("No such feed.")
@@ -470,13 +478,20 @@ def create_feed(actor: Actor, scope: str, site: Site | None = None, ward: str = 
         raise TooManyFeeds(
             f"You have {MAX_FEEDS_PER_PERSON} feeds already: revoke one you no longer use first."
         )
-    feed = Feed.every.create(
+    chosen = options if options is not None else FeedOptions.usual(scope)
+    feed = Feed(
         user=person,
         epoch=person.credentials_epoch,
         scope=scope,
         site=site if scope == FeedScope.SITE else None,
         ward=ward if scope == FeedScope.WARD else "",
+        min_people=chosen.min_people,
+        faiths=sorted(set(chosen.faiths)),
+        daily_prayers=chosen.daily_prayers,
+        per_day=chosen.per_day,
     )
+    feed.full_clean(exclude=["user", "site"])  # both fetched through their doors
+    feed.save()
     record(Action.CREATE, actor=actor, obj=feed, after=feed.snapshot())
     return feed
 

@@ -34,6 +34,7 @@ urlpatterns = [
         name="schedule_row_remove",
     ),
     path("calendar/week/", views.week_view, name="calendar_week"),
+    path("calendar/day/", views.day_view, name="calendar_day"),
     path("calendar/heatmap/", views.heat_map_view, name="calendar_heatmap"),
     path("calendar/feeds/", views.feeds_page, name="feeds"),
     path("calendar/feeds/<int:feed_id>/revoke/", views.feed_revoke, name="feed_revoke"),

@@ -10,11 +10,14 @@ import copy
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,9 +27,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sanctuary.access.actor import Actor, Channel
 from sanctuary.calendars import borough, engine, forms, policy, services
+from sanctuary.calendars.engine import selection
 from sanctuary.calendars.engine.timetable import JAMAAH_WORDS, PRAYER_NAMES, PRAYER_SPELLINGS
-from sanctuary.calendars.models import FeedScope, Schedule
-from sanctuary.calendars.parts import PARTS, Part, ShownRow, Wording
+from sanctuary.calendars.models import (
+    INSPECTOR_PER_DAY,
+    FeedOptions,
+    FeedScope,
+    Schedule,
+    ScheduleRow,
+)
+from sanctuary.calendars.parts import PARTS, Part, ShownRow, Wording, keeps_daily_prayers
 from sanctuary.registry import policy as registry_policy
 from sanctuary.registry.filters import ward_names
 from sanctuary.registry.models import Site, SiteStatus
@@ -263,12 +273,32 @@ def schedule_preview(request: HttpRequest, site_id: int) -> HttpResponse:
 # --- the borough: week view, heat map, feeds --------------------------------------------------------
 
 
-def _filtered(request: HttpRequest, actor: Actor) -> tuple[forms.CalendarFilterForm, list[Site], date]:
-    """The actor's visible active sites, narrowed by faith and ward, and the first day shown."""
+@dataclass(frozen=True)
+class Filtered:
+    """What the borough pages show: the filter form, the sites it keeps and the first day."""
+
+    form: forms.CalendarFilterForm
+    sites: QuerySet[Site]  # ordered by name, schedules not yet fetched
+    start: date
+
+
+def _filtered(
+    request: HttpRequest,
+    actor: Actor,
+    form_class: type[forms.CalendarFilterForm] = forms.CalendarFilterForm,
+    **initial: Any,
+) -> Filtered:
+    """The actor's visible active sites, narrowed by faith and ward, and the first day shown;
+    an invalid filter shows no site, with the errors beside their fields."""
     sites = registry_policy.visible_sites(actor).filter(status=SiteStatus.ACTIVE)
     start = timezone.localdate()
-    form = forms.CalendarFilterForm(
-        request.GET or None, wards=ward_names(sites), initial={"start": start}
+    if issubclass(form_class, forms.GatheringFilterForm):  # pages that choose among gatherings
+        if "min_people" not in initial:
+            initial["min_people"] = borough.default_min_people(sites.count())
+        initial.setdefault("daily_prayers", forms.DailyPrayersOption.KEEP)
+        initial.setdefault("per_day", INSPECTOR_PER_DAY)
+    form = form_class(
+        request.GET or None, wards=ward_names(sites), initial={"start": start, **initial}
     )
     if form.is_valid():
         start = form.cleaned_data["start"] or start
@@ -278,48 +308,139 @@ def _filtered(request: HttpRequest, actor: Actor) -> tuple[forms.CalendarFilterF
             sites = sites.filter(ward=form.cleaned_data["ward"])
     elif form.is_bound:
         sites = sites.none()
-    return form, services.with_schedules(sites.order_by("name")), start
+    return Filtered(form, sites.order_by("name", "pk"), start)
 
 
-def _navigation(request: HttpRequest, start: date) -> dict[str, str]:
+def _choice(form: forms.GatheringFilterForm) -> selection.Choice:
+    leave_out = form.value("daily_prayers") == forms.DailyPrayersOption.LEAVE_OUT
+    return selection.Choice(
+        min_people=form.value("min_people"),
+        leave_out=selection.DAILY_PRAYERS if leave_out else frozenset(),
+    )
+
+
+def _navigation(request: HttpRequest, start: date, step: int = borough.WEEK) -> dict[str, str]:
+    """Query strings for the period before and after, every other filter kept."""
     links = {}
-    for name, day in (("previous", start - timedelta(days=7)), ("next", start + timedelta(days=7))):
+    before, after = start - timedelta(days=step), start + timedelta(days=step)
+    for name, day in (("previous", before), ("next", after)):
         query = request.GET.copy()
         query["start"] = day.isoformat()
+        query.pop("page", None)
+        query.pop("sites", None)
         links[name] = query.urlencode()
     return links
+
+
+def _query_without(request: HttpRequest, name: str) -> str:
+    """This page's query string but `name`, for links to its other pages."""
+    query = request.GET.copy()
+    query.pop(name, None)
+    return query.urlencode()
+
+
+def _site_filters(filtered: Filtered) -> str:
+    """Faith and ward as a query string, for links to a day's or an hour's list."""
+    form = filtered.form
+    if not form.is_valid():
+        return ""
+    kept = {name: form.cleaned_data[name] for name in ("faith", "ward") if form.cleaned_data[name]}
+    return urlencode(kept)
 
 
 @login_required
 @require_GET
 def week_view(request: HttpRequest) -> HttpResponse:
     actor = Actor.of(request)
-    form, sites, start = _filtered(request, actor)
-    context: dict[str, Any] = {"form": form, "start": start, "nav": _navigation(request, start)}
+    filtered = _filtered(request, actor, forms.GatheringFilterForm)
+    form = filtered.form
+    assert isinstance(form, forms.GatheringFilterForm)
+    page = Paginator(filtered.sites, borough.SITES_PER_PAGE).get_page(request.GET.get("sites"))
+    choice = _choice(form)
+    context: dict[str, Any] = {
+        "form": form,
+        "start": filtered.start,
+        "nav": _navigation(request, filtered.start),
+        "choice": choice,
+        "per_day": form.value("per_day"),
+        "sites_page": page,
+        "site_filters": _site_filters(filtered),
+        "query_without_sites_page": _query_without(request, "sites"),
+    }
     try:
-        found = borough.week(sites, start)
+        found = borough.week(
+            services.with_schedules(filtered.sites),
+            filtered.start,
+            choice,
+            context["per_day"],
+            list(page.object_list),
+        )
     except services.CalendarUnavailable as error:
         context["calendar_error"] = str(error)
     else:
-        registry_policy.sites_shown(actor, [row.site for row in found.rows], "the week view")
-        context.update(days=found.days, rows=found.rows, skipped=found.skipped)
+        registry_policy.sites_shown(actor, found.sites_shown(), "the week view")
+        context.update(
+            days=found.days, leading=found.leading, rows=found.rows, skipped=found.skipped
+        )
     return render(request, "calendars/week.html", context)
+
+
+@login_required
+@require_GET
+def day_view(request: HttpRequest) -> HttpResponse:
+    """Every gathering of one day, or of one hour of the heat map, largest first, by pages."""
+    actor = Actor.of(request)
+    filtered = _filtered(request, actor, forms.DayFilterForm, min_people=0)
+    form = filtered.form
+    assert isinstance(form, forms.DayFilterForm)
+    hour = form.cleaned_data.get("hour") if form.is_valid() else None
+    context: dict[str, Any] = {
+        "form": form,
+        "day": filtered.start,
+        "hour_label": None if hour is None else f"{hour:02d}:00–{(hour + 1) % 24:02d}:00",
+        "nav": _navigation(request, filtered.start, step=1),
+        "site_filters": _site_filters(filtered),
+        "choice": _choice(form),
+        "zone": settings.TIME_ZONE,
+        "query_without_page": _query_without(request, "page"),
+    }
+    try:
+        chosen = borough.day_list(
+            services.with_schedules(filtered.sites),
+            filtered.start,
+            hour,
+            settings.TIME_ZONE,
+            context["choice"],
+        )
+    except services.CalendarUnavailable as error:
+        context["calendar_error"] = str(error)
+    else:
+        page: Page[borough.Line] = Paginator(chosen, borough.LINES_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+        lines = list(page.object_list)
+        shown = {line.site.pk: line.site for line in lines}
+        registry_policy.sites_shown(actor, shown.values(), "a day's gatherings")
+        context.update(page=page, lines=lines, total=chosen.total, skipped=chosen.skipped)
+    return render(request, "calendars/day.html", context)
 
 
 @login_required
 @require_GET
 def heat_map_view(request: HttpRequest) -> HttpResponse:
     actor = Actor.of(request)
-    form, sites, start = _filtered(request, actor)
+    filtered = _filtered(request, actor)
+    sites = services.with_schedules(filtered.sites)
     context: dict[str, Any] = {
-        "form": form,
-        "start": start,
-        "nav": _navigation(request, start),
+        "form": filtered.form,
+        "start": filtered.start,
+        "nav": _navigation(request, filtered.start),
         "site_count": len(sites),
         "zone": settings.TIME_ZONE,
+        "site_filters": _site_filters(filtered),
     }
     try:
-        context["heat"] = borough.heat_map(sites, start, settings.TIME_ZONE)
+        context["heat"] = borough.heat_map(sites, filtered.start, settings.TIME_ZONE)
         context["skipped"] = context["heat"].skipped
     except services.CalendarUnavailable as error:
         context["calendar_error"] = str(error)
@@ -339,6 +460,7 @@ def _feeds_page(request: HttpRequest, actor: Actor, form: forms.FeedForm) -> Htt
             "form": form,
             "feeds": policy.visible_feeds(actor),
             "base_url": request.build_absolute_uri("/")[:-1],
+            "inspector": FeedOptions.usual(FeedScope.BOROUGH),
         },
     )
 
@@ -356,7 +478,13 @@ def feeds_page(request: HttpRequest) -> HttpResponse:
     if form.cleaned_data["scope"] == FeedScope.SITE:
         site = registry_policy.get_site(actor, form.cleaned_data["site"])
     try:
-        services.create_feed(actor, form.cleaned_data["scope"], site, form.cleaned_data["ward"])
+        services.create_feed(
+            actor,
+            form.cleaned_data["scope"],
+            site,
+            form.cleaned_data["ward"],
+            form.cleaned_data["options"],
+        )
     except services.TooManyFeeds as error:
         form.add_error(None, str(error))
         return _feeds_page(request, actor, form)
@@ -378,13 +506,15 @@ def feed_ics(request: HttpRequest, key: str) -> HttpResponse:
     """A calendar app fetches this without logging in: the key is the credential."""
     feed = policy.feed_by_key(key)
     owner = Actor.person(feed.user, Channel.FEED, request.META.get("REMOTE_ADDR"))
-    shown = services.with_schedules(policy.feed_sites(feed))
+    sites = policy.feed_sites(feed)
+    if feed.faiths:
+        sites = sites.filter(faith__in=feed.faiths)
     try:
-        body = borough.ical(feed, shown, timezone.localdate())
+        body = borough.ical(feed, services.with_schedules(sites), timezone.localdate())
     except services.CalendarUnavailable:
         raise policy.NotFound("No such feed.") from None
-    registry_policy.sites_shown(owner, shown, str(feed))
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    registry_policy.sites_shown(owner, body.sites, str(feed))
+    response = HttpResponse(body.ical, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=900"
     response["Content-Disposition"] = 'inline; filename="sanctuary.ics"'
     return response
