@@ -130,7 +130,17 @@ def probe_role_remove(client: Client, user: User, cast: Cast, target: str) -> bo
     return removed
 
 
+def probe_map_markers(client: Client, user: User, cast: Cast, target: str) -> bool:
+    """The map's view around the site, close enough to show sites rather than clusters."""
+    site, _ = objects(cast, target)
+    box = f"{site.longitude - 0.01},{site.latitude - 0.01},{site.longitude + 0.01},{site.latitude + 0.01}"
+    response = client.get("/sites/map/markers.json", {"bbox": box, "zoom": 15})
+    assert response.status_code == 200, response.status_code
+    return site.pk in {marker["id"] for marker in response.json()["sites"]}
+
+
 PROBES: dict[str, Probe] = {
+    "GET /sites/map/markers.json": probe_map_markers,
     "POST /people/{id}/roles/": probe_role_add,
     "POST /roles/{id}/remove/": probe_role_remove,
     "GET /people/": function_page("/people/"),

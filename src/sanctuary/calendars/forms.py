@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -591,11 +592,19 @@ class CalendarFilterForm(forms.Form):
 
     start = forms.DateField(required=False, widget=DateInput(), label="Week from")
     faith = forms.ChoiceField(choices=[("", "All faiths"), *Faith.choices], required=False)
+    area = forms.ChoiceField(choices=[("", "All areas")], required=False)
     ward = forms.ChoiceField(choices=[("", "All wards")], required=False)
 
-    def __init__(self, *args: Any, wards: list[str], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, wards: list[str], areas: Sequence[tuple[str, str]] = (), **kwargs: Any
+    ) -> None:
+        """`areas`: (ONS code, name) of the reader's areas: offered only when there are several."""
         super().__init__(*args, **kwargs)
         _set_choices(self, "ward", [("", "All wards"), *((w, w) for w in wards)])
+        if len(areas) > 1:
+            _set_choices(self, "area", [("", "All areas"), *areas])
+        else:
+            del self.fields["area"]
 
     def clean_start(self) -> date | None:
         start = self.cleaned_data.get("start")
@@ -621,13 +630,20 @@ class GatheringFilterForm(CalendarFilterForm):
 
     DEFAULTED = ("min_people", "daily_prayers", "per_day")
 
-    def __init__(self, data: Any = None, *, wards: list[str], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        wards: list[str],
+        areas: Sequence[tuple[str, str]] = (),
+        **kwargs: Any,
+    ) -> None:
         if data is not None:
             data = data.copy()
             for name in self.DEFAULTED:
                 if not data.get(name) and name in kwargs.get("initial", {}):
                     data[name] = kwargs["initial"][name]
-        super().__init__(data, wards=wards, **kwargs)
+        super().__init__(data, wards=wards, areas=areas, **kwargs)
 
     def value(self, name: str) -> Any:
         """The cleaned value of a valid form, or the field's initial value when left empty."""

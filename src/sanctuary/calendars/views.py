@@ -34,11 +34,9 @@ from sanctuary.calendars.models import (
     FeedOptions,
     FeedScope,
     Schedule,
-    ScheduleRow,
 )
-from sanctuary.calendars.parts import PARTS, Part, ShownRow, Wording, keeps_daily_prayers
+from sanctuary.calendars.parts import PARTS, Part, ShownRow, Wording
 from sanctuary.registry import policy as registry_policy
-from sanctuary.registry.filters import ward_names
 from sanctuary.registry.models import Site, SiteStatus
 
 # --- one site's schedule --------------------------------------------------------------------------
@@ -298,12 +296,17 @@ def _filtered(
         initial.setdefault("daily_prayers", forms.DailyPrayersOption.KEEP)
         initial.setdefault("per_day", INSPECTOR_PER_DAY)
     form = form_class(
-        request.GET or None, wards=ward_names(sites), initial={"start": start, **initial}
+        request.GET or None,
+        wards=registry_policy.wards_to_offer(actor, request.GET.get("area", "")),
+        areas=list(registry_policy.visible_areas(actor).values_list("code", "name")),
+        initial={"start": start, **initial},
     )
     if form.is_valid():
         start = form.cleaned_data["start"] or start
         if form.cleaned_data["faith"]:
             sites = sites.filter(faith=form.cleaned_data["faith"])
+        if form.cleaned_data.get("area"):
+            sites = sites.filter(area__code=form.cleaned_data["area"])
         if form.cleaned_data["ward"]:
             sites = sites.filter(ward=form.cleaned_data["ward"])
     elif form.is_bound:
@@ -449,7 +452,8 @@ def heat_map_view(request: HttpRequest) -> HttpResponse:
 
 def _feed_form(actor: Actor, data: Any = None) -> forms.FeedForm:
     sites = registry_policy.visible_sites(actor).filter(status=SiteStatus.ACTIVE).order_by("name")
-    return forms.FeedForm(data, sites=list(sites.values_list("pk", "name")), wards=ward_names(sites))
+    wards = registry_policy.wards_to_offer(actor)
+    return forms.FeedForm(data, sites=list(sites.values_list("pk", "name")), wards=wards)
 
 
 def _feeds_page(request: HttpRequest, actor: Actor, form: forms.FeedForm) -> HttpResponse:

@@ -42,10 +42,3 @@ class SiteFilter:
         if self.status is not StatusFilter.ALL:
             sites = sites.filter(status=SiteStatus(self.status.value))
         return sites
-
-
-def ward_names(sites: QuerySet[Site]) -> list[str]:
-    """The wards of these sites, for a filter's choices: one query, no site loaded."""
-    return list(
-        sites.exclude(ward="").order_by("ward").values_list("ward", flat=True).distinct()
-    )

@@ -142,6 +142,7 @@ class SiteImportForm(forms.Form):
     encoding = forms.ChoiceField(
         choices=list(ENCODINGS.items()),
         initial="utf-8",
+        required=False,  # a post without it (a script, an older page) means UTF-8
         label="The file's text encoding",
         help_text="Excel on Windows saves 'CSV (Comma delimited)' as Windows-1252.",
     )

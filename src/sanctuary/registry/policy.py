@@ -116,6 +116,20 @@ def areas_for_sites(actor: Actor, operator: Organisation | None = None) -> Query
     return Area.objects.filter(pk__in=Area.objects.filter(condition).values("pk"))
 
 
+def wards_to_offer(actor: Actor, area_code: str = "") -> list[str]:
+    """The wards a filter offers: those of the reader's sites in one area (the one chosen, or
+    the only one they see). Across several areas no ward is offered until one is chosen: a
+    country's wards are thousands, and names repeat between areas."""
+    areas = visible_areas(actor)
+    if area_code:
+        areas = areas.filter(code=area_code)
+    chosen = list(areas[:2])
+    if len(chosen) != 1:
+        return []
+    sites = visible_sites(actor).filter(area=chosen[0]).exclude(ward="")
+    return list(sites.order_by("ward").values_list("ward", flat=True).distinct())
+
+
 def areas_for_site_form(actor: Actor, site: Site | None) -> QuerySet[Area]:
     """What a site's form offers as its area: those the person may put a site in, and the
     site's own."""

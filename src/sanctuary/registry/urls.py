@@ -5,6 +5,7 @@ from sanctuary.registry import views
 urlpatterns = [
     path("sites/", views.site_list, name="site_list"),
     path("sites/map/", views.site_map, name="site_map"),
+    path("sites/map/markers.json", views.site_map_markers, name="site_map_markers"),
     path("sites/new/", views.site_new, name="site_new"),
     path("sites/import/", views.site_import, name="site_import"),
     path("sites/export.<str:fmt>", views.site_export, name="site_export"),

@@ -11,15 +11,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sanctuary.access.actor import Actor
 from sanctuary.access.models import User
-from sanctuary.registry import policy, services, transfer
-from sanctuary.registry.filters import ward_names
+from sanctuary.registry import maps, policy, services, transfer
 from sanctuary.registry.forms import (
     ContactFormSet,
     MembershipForm,
@@ -47,7 +47,8 @@ def filtered_sites(request: HttpRequest, actor: Actor) -> tuple[SiteFilterForm, 
     """The actor's visible sites, narrowed by the filter form in the query string."""
     sites = policy.visible_sites(actor).select_related("operator", "area")
     areas = list(policy.visible_areas(actor).values_list("code", "name"))
-    form = SiteFilterForm(request.GET or None, wards=ward_names(sites), areas=areas)
+    wards = policy.wards_to_offer(actor, request.GET.get("area", ""))
+    form = SiteFilterForm(request.GET or None, wards=wards, areas=areas)
     return form, form.site_filter().apply(sites)
 
 
@@ -76,33 +77,67 @@ def site_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The map page lists this many sites beside the map before the map takes over the list.
+MAP_LIST_LENGTH = 100
+
+
+def _marker(site: Site) -> dict[str, object]:
+    return {
+        "id": site.pk,
+        "name": site.name,
+        "faith": site.faith,
+        "faith_label": site.get_faith_display(),
+        "lat": site.latitude,
+        "lon": site.longitude,
+        "ward": site.ward,
+        "url": site.get_absolute_url(),
+    }
+
+
 @login_required
 def site_map(request: HttpRequest) -> HttpResponse:
+    """The map's page: the filters, the first sites by name, and where the sites are; the map
+    itself asks site_map_markers for what is in its view as it moves."""
     actor = Actor.of(request)
     form, sites = filtered_sites(request, actor)
-    markers = [
-        {
-            "id": s.pk,
-            "name": s.name,
-            "faith": s.faith,
-            "faith_label": s.get_faith_display(),
-            "lat": s.latitude,
-            "lon": s.longitude,
-            "ward": s.ward,
-            "capacity": s.capacity,
-            "url": s.get_absolute_url(),
-        }
-        for s in policy.sites_shown(actor, sites, "the map")
-    ]
+    first = policy.sites_shown(actor, sites.order_by("name", "pk")[:MAP_LIST_LENGTH], "the map")
+    query = request.GET.urlencode()
     return render(
         request,
         "registry/site_map.html",
         {
             "form": form,
-            "markers": markers,
+            "first": first,
+            "total": sites.count(),
+            "extent": maps.extent(sites),
+            "markers_url": reverse("site_map_markers") + (f"?{query}" if query else ""),
             "tile_url": settings.SANCTUARY_TILE_URL,
             "tile_attribution": settings.SANCTUARY_TILE_ATTRIBUTION,
         },
+    )
+
+
+@login_required
+@require_GET
+def site_map_markers(request: HttpRequest) -> HttpResponse:
+    """What the map shows in its view (`bbox`, `zoom`), with the page's filters: the sites, or
+    clusters when there are more than maps.MOST_MARKERS."""
+    actor = Actor.of(request)
+    _, sites = filtered_sites(request, actor)
+    try:
+        view = maps.View.parse(request.GET.get("bbox"), request.GET.get("zoom"))
+    except maps.BadView as error:
+        return JsonResponse({"detail": str(error)}, status=400)
+    found = maps.content(sites, view)
+    shown = policy.sites_shown(actor, found.sites, "the map")
+    return JsonResponse(
+        {
+            "total": found.total,
+            "sites": [_marker(site) for site in shown],
+            "clusters": [
+                {"lat": c.latitude, "lon": c.longitude, "count": c.count} for c in found.clusters
+            ],
+        }
     )
 
 
@@ -183,7 +218,7 @@ def site_import(request: HttpRequest) -> HttpResponse:
                 default_operator_name=operator.name if operator else None,
                 dry_run=dry_run,
                 create_operators=form.cleaned_data["create_operators"],
-                encoding=form.cleaned_data["encoding"],
+                encoding=form.cleaned_data["encoding"] or "utf-8",
             )
         except transfer.ImportRefused as error:
             refused = error

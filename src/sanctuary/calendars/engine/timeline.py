@@ -528,7 +528,7 @@ def _service_gatherings(
                 f"site {site.site_id}, service {service.label!r}: not an RFC 5545 rule "
                 f"Sanctuary accepts: {error}"
             ) from None
-        occurrences = recurrence.occurrences(clock.dates[0], clock.dates[-1])
+        occurrences = _occurrences(recurrence, clock.dates[0], clock.dates[-1])
         indices = np.array([day_of[d] for d in occurrences], dtype=np.int64)
         if indices.size == 0:
             continue
@@ -554,6 +554,12 @@ def _service_gatherings(
             people,
             Certainty.CONFIRMED if explicit else Certainty.EXPECTED,
         )
+
+
+@lru_cache(maxsize=4096)
+def _occurrences(recurrence: Recurrence, first: date, last: date) -> list[date]:
+    # thousands of churches keep the same Sunday service: its dates are worked out once a period
+    return recurrence.occurrences(first, last)
 
 
 @lru_cache(maxsize=4096)
