@@ -32,3 +32,20 @@ fi
 export UV
 
 "$UV" sync --locked --quiet || fail "could not install the project's packages (uv sync failed, above)"
+
+# PDFs (survey reports, letters, minutes) are drawn by WeasyPrint, which needs Pango, and the
+# Noto fonts, without which Gurmukhi and Devanagari names print as empty boxes.
+pdf_ready() {
+  "$UV" run --locked python -c 'import weasyprint' >/dev/null 2>&1 \
+    && fc-list 2>/dev/null | grep -q "NotoSansGurmukhi"
+}
+if ! pdf_ready; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing Pango and the Noto fonts for PDFs..." >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fontconfig >/dev/null) \
+      || fail "could not install Pango and the Noto fonts with apt-get"
+  else
+    fail "PDFs need Pango and the Noto fonts: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core"
+  fi
+fi

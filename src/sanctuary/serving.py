@@ -22,6 +22,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     migrate = subparsers.add_parser("migrate", help="create or update the database tables")
     migrate.set_defaults(handler=run_migrate)
 
+    worker = subparsers.add_parser(
+        "worker", help="run background tasks (mail, reminders) from the database's queue"
+    )
+    worker.add_argument("--batch", action="store_true", help="stop when the queue is empty")
+    worker.set_defaults(handler=run_worker)
+
     check = subparsers.add_parser("check", help="check the configuration")
     check.add_argument("--deploy", action="store_true", help="include the production checks")
     check.set_defaults(handler=run_check)
@@ -76,6 +82,14 @@ def run_migrate(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     call_command("migrate")
+    return 0
+
+
+def run_worker(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("db_worker", batch=args.batch, interval=1.0, reload=False)
     return 0
 
 

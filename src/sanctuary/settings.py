@@ -105,6 +105,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "sanctuary.access",
     "sanctuary.audit",
     "sanctuary.registry",
@@ -209,6 +211,10 @@ EMAIL_USE_TLS = EMAIL_CONFIG["EMAIL_USE_TLS"]
 EMAIL_USE_SSL = EMAIL_CONFIG["EMAIL_USE_SSL"]
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "sanctuary@localhost")
 
+# Background work (mail, reminders, re-computations) runs in `sanctuary worker` processes that
+# take tasks from the database: nothing is lost when a web process stops.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("TIME_ZONE", "Europe/London")
 USE_I18N = True
@@ -218,6 +224,9 @@ STATIC_URL = "static/"
 # Only production collects static files; elsewhere whitenoise serves them from the source.
 STATIC_ROOT = DATA_DIR / "static" if PRODUCTION else None
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# Uploaded files (photos, quotes, invoices) go through Django's storage API: this folder by
+# default; docs/deploy.md shows S3-compatible storage for several web machines.
+MEDIA_ROOT = Path(env_str("SANCTUARY_UPLOADS_DIR", str(DATA_DIR / "uploads")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
