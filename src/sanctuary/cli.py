@@ -17,7 +17,7 @@ from sanctuary.cli_support import CommandFailed
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from sanctuary import demo, serving
+    from sanctuary import backup, demo, serving
     from sanctuary.calendars import commands as calendar_commands
     from sanctuary.fund import commands as fund_commands
     from sanctuary.incidents import commands as incident_commands
@@ -33,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     for commands in (
         demo,
         serving,
+        backup,
         registry_commands,
         calendar_commands,
         survey_commands,

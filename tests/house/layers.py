@@ -55,6 +55,7 @@ TOP = (
     "sanctuary.cli",
     "sanctuary.demo",
     "sanctuary.serving",
+    "sanctuary.backup",
     "sanctuary.settings",
     "sanctuary.wsgi",
     "sanctuary.middleware",
