@@ -7,90 +7,13 @@ On the database the suite runs on: SQLite always; PostgreSQL too when DATABASE_U
 
 from __future__ import annotations
 
-import os
-import secrets
-import sqlite3
 import tarfile
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-
-import dj_database_url
-import pytest
 
 from tests.test_operations import run
+from tests.workspaces import add_administrator, built, tables, workspace
 
-POSTGRES = (os.environ.get("DATABASE_URL") or "").startswith("postgres")
-ENGINES = ["sqlite", "postgresql"] if POSTGRES else ["sqlite"]
-
-
-@pytest.fixture(params=ENGINES)
-def workspace(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
-    """The demo, built by `sanctuary demo` into a database of this test's own."""
-    env = {"SANCTUARY_DATA_DIR": str(tmp_path)}
-    if request.param == "sqlite":
-        env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
-        yield _built(env)
-        return
-    import psycopg
-
-    server = dj_database_url.parse(os.environ["DATABASE_URL"])
-    name = f"sanctuary_backup_{secrets.token_hex(4)}"
-    admin = psycopg.connect(
-        host=server["HOST"], port=server["PORT"] or 5432, user=server["USER"],
-        password=server["PASSWORD"] or None, dbname="postgres", autocommit=True,
-    )
-    admin.execute(f'CREATE DATABASE "{name}"')
-    user = server["USER"] + (f":{server['PASSWORD']}" if server["PASSWORD"] else "")
-    env["DATABASE_URL"] = f"postgres://{user}@{server['HOST']}:{server['PORT'] or 5432}/{name}"
-    try:
-        yield _built(env)
-    finally:
-        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-        admin.close()
-
-
-def _built(env: dict[str, str]) -> dict[str, str]:
-    result = run(["demo", "--no-serve"], env)
-    assert result.returncode == 0, result.stderr
-    _add_administrator(env, "first")
-    photos = Path(env["SANCTUARY_DATA_DIR"]) / "uploads" / "surveys"
-    photos.mkdir(parents=True)
-    (photos / "door.jpg").write_bytes(b"\xff\xd8 a photo of a door")
-    return env
-
-
-def _add_administrator(env: dict[str, str], username: str) -> None:
-    """A change through a service, so the audit log has something to keep."""
-    result = run(["createadmin", "--username", username, "--email", f"{username}@example.org",
-                  "--password-stdin"], env, stdin="a-long-password-for-them-1\n")
-    assert result.returncode == 0, result.stderr
-
-
-def tables(env: dict[str, str]) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, in a stable order."""
-    url = env["DATABASE_URL"]
-    if url.startswith("sqlite"):
-        connection: Any = sqlite3.connect(url.removeprefix("sqlite:///"))
-        names = [row[0] for row in connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        )]
-    else:
-        import psycopg
-
-        connection = psycopg.connect(url.replace("postgres://", "postgresql://"))
-        names = [row[0] for row in connection.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
-        )]
-    try:
-        return {
-            name: sorted(
-                connection.execute(f'SELECT * FROM "{name}"').fetchall(), key=repr  # noqa: S608
-            )
-            for name in sorted(names)
-        }
-    finally:
-        connection.close()
+__all__ = ["workspace"]  # the fixture, used by the tests below
 
 
 def uploads(env: dict[str, str]) -> dict[str, bytes]:
@@ -103,7 +26,7 @@ def uploads(env: dict[str, str]) -> dict[str, bytes]:
 
 def change_everything(env: dict[str, str]) -> None:
     """What happens after a backup: new people and records, a site gone, files come and go."""
-    _add_administrator(env, "later")
+    add_administrator(env, "later")
     folder = Path(env["SANCTUARY_DATA_DIR"]) / "uploads"
     (folder / "surveys" / "door.jpg").unlink()
     (folder / "surveys" / "window.jpg").write_bytes(b"another photo")
@@ -156,7 +79,7 @@ def test_a_file_that_is_not_a_backup_is_refused_with_the_reason(tmp_path: Path):
 
 
 def test_a_backup_of_one_engine_is_not_restored_into_another(tmp_path: Path):
-    env = _built({"SANCTUARY_DATA_DIR": str(tmp_path),
+    env = built({"SANCTUARY_DATA_DIR": str(tmp_path),
                   "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}"})
     archive = tmp_path / "sqlite.tar"
     assert run(["backup", "--out", str(archive)], env).returncode == 0
