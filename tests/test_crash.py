@@ -26,7 +26,6 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from pathlib import Path
 
 from tests.test_production_server import free_port
 from tests.workspaces import query, workspace
