@@ -117,3 +117,29 @@ def test_a_sites_schedule_reads_as_its_contacts_described_it(cast: Cast):
     staff = api_client_for(cast.person(Role.POLICE_SUPERVISOR))
     unset = staff.get(f"/api/sites/{cast.site_b.pk}/schedule").json()
     assert unset["timezone"] == "Europe/London" and unset["services"] == []
+
+
+def test_a_long_answer_comes_in_pages_that_add_up_to_the_whole(cast: Cast):
+    api = api_client_for(cast.person(Role.POLICE_SUPERVISOR))
+    whole = api.get(f"/api/gatherings?{WEEK}")
+    everything = whole.json()
+    assert whole["Sanctuary-Total-Count"] == str(len(everything))
+    assert "Link" not in whole
+
+    pages, address = [], f"/api/gatherings?{WEEK}&limit=5"
+    while address:
+        response = api.get(address)
+        assert response["Sanctuary-Total-Count"] == str(len(everything))
+        assert len(response.json()) <= 5
+        pages += response.json()
+        link = response.get("Link", "")
+        address = link[1 : link.index(">")] if link else ""
+    assert pages == everything
+
+
+def test_gatherings_take_an_area(cast: Cast):
+    api = api_client_for(cast.person(Role.NATIONAL_ADMIN))
+    for code, expected in [("E09000030", {cast.site_a.pk, cast.site_b.pk}),
+                           ("E09000012", {cast.site_c.pk})]:
+        found = api.get(f"/api/gatherings?{WEEK}&area={code}").json()
+        assert {item["site"] for item in found} == expected, code

@@ -33,12 +33,22 @@ class GatheringOut(Schema):
     certainty: str = Field(..., description="confirmed, expected or uncertain_date")
 
 
+# A day of a borough is a few hundred gatherings; a day of a country, tens of thousands.
+DEFAULT_GATHERINGS = 1000
+MAX_GATHERINGS = 5000
+
+
 class GatheringFilters(Schema):
     from_: date = Field(..., alias="from", description="First local day, YYYY-MM-DD.")
     to: date = Field(..., description=f"Last local day (inclusive); at most {MAX_DAYS} days in all.")
     site: int | None = Field(None, description="One site (404 if you may not see it).")
+    area: Text | None = Field(None, max_length=9, description="An area's ONS code.")
     ward: Text | None = Field(None, max_length=120)
     faith: Faith | None = None
+    limit: int = Field(
+        DEFAULT_GATHERINGS, ge=1, le=MAX_GATHERINGS, description="At most this many gatherings."
+    )
+    offset: int = Field(0, ge=0, le=10_000_000, description="Skip this many first.")
 
 
 class RuleOut(Schema):
@@ -165,6 +175,8 @@ def list_gatherings(
     Closed sites are left out unless asked for by `site`. 422 when `to` precedes `from`, the
     period is longer than 366 days, or the calendar tables do not cover it. A site whose
     schedule cannot be computed is left out and named in the `Sanctuary-Skipped-Sites` header.
+    At most `limit` gatherings from `offset` on: the `Sanctuary-Total-Count` header says how
+    many there are in all, and a `Link` header with `rel="next"` gives the next page's address.
     """
     if filters.to < filters.from_:
         return _refuse("to", "to is before from")
@@ -177,6 +189,8 @@ def list_gatherings(
         sites = sites.filter(pk=site.pk)
     else:
         sites = sites.filter(status=SiteStatus.ACTIVE)
+    if filters.area:
+        sites = sites.filter(area__code=filters.area)
     if filters.ward:
         sites = sites.filter(ward=filters.ward)
     if filters.faith:
@@ -187,9 +201,18 @@ def list_gatherings(
         )
     except services.CalendarUnavailable as error:
         return _refuse("request", str(error))
+    gatherings = found.gatherings()
+    page = gatherings[filters.offset : filters.offset + filters.limit]
     if filters.site is None:
-        policy.sites_shown(actor, found.sites.values(), "GET /api/gatherings")
+        shown = {item.site.pk: item.site for item in page}
+        policy.sites_shown(actor, list(shown.values()), "GET /api/gatherings")
     if found.skipped:
         # the list stays a list; the sites left out, if any, are named in a header
         response["Sanctuary-Skipped-Sites"] = ",".join(str(item.site.pk) for item in found.skipped)
-    return [item.as_json() for item in found.gatherings()]
+    response["Sanctuary-Total-Count"] = str(len(gatherings))
+    if filters.offset + filters.limit < len(gatherings):
+        following = request.GET.copy()
+        following["offset"] = str(filters.offset + filters.limit)
+        following["limit"] = str(filters.limit)
+        response["Link"] = f'<{request.path}?{following.urlencode()}>; rel="next"'
+    return [item.as_json() for item in page]
