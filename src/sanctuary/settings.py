@@ -240,6 +240,10 @@ STORAGES = {
 # Outside production whitenoise serves straight from the source folders: no collectstatic step.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
+# The most places of worship a calendar view, feed or /api/gatherings answer covers at once;
+# a reader who sees more chooses an area, a ward or a faith first.
+CALENDAR_MAX_SITES = env_int("SANCTUARY_CALENDAR_MAX_SITES", 3000)
+
 # The map's background. Leave empty for no tiles: markers and the list still show.
 SANCTUARY_TILE_URL = env_str("SANCTUARY_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 SANCTUARY_TILE_ATTRIBUTION = env_str(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
@@ -197,8 +198,12 @@ def list_gatherings(
         sites = sites.filter(faith=filters.faith)
     try:
         found = services.across_sites(
-            services.with_schedules(sites.order_by("pk")), filters.from_, filters.to
+            services.with_schedules(sites.order_by("pk"), most=settings.CALENDAR_MAX_SITES),
+            filters.from_,
+            filters.to,
         )
+    except services.TooManySites as error:
+        return _refuse("area", str(error))
     except services.CalendarUnavailable as error:
         return _refuse("request", str(error))
     gatherings = found.gatherings()

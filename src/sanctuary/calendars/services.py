@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.forms import ModelForm
@@ -42,7 +43,7 @@ from sanctuary.calendars.models import (
 )
 from sanctuary.calendars.parts import PARTS, Part, ShownRow, part_of
 from sanctuary.registry import policy as registry_policy
-from sanctuary.registry.models import Site
+from sanctuary.registry.models import Site, SiteStatus
 
 PREVIEW_DAYS = 14
 # Saving a change checks this far ahead for gatherings that overlap (a busy mosque: ~40 ms CPU).
@@ -53,6 +54,10 @@ MAX_FEEDS_PER_PERSON = 50
 
 class CalendarUnavailable(ValueError):
     """The engine cannot build these calendars (a year its tables lack, a rule it cannot expand)."""
+
+
+class TooManySites(CalendarUnavailable):
+    """More sites than a person can read in one calendar view: narrow it first."""
 
 
 # --- reading: a site and its schedule as the engine's SiteCalendar ---------------------------------
@@ -139,8 +144,19 @@ def timetable_spans(schedule: Schedule) -> list[tuple[date, date]]:
     return spans([day.date for day in stored.days]) if stored else []
 
 
-def with_schedules(sites: models.QuerySet[Site]) -> list[Site]:
-    """Sites with every part of their schedules fetched in a handful of queries."""
+def with_schedules(sites: models.QuerySet[Site], *, most: int | None = None) -> list[Site]:
+    """Sites with every part of their schedules fetched in a handful of queries.
+
+    With `most` (pages, answers and feeds pass CALENDAR_MAX_SITES), a larger set is refused
+    before anything is fetched: nobody reads the gatherings of a whole country at once, and
+    computing them would hold a web process for many seconds (docs/benchmarks.md)."""
+    if most is not None:
+        count = sites.count()
+        if count > most:
+            raise TooManySites(
+                f"This would cover {count:,} places of worship; calendars show at most "
+                f"{most:,} at once. Choose an area, a ward or a faith."
+            )
     return list(
         sites.select_related("schedule").prefetch_related(
             *(f"schedule__{part.slug}" for part in PARTS)
@@ -478,6 +494,13 @@ def create_feed(
         raise TooManyFeeds(
             f"You have {MAX_FEEDS_PER_PERSON} feeds already: revoke one you no longer use first."
         )
+    if scope == FeedScope.BOROUGH:
+        reach = registry_policy.visible_sites(actor).filter(status=SiteStatus.ACTIVE).count()
+        if reach > settings.CALENDAR_MAX_SITES:
+            raise TooManyFeeds(
+                f"A feed of everything you can see would cover {reach:,} places of worship; "
+                f"feeds cover at most {settings.CALENDAR_MAX_SITES:,}. Choose a ward feed."
+            )
     chosen = options if options is not None else FeedOptions.usual(scope)
     feed = Feed(
         user=person,

@@ -372,7 +372,7 @@ def week_view(request: HttpRequest) -> HttpResponse:
     }
     try:
         found = borough.week(
-            services.with_schedules(filtered.sites),
+            services.with_schedules(filtered.sites, most=settings.CALENDAR_MAX_SITES),
             filtered.start,
             choice,
             context["per_day"],
@@ -409,7 +409,7 @@ def day_view(request: HttpRequest) -> HttpResponse:
     }
     try:
         chosen = borough.day_list(
-            services.with_schedules(filtered.sites),
+            services.with_schedules(filtered.sites, most=settings.CALENDAR_MAX_SITES),
             filtered.start,
             hour,
             settings.TIME_ZONE,
@@ -433,16 +433,17 @@ def day_view(request: HttpRequest) -> HttpResponse:
 def heat_map_view(request: HttpRequest) -> HttpResponse:
     actor = Actor.of(request)
     filtered = _filtered(request, actor)
-    sites = services.with_schedules(filtered.sites)
     context: dict[str, Any] = {
         "form": filtered.form,
         "start": filtered.start,
         "nav": _navigation(request, filtered.start),
-        "site_count": len(sites),
+        "site_count": 0,
         "zone": settings.TIME_ZONE,
         "site_filters": _site_filters(filtered),
     }
     try:
+        sites = services.with_schedules(filtered.sites, most=settings.CALENDAR_MAX_SITES)
+        context["site_count"] = len(sites)
         context["heat"] = borough.heat_map(sites, filtered.start, settings.TIME_ZONE)
         context["skipped"] = context["heat"].skipped
     except services.CalendarUnavailable as error:
@@ -514,7 +515,10 @@ def feed_ics(request: HttpRequest, key: str) -> HttpResponse:
     if feed.faiths:
         sites = sites.filter(faith__in=feed.faiths)
     try:
-        body = borough.ical(feed, services.with_schedules(sites), timezone.localdate())
+        body = borough.ical(
+            feed, services.with_schedules(sites, most=settings.CALENDAR_MAX_SITES),
+            timezone.localdate(),
+        )
     except services.CalendarUnavailable:
         raise policy.NotFound("No such feed.") from None
     registry_policy.sites_shown(owner, body.sites, str(feed))
