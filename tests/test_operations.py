@@ -171,3 +171,17 @@ def test_the_wsgi_application_refuses_to_load_with_an_unsafe_production_configur
     )
     assert unsafe.returncode != 0
     assert "refusing to start: sanctuary.E001" in unsafe.stderr
+
+
+def test_s3_storage_is_chosen_by_configuration_and_says_what_it_needs(tmp_path: Path):
+    env = {"SANCTUARY_DATA_DIR": str(tmp_path), "SANCTUARY_S3_BUCKET": "sanctuary-uploads",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"}
+    shown = run(["check"], env)
+    import importlib.util
+
+    if importlib.util.find_spec("storages") is None:  # the locked set-up, without the s3 extra
+        assert shown.returncode == 2
+        assert "django-storages is not installed" in shown.stderr
+        assert "pip install 'sanctuary[s3]'" in shown.stderr
+    else:
+        assert shown.returncode == 0, shown.stderr

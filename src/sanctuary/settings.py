@@ -11,6 +11,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -164,6 +165,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The only cache: computed timelines, each kept under a digest of what it was computed from
+# (calendars/services.build), so a process's own memory is enough and nothing depends on it.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "sanctuary-timelines",
+        "TIMEOUT": env_int("SANCTUARY_TIMELINE_CACHE_SECONDS", 3600),
+        "OPTIONS": {"MAX_ENTRIES": 200},  # a division's week is about 0.1 MB
+    }
+}
+
 AUTH_USER_MODEL = "access.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -227,7 +239,7 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # Uploaded files (photos, quotes, invoices) go through Django's storage API: this folder by
 # default; docs/deploy.md shows S3-compatible storage for several web machines.
 MEDIA_ROOT = Path(env_str("SANCTUARY_UPLOADS_DIR", str(DATA_DIR / "uploads")))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -237,6 +249,28 @@ STORAGES = {
         )
     },
 }
+# Several web machines share one bucket of S3-compatible storage instead (docs/deploy.md); the
+# credentials come from boto3's usual environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).
+S3_BUCKET = env_str("SANCTUARY_S3_BUCKET")
+if S3_BUCKET:
+    try:
+        import storages  # noqa: F401 (only to say clearly when it is missing)
+    except ImportError:
+        raise ImproperlyConfigured(
+            "SANCTUARY_S3_BUCKET is set but django-storages is not installed: "
+            "install Sanctuary with its s3 extra (pip install 'sanctuary[s3]')"
+        ) from None
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("SANCTUARY_S3_ENDPOINT") or None,  # MinIO, Ceph, …
+            "region_name": env_str("SANCTUARY_S3_REGION") or None,
+            "default_acl": "private",
+            "querystring_auth": True,  # links to a photo expire (AWS_QUERYSTRING_EXPIRE)
+            "file_overwrite": False,
+        },
+    }
 # Outside production whitenoise serves straight from the source folders: no collectstatic step.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
+import pickle
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -11,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.forms import ModelForm
@@ -167,16 +170,41 @@ def with_schedules(sites: models.QuerySet[Site], *, most: int | None = None) -> 
 FIRST_YEAR, LAST_YEAR = 1900, 2100  # as the prayer-times command: astronomy, not history
 
 
+# Timelines of this many sites or more are kept in the cache (a few hundred milliseconds each
+# for a division's week); one site's is quicker to compute than to look up.
+CACHED_FROM_SITES = 20
+_VERSION = importlib.metadata.version("sanctuary")  # another release may compute differently
+
+
+def _timeline_key(
+    calendars: Sequence[engine.SiteCalendar], first: date, last: date, tolerant: bool
+) -> str:
+    """The cache key of a timeline is a digest of everything it is computed from (the engine
+    is a pure function of these), so a change to any schedule or site asks for a new one and
+    nothing needs to be told to forget anything."""
+    inputs = pickle.dumps((_VERSION, tuple(calendars), first, last, tolerant))
+    return "timeline:" + hashlib.sha256(inputs).hexdigest()
+
+
 def build(
     calendars: Sequence[engine.SiteCalendar], first: date, last: date, *, tolerant: bool = False
 ) -> engine.Timeline:
     """The engine's timeline; `tolerant` leaves out (and names) a site the engine refuses."""
     if first.year < FIRST_YEAR or last.year > LAST_YEAR:
         raise CalendarUnavailable(f"calendars cover the years {FIRST_YEAR} to {LAST_YEAR}")
+    kept_in_cache = len(calendars) >= CACHED_FROM_SITES
+    key = _timeline_key(calendars, first, last, tolerant) if kept_in_cache else ""
+    if kept_in_cache:
+        kept: engine.Timeline | None = cache.get(key)
+        if kept is not None:
+            return kept
     try:
-        return engine.build_timeline(calendars, first, last, tolerant=tolerant)
+        timeline = engine.build_timeline(calendars, first, last, tolerant=tolerant)
     except (engine.YearNotCovered, engine.NoSunriseOrSunset, ValueError) as error:
         raise CalendarUnavailable(str(error)) from None
+    if kept_in_cache:
+        cache.set(key, timeline)
+    return timeline
 
 
 @dataclass(frozen=True)

@@ -176,6 +176,8 @@ class Site(models.Model):
             models.Index(fields=["ward"]),
             models.Index(fields=["faith"]),
             models.Index(fields=["area", "status"]),
+            # lists are in order of name: a page of a country's sites is read off this index
+            models.Index(fields=["name", "id"]),
         ]
 
     def __str__(self) -> str:
