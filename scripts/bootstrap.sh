@@ -37,7 +37,8 @@ export UV
 # Noto fonts, without which Gurmukhi and Devanagari names print as empty boxes.
 pdf_ready() {
   "$UV" run --locked python -c 'import weasyprint' >/dev/null 2>&1 \
-    && fc-list 2>/dev/null | grep -q "NotoSansGurmukhi"
+    && fc-list 2>/dev/null | grep "NotoSansGurmukhi" >/dev/null  # not -q: under pipefail an
+                                                                # early exit fails fc-list
 }
 if ! pdf_ready; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
