@@ -259,3 +259,28 @@ def test_a_feed_can_hold_only_the_largest_gatherings_of_each_day(busy: Cast, cli
                          if g.gathering.start.date() == day), reverse=True)
         assert sorted(sizes, reverse=True) == of_day[:2], day
     assert len(by_day) == 68  # every day of the feed has gatherings: the mosque's jama'ahs
+
+
+def test_a_reader_of_two_areas_subscribes_to_one_of_them(cast: Cast):
+    national = cast.client_for(cast.person(Role.NATIONAL_ADMIN))
+    made = national.post("/calendar/feeds/", {"scope": "area", "area": "E09000012"})
+    assert made.status_code == 302, made.content.decode()[:1500]
+    feed = Feed.every.latest("id")
+    assert str(feed) == "Feed: Hackney"
+
+    body = national.get(f"/calendar/feeds/{feed.key}.ics").content.decode()
+
+    assert cast.site_c.name in body
+    assert cast.site_a.name not in body and cast.site_b.name not in body
+    assert "X-WR-CALNAME:Sanctuary: Hackney" in body
+
+
+def test_an_area_feed_needs_an_area_one_reads_and_is_not_offered_to_one_area(cast: Cast):
+    national = cast.client_for(cast.person(Role.NATIONAL_ADMIN))
+    missing = national.post("/calendar/feeds/", {"scope": "area"})
+    assert missing.context["form"].errors["area"] == ["Choose the area."]
+    supervisor = cast.client_for(cast.person(Role.POLICE_SUPERVISOR))  # Tower Hamlets only
+    page = supervisor.get("/calendar/feeds/")
+    assert "area" not in page.context["form"].fields
+    refused = supervisor.post("/calendar/feeds/", {"scope": "area", "area": "E09000012"})
+    assert refused.status_code == 200 and not Feed.every.exists()

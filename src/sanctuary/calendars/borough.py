@@ -231,6 +231,8 @@ def feed_name(feed: Feed) -> str:
         return f"Sanctuary: {feed.site.name}"
     if feed.scope == FeedScope.WARD:
         return f"Sanctuary: {feed.ward} ward"
+    if feed.scope == FeedScope.AREA and feed.area is not None:
+        return f"Sanctuary: {feed.area.name}"
     return "Sanctuary: the borough"
 
 

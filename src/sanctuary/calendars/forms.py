@@ -523,6 +523,7 @@ class FeedForm(forms.Form):
         coerce=int, required=False, empty_value=None, help_text="For a feed of one site."
     )
     ward = forms.ChoiceField(required=False, help_text="For a feed of one ward.")
+    area = forms.ChoiceField(required=False, help_text="For a feed of one area.")
     min_people = forms.IntegerField(
         label="Smallest gathering",
         required=False,
@@ -559,11 +560,24 @@ class FeedForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, sites: list[tuple[int, str]], wards: list[str], **kwargs: Any
+        self,
+        *args: Any,
+        sites: list[tuple[int, str]],
+        wards: list[str],
+        areas: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         _set_choices(self, "site", [("", "—"), *sites])
         _set_choices(self, "ward", [("", "—"), *((w, w) for w in wards)])
+        areas = areas or []
+        if len(areas) > 1:
+            _set_choices(self, "area", [("", "—"), *areas])
+        else:  # one area is everything they see: nothing to choose
+            del self.fields["area"]
+            _set_choices(self, "scope", [
+                choice for choice in FeedScope.choices if choice[0] != FeedScope.AREA
+            ])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -571,6 +585,8 @@ class FeedForm(forms.Form):
             self.add_error("site", "Choose the site.")
         if data.get("scope") == FeedScope.WARD and not data.get("ward"):
             self.add_error("ward", "Choose the ward.")
+        if data.get("scope") == FeedScope.AREA and not data.get("area"):
+            self.add_error("area", "Choose the area.")
         if data.get("scope") and not self.errors:
             usual = FeedOptions.usual(data["scope"])
             prayers = data.get("daily_prayers")

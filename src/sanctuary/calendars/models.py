@@ -21,7 +21,7 @@ from django.utils import timezone
 from sanctuary.calendars import engine
 from sanctuary.calendars.engine import recurrence
 from sanctuary.calendars.engine.festivals import FESTIVAL_NAMES
-from sanctuary.registry.models import Faith, Site
+from sanctuary.registry.models import Area, Faith, Site
 
 
 class Method(models.TextChoices):
@@ -510,7 +510,8 @@ def festivals_of(faith: str) -> list[tuple[str, str]]:
 class FeedScope(models.TextChoices):
     SITE = "site", "One site"
     WARD = "ward", "One ward"
-    BOROUGH = "borough", "The borough (every site you may see)"
+    AREA = "area", "One area (a borough or district)"
+    BOROUGH = "borough", "Everything you may see"
 
 
 def new_feed_key() -> str:
@@ -595,6 +596,9 @@ class Feed(models.Model):
         Site, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     ward = models.CharField(max_length=120, blank=True)
+    area = models.ForeignKey(
+        Area, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     key = models.CharField(max_length=64, unique=True, default=new_feed_key, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -627,7 +631,9 @@ class Feed(models.Model):
             return f"Feed: {self.site}"
         if self.scope == FeedScope.WARD:
             return f"Feed: {self.ward} ward"
-        return "Feed: borough"
+        if self.scope == FeedScope.AREA:
+            return f"Feed: {self.area}"
+        return "Feed: everything you may see"
 
     @property
     def works(self) -> bool:

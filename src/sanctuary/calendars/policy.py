@@ -71,4 +71,6 @@ def feed_sites(feed: Feed) -> QuerySet[Site]:
         return visible
     if feed.scope == FeedScope.WARD:
         return visible.filter(ward=feed.ward)
+    if feed.scope == FeedScope.AREA:
+        return visible.filter(area_id=feed.area_id or 0)
     return visible

@@ -46,7 +46,7 @@ from sanctuary.calendars.models import (
 )
 from sanctuary.calendars.parts import PARTS, Part, ShownRow, part_of
 from sanctuary.registry import policy as registry_policy
-from sanctuary.registry.models import Site, SiteStatus
+from sanctuary.registry.models import Area, Site, SiteStatus
 
 PREVIEW_DAYS = 14
 # Saving a change checks this far ahead for gatherings that overlap (a busy mosque: ~40 ms CPU).
@@ -512,6 +512,8 @@ def create_feed(
     site: Site | None = None,
     ward: str = "",
     options: FeedOptions | None = None,
+    *,
+    area: Area | None = None,
 ) -> Feed:
     """A new personal feed holding what `options` say (the scope's usual ones if None). The
     caller has fetched `site` through its door."""
@@ -536,12 +538,13 @@ def create_feed(
         scope=scope,
         site=site if scope == FeedScope.SITE else None,
         ward=ward if scope == FeedScope.WARD else "",
+        area=area if scope == FeedScope.AREA else None,
         min_people=chosen.min_people,
         faiths=sorted(set(chosen.faiths)),
         daily_prayers=chosen.daily_prayers,
         per_day=chosen.per_day,
     )
-    feed.full_clean(exclude=["user", "site"])  # both fetched through their doors
+    feed.full_clean(exclude=["user", "site", "area"])  # fetched through their doors
     feed.save()
     record(Action.CREATE, actor=actor, obj=feed, after=feed.snapshot())
     return feed

@@ -454,7 +454,10 @@ def heat_map_view(request: HttpRequest) -> HttpResponse:
 def _feed_form(actor: Actor, data: Any = None) -> forms.FeedForm:
     sites = registry_policy.visible_sites(actor).filter(status=SiteStatus.ACTIVE).order_by("name")
     wards = registry_policy.wards_to_offer(actor)
-    return forms.FeedForm(data, sites=list(sites.values_list("pk", "name")), wards=wards)
+    areas = list(registry_policy.visible_areas(actor).values_list("code", "name"))
+    return forms.FeedForm(
+        data, sites=list(sites.values_list("pk", "name")), wards=wards, areas=areas
+    )
 
 
 def _feeds_page(request: HttpRequest, actor: Actor, form: forms.FeedForm) -> HttpResponse:
@@ -479,9 +482,11 @@ def feeds_page(request: HttpRequest) -> HttpResponse:
     form = _feed_form(actor, request.POST)
     if not form.is_valid():
         return _feeds_page(request, actor, form)
-    site = None
+    site = area = None
     if form.cleaned_data["scope"] == FeedScope.SITE:
         site = registry_policy.get_site(actor, form.cleaned_data["site"])
+    if form.cleaned_data["scope"] == FeedScope.AREA:
+        area = registry_policy.get_area(actor, form.cleaned_data["area"])
     try:
         services.create_feed(
             actor,
@@ -489,6 +494,7 @@ def feeds_page(request: HttpRequest) -> HttpResponse:
             site,
             form.cleaned_data["ward"],
             form.cleaned_data["options"],
+            area=area,
         )
     except services.TooManyFeeds as error:
         form.add_error(None, str(error))

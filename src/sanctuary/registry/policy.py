@@ -157,6 +157,14 @@ def visible_areas(actor: Actor) -> QuerySet[Area]:
     )
 
 
+def get_area(actor: Actor, code: Any) -> Area:
+    """One of the areas whose sites this person reads, by its ONS code; NotFound otherwise."""
+    try:
+        return visible_areas(actor).get(code=str(code))
+    except Area.DoesNotExist:
+        raise NotFound("No such area.") from None
+
+
 def operators_for_site_form(actor: Actor, site: Site | None) -> QuerySet[Organisation]:
     """What a site's form offers as its operator: the organisations the person may add a site
     for, and the site's own (which an administrator may have set)."""
