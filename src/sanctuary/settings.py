@@ -240,8 +240,10 @@ STORAGES = {
 # Outside production whitenoise serves straight from the source folders: no collectstatic step.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
-# The map's background. Leave empty for no tiles: markers and the list still show.
-SANCTUARY_TILE_URL = env_str("SANCTUARY_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# The map's background. Leave empty for no tiles: markers and the list still show. The demo has
+# none by default (it runs where no tile server may answer; every failed tile is a console error).
+OPENSTREETMAP_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+SANCTUARY_TILE_URL = env_str("SANCTUARY_TILE_URL", "" if SANCTUARY_DEMO else OPENSTREETMAP_TILES)
 SANCTUARY_TILE_ATTRIBUTION = env_str(
     "SANCTUARY_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"
 )
@@ -289,6 +291,9 @@ if PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"one_line_forbidden": {"()": "sanctuary.log_filters.OneLineForbidden"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # Every refusal is one line, never a traceback (filters run where the record is made).
+    "loggers": {"django.request": {"filters": ["one_line_forbidden"]}},
 }

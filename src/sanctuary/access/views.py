@@ -73,6 +73,16 @@ class AuditedPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return response
 
 
+class LogoutView(auth_views.LogoutView):
+    """Logging out is a POST (a link or an image must not end a session), but a person who types
+    or follows /accounts/logout/ gets a page with the button, not a blank 405."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return render(request, "registration/logout.html")
+
+
 def _qr_svg(text: str) -> str:
     image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     buffer = BytesIO()
