@@ -176,6 +176,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# scrypt first: memory-hard (16 MiB a guess), so a guessing rig gains less from GPUs than against
+# PBKDF2, and a little quicker to check here (docs/benchmarks.md, "Logging in"). The PBKDF2
+# hashers stay so that passwords set before still verify; each is re-hashed at its next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
