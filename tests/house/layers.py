@@ -37,6 +37,7 @@ AUDIT_LOG_PAGES = (
     "sanctuary.audit.views",
     "sanctuary.audit.forms",
     "sanctuary.audit.urls",
+    "sanctuary.audit.reading",
 )
 REGISTRY = ("sanctuary.registry",)
 DOMAINS = (
