@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from ninja import NinjaAPI
@@ -43,6 +43,9 @@ class VendoredSwaggerUI(DocsBase):
     use the reader's session, and so their access, like the pages."""
 
     def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        # the page is for people logged in; the schema (openapi.json) stays open, as before
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
         return render(request, "api_docs.html", {"openapi_url": self.get_openapi_url(api, kwargs)})
 
 
@@ -56,7 +59,6 @@ api = NinjaAPI(
     auth=[TokenAuth(), SessionWithCsrf()],
     docs=VendoredSwaggerUI(),
     docs_url="/docs",
-    docs_decorator=login_required,
     urls_namespace="api",
 )
 api.add_router("/", registry_router)
