@@ -86,3 +86,13 @@ def test_the_demo_has_no_tile_server_unless_one_is_set():
     assert "openstreetmap" not in _setting_in_a_fresh_process(
         "CONTENT_SECURITY_POLICY", SANCTUARY_DEMO="true"
     )
+
+
+def test_a_group_of_choices_is_a_fieldset_named_by_its_legend(cast: Cast, client: Client):
+    log_in(client, cast.person(Role.SITE_CONTACT))
+    html = client.get(f"/sites/{cast.site_a.pk}/schedule/").content.decode()
+    months = html.split('<fieldset class="field choices"')[1].split("</fieldset>")[0]
+    assert "<legend>Months</legend>" in months or "<legend>Months " in months
+    assert 'id="id_rules-months_0"' in months and 'for="id_rules-months_0"' in months
+    # no label points at the group's container, which no label can name
+    assert 'for="id_rules-months"' not in html

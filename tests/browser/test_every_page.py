@@ -93,6 +93,8 @@ def check(page, path: str, *, allowed: dict[str, str] | None = None) -> tuple[in
     response = page.goto(path)
     page.wait_for_load_state("networkidle")
     status = response.status if response is not None else 0
+    # forms folded away behind a disclosure (a schedule's "add" forms) are checked too
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
     page.evaluate(AXE)
     violations = page.evaluate(
         """async ([tags, allowed]) => {
