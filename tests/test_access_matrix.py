@@ -49,6 +49,7 @@ EXEMPT = {
     "password_reset_done": "a page that says what it always says",
     "password_reset_confirm": "the e-mailed link is the credential; test_credentials.py",
     "password_reset_complete": "a page of thanks",
+    "invitation_accept": "the e-mailed invitation is the credential; tests/registry/test_invitations.py",
 }
 
 

@@ -29,6 +29,11 @@ account_patterns = [
         name="password_reset_confirm",
     ),
     path(
+        "welcome/<uidb64>/<token>/",
+        views.InvitationAcceptView.as_view(),
+        name="invitation_accept",
+    ),
+    path(
         "password/reset/done/",
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",

@@ -363,8 +363,9 @@ def person_new(request: HttpRequest) -> HttpResponse:
     _require_manager(actor)
     form = NewPersonForm(request.POST or None, organisations=policy.editable_organisations(actor))
     if request.method == "POST" and form.is_valid():
-        person = services.add_person(actor, form)
-        messages.success(request, f"Added {person} with their first role.")
+        person = services.add_person(actor, form, site_url=request.build_absolute_uri("/"))
+        invited = f" and e-mailed them an invitation to {person.email}" if form.invites else ""
+        messages.success(request, f"Added {person} with their first role{invited}.")
         return redirect("person_edit", person_id=person.pk)
     return render(request, "registry/person_form.html", {"form": form, "person": None})
 
@@ -415,6 +416,21 @@ def membership_add(request: HttpRequest, person_id: int) -> HttpResponse:
         return redirect("person_edit", person_id=person.pk)
     form = PersonForm(instance=person, prefix="person")
     return _person_page(request, person, form, membership_form)
+
+
+@login_required
+@require_POST
+def person_invite(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Send (again) the e-mail with a one-time link to choose a password."""
+    actor = Actor.of(request)
+    person = policy.get_person(actor, person_id, for_edit=True)
+    try:
+        services.invite(actor, person, site_url=request.build_absolute_uri("/"))
+    except services.NoAddress as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Sent {person} an invitation to {person.email}.")
+    return redirect("person_edit", person_id=person.pk)
 
 
 @login_required
