@@ -38,6 +38,7 @@ def test_every_row_of_the_documented_matrix_has_a_probe_and_every_probe_a_row():
 # Routes that are not rows of the matrix, and why: each is about one's own session or nothing.
 EXEMPT = {
     "home": "a redirect to the map",
+    "favicon": "the site's icon, the same for everyone",
     "login": "open to everyone: it is how one logs in",
     "logout": "ends one's own session",
     "two_factor": "one's own second factor (docs/access.md, Sessions, two factors, tokens and feeds)",
@@ -48,6 +49,7 @@ EXEMPT = {
     "password_reset_done": "a page that says what it always says",
     "password_reset_confirm": "the e-mailed link is the credential; test_credentials.py",
     "password_reset_complete": "a page of thanks",
+    "invitation_accept": "the e-mailed invitation is the credential; tests/registry/test_invitations.py",
 }
 
 

@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -66,6 +67,24 @@ def wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
     raise AssertionError("the server did not answer within a minute")
 
 
+def serving_said(process: subprocess.Popen, seconds: float = 90) -> str:
+    """The server's "Serving on …" line, read from its output as an operator would see it."""
+    lines: list[str] = []
+
+    def read() -> None:
+        for line in process.stdout:  # type: ignore[union-attr]
+            lines.append(line)
+            if line.startswith("Serving on"):
+                return
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(seconds)
+    said = [line for line in lines if line.startswith("Serving on")]
+    assert said, f"the server never said it was serving: {''.join(lines)}"
+    return said[0].strip()
+
+
 def gunicorn_processes(marker: str) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
@@ -107,16 +126,28 @@ def production_server(tmp_path_factory: pytest.TempPathFactory):
     )
     base = f"http://127.0.0.1:{port}"
     try:
+        served = serving_said(server)
+        first = time.monotonic()
+        status, _ = fetch(f"{base}/accounts/login/")
+        answered = time.monotonic() - first
         wait_for(f"{base}/accounts/login/", server)
-        yield base, server, marker, folder
+        yield base, server, marker, folder, served, (status, answered)
     finally:
         if server.poll() is None:
             server.kill()
 
 
 def test_the_server_it_starts_is_the_code_of_the_fresh_copy(production_server):
-    base, server, marker, folder = production_server
+    base, server, marker, folder, *_ = production_server
     assert gunicorn_processes(marker), "no gunicorn process carries this test's environment"
+
+
+def test_serving_on_is_said_when_the_first_page_answers_at_once(production_server):
+    base, server, marker, folder, served, (status, seconds) = production_server
+    assert served == f"Serving on {base}"
+    # The application is loaded before the line (gunicorn preloads it and sanctuary.wsgi warms
+    # the routes and templates): the first page does not wait for a worker to import Django.
+    assert status == 200 and seconds < 1.5, (status, seconds)
 
 
 def test_production_serves_the_login_page_and_its_static_files(production_server):
@@ -133,7 +164,7 @@ def test_production_serves_the_login_page_and_its_static_files(production_server
 
 
 def test_every_vendored_file_is_served_in_production(production_server):
-    base, server, marker, folder = production_server
+    base, server, marker, folder, *_ = production_server
     manifest = json.loads((folder / "var" / "static" / "staticfiles.json").read_text())
     vendored = {k: v for k, v in manifest["paths"].items() if k.startswith("vendor/")}
     assert "vendor/leaflet-1.9.4/leaflet.js" in vendored
@@ -143,7 +174,7 @@ def test_every_vendored_file_is_served_in_production(production_server):
 
 
 def test_a_sigterm_to_the_command_stops_the_whole_server(production_server):
-    base, server, marker, folder = production_server
+    base, server, marker, folder, *_ = production_server
     server.send_signal(signal.SIGTERM)
     server.wait(timeout=30)
     deadline = time.monotonic() + 15

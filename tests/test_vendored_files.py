@@ -18,7 +18,10 @@ REFERENCES = re.compile(
 def referenced(path: Path) -> list[str]:
     found = []
     for match in REFERENCES.finditer(path.read_text(encoding="utf-8", errors="replace")):
+        if path.suffix == ".js" and not match.group("map"):
+            continue  # in JavaScript the manifest follows only the source map (url(s) is code)
         name = match.group("url") or match.group("import") or match.group("map")
+        name = name.removesuffix("*/")  # /*# sourceMappingURL=x.css.map*/ with no space
         if name.startswith(("data:", "http:", "https:", "//", "#", "about:")):
             continue
         found.append(name.split("?")[0].split("#")[0])

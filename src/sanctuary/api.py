@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.docs import DocsBase
 from ninja.security import HttpBearer, SessionAuth
 
 from sanctuary.access import services as access_services
@@ -34,6 +37,18 @@ class SessionWithCsrf(SessionAuth):
     """The browser's logged-in session; writes need the CSRF token, as on the pages."""
 
 
+class VendoredSwaggerUI(DocsBase):
+    """/api/docs: Swagger UI from our own static files (no CDN), started by a static script
+    (no inline script), so that it works under the Content Security Policy. Requests made from it
+    use the reader's session, and so their access, like the pages."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        # the page is for people logged in; the schema (openapi.json) stays open, as before
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return render(request, "api_docs.html", {"openapi_url": self.get_openapi_url(api, kwargs)})
+
+
 api = NinjaAPI(
     title="Sanctuary API",
     version="1",
@@ -42,7 +57,8 @@ api = NinjaAPI(
         "the pages (docs/access.md): an object you may not see answers 404, like a missing one."
     ),
     auth=[TokenAuth(), SessionWithCsrf()],
-    docs_url=None,  # the hosted docs page loads scripts from a CDN; the schema is at openapi.json
+    docs=VendoredSwaggerUI(),
+    docs_url="/docs",
     urls_namespace="api",
 )
 api.add_router("/", registry_router)

@@ -76,6 +76,7 @@ def run_demo(args: argparse.Namespace) -> int:
     if args.no_serve:
         return 0
     os.environ["SANCTUARY_SERVING_MESSAGE"] = f"Serving on http://127.0.0.1:{port}  (Ctrl-C to stop)"
+    os.environ["SANCTUARY_RUN_WORKER"] = "1"  # invitations and other mail, printed here
     return gunicorn(f"127.0.0.1:{port}", workers=2)
 
 

@@ -3,11 +3,39 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from typing import Any
+
+# Load the application (Django, every app, the routes, the base templates: sanctuary.wsgi warms
+# them) once in the master before the workers fork: no worker, and so no person's first page,
+# pays those imports, and "Serving on" is said only when a page can be answered at once.
+preload_app = True
 
 
 def when_ready(server: Any) -> None:
-    """Say where the site is served once gunicorn listens, not before."""
+    """Say where the site is served once gunicorn listens with the application loaded."""
     message = os.environ.get("SANCTUARY_SERVING_MESSAGE")
     if message:
         print(message, flush=True)
+
+
+# `sanctuary demo` runs the background worker (mail such as invitations, printed by the console
+# e-mail backend) beside the server, started and stopped with it. Production runs
+# `sanctuary worker` as a service of its own.
+_worker: subprocess.Popen[bytes] | None = None
+
+
+def on_starting(server: Any) -> None:
+    global _worker
+    if os.environ.get("SANCTUARY_RUN_WORKER"):
+        _worker = subprocess.Popen([sys.executable, "-m", "sanctuary.cli", "worker"])
+
+
+def on_exit(server: Any) -> None:
+    if _worker is not None and _worker.poll() is None:
+        _worker.terminate()
+        try:
+            _worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            _worker.kill()

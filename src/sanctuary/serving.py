@@ -53,6 +53,8 @@ def gunicorn(bind: str, workers: int) -> int:
         "-",
         "--no-control-socket",
     ]
+    # gunicorn_conf says it once the application is loaded and the address listens
+    os.environ.setdefault("SANCTUARY_SERVING_MESSAGE", f"Serving on http://{bind}")
     sys.stdout.flush()
     sys.stderr.flush()
     os.execv(sys.executable, command)  # noqa: S606 (our own interpreter, fixed arguments)

@@ -188,6 +188,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# scrypt first: memory-hard (16 MiB a guess), so a guessing rig gains less from GPUs than against
+# PBKDF2, and a little quicker to check here (docs/benchmarks.md, "Logging in"). The PBKDF2
+# hashers stay so that passwords set before still verify; each is re-hashed at its next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -278,8 +286,10 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 # a reader who sees more chooses an area, a ward or a faith first.
 CALENDAR_MAX_SITES = env_int("SANCTUARY_CALENDAR_MAX_SITES", 3000)
 
-# The map's background. Leave empty for no tiles: markers and the list still show.
-SANCTUARY_TILE_URL = env_str("SANCTUARY_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# The map's background. Leave empty for no tiles: markers and the list still show. The demo has
+# none by default (it runs where no tile server may answer; every failed tile is a console error).
+OPENSTREETMAP_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+SANCTUARY_TILE_URL = env_str("SANCTUARY_TILE_URL", "" if SANCTUARY_DEMO else OPENSTREETMAP_TILES)
 SANCTUARY_TILE_ATTRIBUTION = env_str(
     "SANCTUARY_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"
 )
@@ -327,6 +337,9 @@ if PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"one_line_forbidden": {"()": "sanctuary.log_filters.OneLineForbidden"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # Every refusal is one line, never a traceback (filters run where the record is made).
+    "loggers": {"django.request": {"filters": ["one_line_forbidden"]}},
 }

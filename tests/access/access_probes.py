@@ -19,6 +19,15 @@ def probe_token_revoke(client: Client, user: User, cast: Cast, target: str) -> b
     return token.revoked_at is not None
 
 
+def probe_api_docs(client: Client, user: User, cast: Cast, target: str) -> bool:
+    """The API's interactive documentation: for everyone logged in (each then tries the API
+    with their own access); the documentation itself names no object."""
+    response = client.get("/api/docs")
+    assert response.status_code in {200, 302, 403}, response.status_code
+    return response.status_code == 200 and b'id="swagger-ui"' in response.content
+
+
 PROBES: dict[str, Probe] = {
+    "GET /api/docs": probe_api_docs,
     "POST /accounts/tokens/{id}/revoke/": probe_token_revoke,
 }

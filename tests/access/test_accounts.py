@@ -147,3 +147,12 @@ def test_nobody_can_revoke_someone_elses_token(cast: Cast, client: Client):
     assert client.post(f"/accounts/tokens/{other.pk}/revoke/").status_code == 404
     other.refresh_from_db()
     assert other.revoked_at is None
+
+
+def test_the_token_list_shows_the_start_of_the_key_as_it_was_given(cast: Cast, client: Client):
+    log_in(client, cast.person(Role.SITE_CONTACT))
+    page = client.post("/accounts/tokens/", {"name": "rota script"}).content.decode()
+    key = re.search(r"(sct_[\w-]+)", page).group(1)
+    listed = client.get("/accounts/tokens/").content.decode()
+    assert f"<code>{key[:12]}…</code>" in listed
+    assert str(ApiToken.objects.get(name="rota script")) == f"rota script ({key[:12]}…)"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import json
 
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
+from django.utils import timezone
 
 from sanctuary.access.models import Role
 from sanctuary.audit.models import Action, AppendOnly, AuditEvent
@@ -138,7 +140,7 @@ def test_the_audit_page_offers_no_way_to_change_an_entry(cast: Cast, admin_clien
     assert admin_client.post("/audit/", {"action": "delete"}).status_code == 405
     assert admin_client.delete("/audit/").status_code == 405
     page = admin_client.get("/audit/").content.decode()
-    assert 'method="post"' not in page.split("<main>")[1]
+    assert 'method="post"' not in page.split('<main id="main"')[1]
     assert AuditEvent.objects.filter(actor_name="officer").count() == 1
 
 
@@ -152,3 +154,50 @@ def test_an_organisation_edit_records_its_umbrella_memberships(cast: Cast, admin
     event = AuditEvent.objects.get(action=Action.UPDATE, object_type="registry.organisation")
     assert (event.before["umbrellas"], event.after["umbrellas"]) == ([], [cast.umbrella.pk])
     assert event.actor_name == "admin"
+
+
+def test_the_log_reads_as_names_labels_and_local_times_with_the_raw_record_behind(
+    cast: Cast, admin_client: Client
+):
+    client = log_in(Client(), cast.person(Role.SITE_CONTACT))
+    site = cast.site_a
+    data = _site_form_data(site, capacity=999)
+    data["operator"] = cast.org_a.pk
+    client.post(f"/sites/{site.pk}/edit/", data)
+    admin_client.post(
+        f"/organisations/{cast.org_b.pk}/edit/",
+        {"name": "Parish of St Brigid", "kind": "faith", "umbrellas": [cast.umbrella.pk],
+         "areas": [cast.area.pk]},
+    )
+    event = AuditEvent.objects.get(action=Action.UPDATE, object_type="registry.site")
+    page = admin_client.get("/audit/").content.decode().split('<table class="audit">')[1]
+    visible = page.split("<summary>Raw record</summary>")[0] + "".join(
+        part.split("</details>", 1)[1] for part in page.split("<summary>Raw record</summary>")[1:]
+    )
+    # what a person reads: the kind and name of the record, field labels, old and new values
+    assert f"Site: {site.name}" in visible
+    assert '<span class="field-label">Capacity</span>: 300 → 999' in visible
+    assert "Umbrella bodies" in visible or "Umbrellas" in visible
+    assert cast.umbrella.name in visible
+    local = timezone.localtime(event.at)
+    assert f'{local:%H:%M}</time>' in visible and local.strftime("%Y") in visible
+    # never the internals
+    for internal in ("registry.site", "operator_id", "updated_at", "{'", "access.user"):
+        assert internal not in visible, internal
+    assert f"{event.at.microsecond:06d}" not in visible
+    # the raw record is still there, behind its disclosure
+    raw = html.unescape(page.split("<summary>Raw record</summary>")[-1])
+    assert '"object_type": "registry.site"' in html.unescape(page)
+    assert '"capacity": 999' in raw or '"capacity": 999' in html.unescape(page)
+
+
+def test_the_kind_of_record_is_chosen_by_its_name(cast: Cast, admin_client: Client):
+    officer = cast.person(Role.PATROL_OFFICER)
+    AuditEvent.objects.create(action=Action.EXPORT, actor=officer, actor_name="officer",
+                              object_type="registry.site", object_repr="Alpha")
+    AuditEvent.objects.create(action=Action.EXPORT, actor=officer, actor_name="officer",
+                              object_type="registry.organisation", object_repr="Beta")
+    page = admin_client.get("/audit/").content.decode()
+    assert '<option value="registry.site">Site</option>' in page
+    page = admin_client.get("/audit/", {"object_type": "registry.site"}).content.decode()
+    assert "Alpha" in page and "Beta" not in page

@@ -28,7 +28,7 @@ CORES = (
 )
 CORE_COMMANDS = ("sanctuary.solvers.commands",)
 # Shared by everyone, importing nothing of ours.
-KERNEL = ("sanctuary.cli_support", "sanctuary.api_schemas")
+KERNEL = ("sanctuary.cli_support", "sanctuary.api_schemas", "sanctuary.log_filters")
 BOTTOM = ("sanctuary.access", "sanctuary.audit")
 # The audit log's page and door read the registry (which sites are in an administrator's areas):
 # they sit with the domains, while the record itself stays at the bottom.
@@ -37,6 +37,7 @@ AUDIT_LOG_PAGES = (
     "sanctuary.audit.views",
     "sanctuary.audit.forms",
     "sanctuary.audit.urls",
+    "sanctuary.audit.reading",
 )
 REGISTRY = ("sanctuary.registry",)
 DOMAINS = (

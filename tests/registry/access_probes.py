@@ -7,6 +7,7 @@ import json
 from django.test import Client
 
 from sanctuary.access.models import Membership, Role, User
+from sanctuary.audit.models import AuditEvent
 from sanctuary.registry.models import Organisation, Site
 from tests.conftest import Cast, api_client_for
 from tests.matrix import (
@@ -121,6 +122,19 @@ def probe_role_add(client: Client, user: User, cast: Cast, target: str) -> bool:
     return added
 
 
+def probe_person_invite(client: Client, user: User, cast: Cast, target: str) -> bool:
+    person = cast.people["contact_b"]
+    person.email = "contact-b@example.org"
+    person.save()
+    response = client.post(f"/people/{person.pk}/invite/")
+    assert response.status_code in {302, 403, 404}, response.status_code
+    invited = AuditEvent.objects.filter(
+        object_type="access.user", object_id=str(person.pk), detail__has_key="invitation"
+    ).exists()
+    assert invited == (response.status_code == 302)
+    return invited
+
+
 def probe_role_remove(client: Client, user: User, cast: Cast, target: str) -> bool:
     membership = Membership.objects.get(user=cast.people["contact_b"])
     response = client.post(f"/roles/{membership.pk}/remove/")
@@ -143,6 +157,7 @@ PROBES: dict[str, Probe] = {
     "GET /sites/map/markers.json": probe_map_markers,
     "POST /people/{id}/roles/": probe_role_add,
     "POST /roles/{id}/remove/": probe_role_remove,
+    "POST /people/{id}/invite/": probe_person_invite,
     "GET /people/": function_page("/people/"),
     "POST /people/new/": probe_person_new,
     "GET /people/{id}/": person_page("/people/{id}/"),

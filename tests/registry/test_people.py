@@ -43,6 +43,22 @@ def test_a_role_in_the_wrong_kind_of_organisation_is_refused_with_a_reason(
     assert not Membership.objects.filter(user=person, role=Role.PATROL_OFFICER).exists()
 
 
+def test_a_refused_role_leaves_the_person_form_above_it_as_saved(cast: Cast, admin_client: Client):
+    person = cast.people["contact_b"]
+    person.first_name, person.email = "Bridget", "bridget@example.org"
+    person.save()
+    response = admin_client.post(
+        f"/people/{person.pk}/roles/",
+        {"role-organisation": cast.org_b.pk, "role-role": Role.PATROL_OFFICER},
+    )
+    html = response.content.decode()
+    assert 'value="Bridget"' in html and 'value="bridget@example.org"' in html
+    assert "This field is required" not in html
+    assert 'name="person-is_active"' in html and "checked" in html.split('name="person-is_active"')[1].split(">")[0]
+    person.refresh_from_db()
+    assert (person.first_name, person.email, person.is_active) == ("Bridget", "bridget@example.org", True)
+
+
 def test_removing_a_role_takes_its_access_away(cast: Cast, admin_client: Client):
     contact = cast.person(Role.SITE_CONTACT)
     membership = contact.memberships.get()

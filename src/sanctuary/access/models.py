@@ -141,7 +141,7 @@ class ApiToken(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"
+        return f"{self.name} (sct_{self.prefix}…)"
 
     @classmethod
     def issue(cls, user: User, name: str, *, second_factor: bool) -> tuple[ApiToken, str]:

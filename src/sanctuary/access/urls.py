@@ -7,7 +7,7 @@ from sanctuary.access import views
 
 account_patterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
     path("two-factor/", views.two_factor, name="two_factor"),
     path("tokens/", views.api_tokens, name="api_tokens"),
     path("tokens/<int:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
@@ -27,6 +27,11 @@ account_patterns = [
         "password/reset/<uidb64>/<token>/",
         views.AuditedPasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
+    ),
+    path(
+        "welcome/<uidb64>/<token>/",
+        views.InvitationAcceptView.as_view(),
+        name="invitation_accept",
     ),
     path(
         "password/reset/done/",

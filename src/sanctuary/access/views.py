@@ -64,13 +64,34 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
 class AuditedPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """A reset suggests the password was lost or known to someone else: everything else ends."""
 
+    how = "reset by e-mail link"
+
     def form_valid(self, form: Any) -> HttpResponse:
         # nobody is logged in: the person acting is the one whose link this is
         actor = Actor.person(form.user, Channel.PAGE, self.request.META.get("REMOTE_ADDR"))
-        services.end_credentials(actor, form.user, "password reset by e-mail link")
+        services.end_credentials(actor, form.user, f"password {self.how}")
         response = super().form_valid(form)
-        services.record_password_change(actor, form.user, how="reset by e-mail link")
+        services.record_password_change(actor, form.user, how=self.how)
         return response
+
+
+class InvitationAcceptView(AuditedPasswordResetConfirmView):
+    """An invitation's one-time link (Django's password-reset token): the person chooses their
+    first password."""
+
+    template_name = "registration/invitation_confirm.html"
+    title = "Choose your password"
+    how = "chosen through an e-mailed invitation"
+
+
+class LogoutView(auth_views.LogoutView):
+    """Logging out is a POST (a link or an image must not end a session), but a person who types
+    or follows /accounts/logout/ gets a page with the button, not a blank 405."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return render(request, "registration/logout.html")
 
 
 def _qr_svg(text: str) -> str:

@@ -5,10 +5,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from sanctuary.access.actor import Actor
-from sanctuary.audit import policy
+from sanctuary.audit import policy, reading
 from sanctuary.audit.forms import AuditFilterForm
 
 
@@ -28,7 +29,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         if data["action"]:
             events = events.filter(action=data["action"])
         if data["object_type"]:
-            events = events.filter(object_type__icontains=data["object_type"])
+            events = events.filter(object_type=data["object_type"])
         if data["object_id"]:
             events = events.filter(object_id=data["object_id"])
         if data["since"]:
@@ -39,5 +40,13 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     return render(
-        request, "audit/audit_log.html", {"form": form, "page": page, "query": query.urlencode()}
+        request,
+        "audit/audit_log.html",
+        {
+            "form": form,
+            "page": page,
+            "entries": reading.entries(page),
+            "query": query.urlencode(),
+            "time_zone": timezone.get_current_timezone_name(),
+        },
     )

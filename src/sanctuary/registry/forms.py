@@ -213,10 +213,25 @@ class PersonForm(forms.ModelForm):
         fields = ["username", "first_name", "last_name", "email", "is_active"]
 
 
-class NewPersonForm(BaseUserCreationForm):
-    """A new account with its first password, checked by the password validators, and its first
-    role: nobody is added without a place in an organisation the administrator manages."""
+INVITE, TYPED = "invite", "password"
 
+
+class NewPersonForm(BaseUserCreationForm):
+    """A new account and its first role: nobody is added without a place in an organisation the
+    administrator manages. By default the person is invited by e-mail to choose their own
+    password (a one-time link); an administrator may instead type a first password, checked by
+    the password validators."""
+
+    how = forms.ChoiceField(
+        label="Their password",
+        choices=[
+            (INVITE, "E-mail them an invitation to choose their own password"),
+            (TYPED, "Type a first password now and tell them it"),
+        ],
+        initial=INVITE,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     organisation = forms.ModelChoiceField(queryset=Organisation.objects.none())
     role = forms.ChoiceField(choices=Role.choices)
 
@@ -229,9 +244,30 @@ class NewPersonForm(BaseUserCreationForm):
         field = self.fields["organisation"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = organisations
+        for name in ("password1", "password2"):
+            self.fields[name].required = False
+        self.fields["password1"].help_text = "Only if you type a first password. " + str(
+            self.fields["password1"].help_text
+        )
+        self.order_fields(["username", "first_name", "last_name", "email", "is_active", "how"])
+
+    @property
+    def invites(self) -> bool:
+        return self.cleaned_data.get("how") == INVITE
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if not data.get("how"):  # a form posted without the choice: what its fields say
+            data["how"] = TYPED if self.data.get("password1") else INVITE
+        if data["how"] == INVITE:
+            if not data.get("email"):
+                self.add_error("email", "An invitation is sent by e-mail: give their address.")
+            for name in ("password1", "password2"):
+                self.errors.pop(name, None)
+        else:
+            for name in ("password1", "password2"):
+                if not self.data.get(name):
+                    self.add_error(name, "Type the first password twice, or invite them instead.")
         if data.get("organisation") and data.get("role"):
             probe = Membership(organisation=data["organisation"], role=data["role"])
             try:
@@ -239,6 +275,21 @@ class NewPersonForm(BaseUserCreationForm):
             except forms.ValidationError as error:
                 self.add_error("role", error.messages[0])
         return data
+
+    def _post_clean(self) -> None:
+        if self.cleaned_data.get("how") == INVITE:
+            forms.ModelForm._post_clean(self)  # type: ignore[attr-defined]  # no typed password
+        else:
+            super()._post_clean()  # type: ignore[misc]
+
+    def save(self, commit: bool = True) -> Any:
+        if self.cleaned_data.get("how") == INVITE:
+            user = forms.ModelForm.save(self, commit=False)
+            user.set_unusable_password()  # until they choose one through the invitation
+            if commit:
+                user.save()
+            return user
+        return super().save(commit=commit)
 
 
 class MembershipForm(forms.ModelForm):

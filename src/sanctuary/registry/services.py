@@ -15,6 +15,7 @@ from sanctuary.audit.models import Action
 from sanctuary.audit.services import record, save_form, snapshot
 from sanctuary.registry import policy
 from sanctuary.registry.models import Organisation, OrganisationKind, Site
+from sanctuary.registry.tasks import send_invitation
 
 
 class MovedOutOfReach(Exception):
@@ -117,14 +118,33 @@ def save_person(actor: Actor, form: ModelForm) -> User:
 
 
 @transaction.atomic
-def add_person(actor: Actor, form: ModelForm) -> User:
-    """A new person with their first role, from a valid NewPersonForm, audited."""
+def add_person(actor: Actor, form: ModelForm, *, site_url: str = "") -> User:
+    """A new person with their first role, from a valid NewPersonForm, audited; invited by
+    e-mail to choose their password when the form says so (`site_url`: where links point)."""
     person = save_form(actor, form)
     membership = Membership.objects.create(
         user=person, organisation=form.cleaned_data["organisation"], role=form.cleaned_data["role"]
     )
     record(Action.CREATE, actor=actor, obj=membership, after=snapshot(membership))
+    if form.cleaned_data.get("how") == "invite":
+        invite(actor, person, site_url=site_url)
     return person
+
+
+class NoAddress(Exception):
+    """An invitation needs the person's e-mail address."""
+
+
+@transaction.atomic
+def invite(actor: Actor, person: User, *, site_url: str) -> None:
+    """E-mail the person a one-time link to choose their password (Django's password-reset
+    tokens: the link is spent once a password is set, and lapses after PASSWORD_RESET_TIMEOUT).
+    The mail goes from a background task once this transaction commits; the token is made there
+    too, so that no link waits in the task queue's table."""
+    if not person.email:
+        raise NoAddress(f"{person} has no e-mail address: add one, then send the invitation.")
+    record(Action.UPDATE, actor=actor, obj=person, detail={"invitation": f"e-mailed to {person.email}"})
+    transaction.on_commit(lambda: send_invitation.enqueue(person.pk, site_url))
 
 
 @transaction.atomic

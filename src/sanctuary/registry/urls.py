@@ -27,5 +27,6 @@ urlpatterns = [
     path("people/new/", views.person_new, name="person_new"),
     path("people/<int:person_id>/", views.person_edit, name="person_edit"),
     path("people/<int:person_id>/roles/", views.membership_add, name="membership_add"),
+    path("people/<int:person_id>/invite/", views.person_invite, name="person_invite"),
     path("roles/<int:membership_id>/remove/", views.membership_remove, name="membership_remove"),
 ]

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Max, Min, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,7 +30,7 @@ from sanctuary.registry.forms import (
     SiteForm,
     SiteImportForm,
 )
-from sanctuary.registry.models import Organisation, Site, SiteStatus
+from sanctuary.registry.models import Area, Organisation, Site, SiteStatus
 
 SORTABLE = {
     "name": "name",
@@ -156,12 +156,23 @@ def site_detail(request: HttpRequest, site_id: int) -> HttpResponse:
     )
 
 
+def _pin_map_view(site: Site | None, areas: QuerySet[Area]) -> dict[str, str]:
+    """Where the site form's map opens: at the site's pin, or over the areas it may be in."""
+    if site is not None and site.latitude is not None and site.longitude is not None:
+        return {"centre": f"{site.latitude},{site.longitude}"}
+    box = areas.aggregate(west=Min("west"), south=Min("south"), east=Max("east"), north=Max("north"))
+    if None in box.values():
+        return {"centre": "51.5074,-0.1278"}  # an area without a boundary: London
+    return {"extent": f"{box['west']},{box['south']},{box['east']},{box['north']}"}
+
+
 def _site_form_page(request: HttpRequest, actor: Actor, site: Site | None) -> HttpResponse:
+    areas = policy.areas_for_site_form(actor, site)
     form = SiteForm(
         request.POST or None,
         instance=site,
         operators=policy.operators_for_site_form(actor, site),
-        areas=policy.areas_for_site_form(actor, site),
+        areas=areas,
     )
     contacts = ContactFormSet(request.POST or None, instance=site, prefix="contacts")
     if request.method == "POST" and form.is_valid() and contacts.is_valid():
@@ -173,7 +184,16 @@ def _site_form_page(request: HttpRequest, actor: Actor, site: Site | None) -> Ht
             messages.success(request, f"Saved {saved.name}.")
             return redirect(saved)
     return render(
-        request, "registry/site_form.html", {"form": form, "contacts": contacts, "site": site}
+        request,
+        "registry/site_form.html",
+        {
+            "form": form,
+            "contacts": contacts,
+            "site": site,
+            "pin_map": _pin_map_view(site, areas),
+            "tile_url": settings.SANCTUARY_TILE_URL,
+            "tile_attribution": settings.SANCTUARY_TILE_ATTRIBUTION,
+        },
     )
 
 
@@ -343,8 +363,9 @@ def person_new(request: HttpRequest) -> HttpResponse:
     _require_manager(actor)
     form = NewPersonForm(request.POST or None, organisations=policy.editable_organisations(actor))
     if request.method == "POST" and form.is_valid():
-        person = services.add_person(actor, form)
-        messages.success(request, f"Added {person} with their first role.")
+        person = services.add_person(actor, form, site_url=request.build_absolute_uri("/"))
+        invited = f" and e-mailed them an invitation to {person.email}" if form.invites else ""
+        messages.success(request, f"Added {person} with their first role{invited}.")
         return redirect("person_edit", person_id=person.pk)
     return render(request, "registry/person_form.html", {"form": form, "person": None})
 
@@ -395,6 +416,21 @@ def membership_add(request: HttpRequest, person_id: int) -> HttpResponse:
         return redirect("person_edit", person_id=person.pk)
     form = PersonForm(instance=person, prefix="person")
     return _person_page(request, person, form, membership_form)
+
+
+@login_required
+@require_POST
+def person_invite(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Send (again) the e-mail with a one-time link to choose a password."""
+    actor = Actor.of(request)
+    person = policy.get_person(actor, person_id, for_edit=True)
+    try:
+        services.invite(actor, person, site_url=request.build_absolute_uri("/"))
+    except services.NoAddress as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Sent {person} an invitation to {person.email}.")
+    return redirect("person_edit", person_id=person.pk)
 
 
 @login_required
