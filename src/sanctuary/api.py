@@ -64,7 +64,7 @@ def _invalid_request(request: HttpRequest, error: NinjaValidationError) -> HttpR
     problems = []
     for item in error.errors:
         location = [str(part) for part in item.get("loc", ()) if part not in {"body", "query", "path"}]
-        if location and location[0] in {"changes", "filters"}:
+        if location and location[0] in {"changes", "filters", "report", "message"}:
             location = location[1:]
         problems.append({"field": ".".join(location) or "request", "message": item.get("msg", "")})
     return api.create_response(
