@@ -227,6 +227,7 @@ PROBES: dict[str, Probe] = {
     "GET /incidents/{id}/": incident_page("/incidents/{id}/"),
     "GET /incidents/photos/{id}/": probe_photo,
     "GET /incidents/export.csv": page_lists_incident("/incidents/export.csv"),
+    "GET /incidents/map/": page_lists_incident("/incidents/map/"),
     "GET /incidents/{id}/reporters/": probe_reporters,
     "POST /incidents/{id}/status/": probe_status,
     "POST /incidents/{id}/assign/": probe_assign,

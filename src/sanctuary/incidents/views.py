@@ -406,3 +406,35 @@ def incident_export(request: HttpRequest) -> HttpResponse:
         writer.writerow(stats.export_row(incident))
     policy.record_export(actor, incidents.count())
     return response
+
+
+MAP_DAYS = 90
+MAP_POINTS = 2000
+
+
+@login_required
+@require_GET
+def incident_map(request: HttpRequest) -> HttpResponse:
+    """The last 90 days' incidents the person may see, at street level, each event once; a
+    list beside the map works without scripts."""
+    actor = Actor.of(request)
+    since = timezone.localdate() - timedelta(days=MAP_DAYS)
+    incidents = (
+        policy.visible_incidents(actor)
+        .filter(merged_into__isnull=True, occurred_on__gte=since)
+        .select_related("site")
+        .order_by("-occurred_on", "-pk")[:MAP_POINTS]
+    )
+    points = []
+    for incident in incidents:
+        point = incident.point
+        if point is not None:
+            points.append({
+                "lat": round(point[0], 5), "lon": round(point[1], 5), "reference": incident.reference,
+                "category": incident.get_category_display(), "on": incident.occurred_on.isoformat(),
+                "url": reverse("incident_detail", args=[incident.pk]),
+            })
+    return render(request, "incidents/map.html", {
+        "points": points, "days": MAP_DAYS,
+        "tile_url": settings.SANCTUARY_TILE_URL, "tile_attribution": settings.SANCTUARY_TILE_ATTRIBUTION,
+    })
