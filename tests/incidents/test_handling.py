@@ -144,12 +144,12 @@ def smtp_server(settings):
 
 
 def test_a_message_reaches_a_consenting_reporter_by_email_through_the_worker(
-    cast: Cast, smtp_server, django_capture_on_commit_callbacks
+    transactional_db, cast: Cast, smtp_server
 ):
+    """Committed for real, as the worker (which opens and closes its own connections) needs."""
     incident = make(cast, site=cast.site_a, email="victim@example.org")
     handler = log_in(Client(), cast.person(Role.CASE_HANDLER))
-    with django_capture_on_commit_callbacks(execute=True):
-        handler.post(f"/incidents/{incident.pk}/messages/", {"body": "An officer will visit on Friday.", "to": "all"})
+    handler.post(f"/incidents/{incident.pk}/messages/", {"body": "An officer will visit on Friday.", "to": "all"})
     call_command("db_worker", batch=True, interval=0.1, reload=False)
     for _ in range(50):
         if smtp_server:
@@ -160,6 +160,26 @@ def test_a_message_reaches_a_consenting_reporter_by_email_through_the_worker(
     assert "An officer will visit on Friday." in smtp_server[0]
     assert incident.reference in smtp_server[0]
     assert Message.objects.get(body="An officer will visit on Friday.").emailed_at is not None
+
+
+def test_handlers_are_reminded_of_overdue_cases_by_email(transactional_db, cast: Cast, smtp_server):
+    late = make(cast, site=cast.site_a)
+    make(cast, site=cast.site_a)
+    Incident.objects.filter(pk=late.pk).update(acknowledge_by=timezone.now() - timedelta(hours=2))
+    handler = cast.person(Role.CASE_HANDLER)
+    handler.email = "handler@example.org"
+    handler.save()
+    from sanctuary.incidents.tasks import remind_handlers
+
+    remind_handlers.enqueue()
+    call_command("db_worker", batch=True, interval=0.1, reload=False)
+    for _ in range(50):
+        if smtp_server:
+            break
+        clock.sleep(0.05)
+    assert len(smtp_server) == 1
+    assert "handler@example.org" in smtp_server[0] and late.reference in smtp_server[0]
+    assert smtp_server[0].count("SR-") == 1
 
 
 def test_a_surge_raises_an_alert_shown_to_police_supervisors_with_its_evidence(cast: Cast):
