@@ -80,7 +80,20 @@ def run_demo(args: argparse.Namespace) -> int:
     if args.no_serve:
         return 0
     os.environ["SANCTUARY_SERVING_MESSAGE"] = f"Serving on http://127.0.0.1:{port}  (Ctrl-C to stop)"
+    _start_worker()
     return gunicorn(f"127.0.0.1:{port}", workers=2)
+
+
+def _start_worker() -> None:
+    """One background worker beside the demo's server (mail to reporters, reminders, the surge
+    check), in the same process group, so that Ctrl-C stops both."""
+    import subprocess
+    import sys
+
+    from sanctuary.incidents.tasks import enqueue_daily
+
+    enqueue_daily()
+    subprocess.Popen([sys.executable, "-m", "sanctuary.cli", "worker"])  # noqa: S603 (our own command)
 
 
 def _national(args: argparse.Namespace, database: Path) -> int:
