@@ -19,7 +19,7 @@ from sanctuary.access.models import Role, User
 from sanctuary.incidents import services
 from sanctuary.incidents.models import Incident, Message
 from tests.conftest import Cast, api_client_for
-from tests.matrix import Probe, found, function_page, lists, objects
+from tests.matrix import Probe, found, function_page, lists, objects, page_lists_site
 
 SYSTEM = Actor.system("tests")
 NAME = "Matrix Reporter"
@@ -228,6 +228,7 @@ PROBES: dict[str, Probe] = {
     "GET /incidents/photos/{id}/": probe_photo,
     "GET /incidents/export.csv": page_lists_incident("/incidents/export.csv"),
     "GET /incidents/map/": page_lists_incident("/incidents/map/"),
+    "GET /incidents/crime-context/": page_lists_site("/incidents/crime-context/"),
     "GET /incidents/{id}/reporters/": probe_reporters,
     "POST /incidents/{id}/status/": probe_status,
     "POST /incidents/{id}/assign/": probe_assign,

@@ -34,6 +34,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "`sanctuary worker`: run it once a day (cron, a systemd timer)",
     )
     daily.set_defaults(handler=queue_daily)
+    crimes = actions.add_parser(
+        "import-crimes",
+        help="import the police's street-level crime CSV files (data.police.uk) as context near "
+        "each site; each file all or nothing, a row already imported not added again",
+    )
+    crimes.add_argument("files", nargs="+", metavar="FILE")
+    crimes.set_defaults(handler=import_crimes)
 
 
 def detect_surges(args: argparse.Namespace) -> int:
@@ -81,4 +88,29 @@ def queue_daily(args: argparse.Namespace) -> int:
 
     enqueue_daily()
     print("Queued the surge check and the reminders; `sanctuary worker` runs them.")
+    return 0
+
+
+def import_crimes(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from sanctuary.cli_support import setup_django
+
+    setup_django()
+    from django.core.exceptions import ValidationError
+
+    from sanctuary.access.actor import Actor
+    from sanctuary.incidents.crime_context import import_file
+
+    actor = Actor.system("command line")
+    for name in args.files:
+        try:
+            text = Path(name).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            raise CommandFailed(f"{name}: {error}") from None
+        try:
+            read, added = import_file(actor, Path(name).name, text)
+        except ValidationError as error:
+            raise CommandFailed(f"{name}: {' '.join(error.messages)}") from None
+        print(f"{name}: {read} rows, {added} new")
     return 0

@@ -347,3 +347,30 @@ class SurgeAlertRecord(models.Model):
 
     def __str__(self) -> str:
         return f"surge in {self.key or 'all'} from {self.since}"
+
+
+class RecordedCrime(models.Model):
+    """One row of the police's public street-level crime files (data.police.uk): context kept
+    apart from incidents, never counted with them. Locations are already anonymised by the
+    police to the nearest of a set of map points."""
+
+    row_key = models.CharField(max_length=64, unique=True, editable=False)  # re-imports add nothing
+    crime_id = models.CharField(max_length=64, blank=True)
+    month = models.DateField()  # the first day of the month the police give
+    reported_by = models.CharField(max_length=120, blank=True)
+    falls_within = models.CharField(max_length=120, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    location = models.CharField(max_length=200, blank=True)
+    lsoa_code = models.CharField(max_length=12, blank=True)
+    lsoa_name = models.CharField(max_length=120, blank=True)
+    crime_type = models.CharField(max_length=80)
+    last_outcome = models.CharField(max_length=200, blank=True)
+    context = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-month", "pk"]
+        indexes = [models.Index(fields=["latitude", "longitude"]), models.Index(fields=["month"])]
+
+    def __str__(self) -> str:
+        return f"{self.crime_type}, {self.month:%B %Y}"

@@ -12,6 +12,7 @@ urlpatterns = [
     path("incidents/new/", views.incident_new, name="incident_new"),
     path("incidents/stats/", views.incident_stats, name="incident_stats"),
     path("incidents/map/", views.incident_map, name="incident_map"),
+    path("incidents/crime-context/", views.crime_context, name="crime_context"),
     path("incidents/surges/", views.surge_alerts, name="surge_alerts"),
     path("incidents/export.csv", views.incident_export, name="incident_export"),
     path("incidents/photos/<int:photo_id>/", views.incident_photo, name="incident_photo"),

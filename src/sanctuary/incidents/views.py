@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sanctuary.access import throttle
 from sanctuary.access.actor import Actor
 from sanctuary.access.policy import NotFound, grants_for
+from sanctuary.incidents import crime_context as crime_context_core
 from sanctuary.incidents import forms, policy, services, stats
 from sanctuary.incidents.models import OPEN_STATUSES, Category, Source
 from sanctuary.registry import policy as registry_policy
@@ -437,4 +438,19 @@ def incident_map(request: HttpRequest) -> HttpResponse:
     return render(request, "incidents/map.html", {
         "points": points, "days": MAP_DAYS,
         "tile_url": settings.SANCTUARY_TILE_URL, "tile_attribution": settings.SANCTUARY_TILE_ATTRIBUTION,
+    })
+
+
+@login_required
+@require_GET
+def crime_context(request: HttpRequest) -> HttpResponse:
+    """Recorded crime (the police's public files) within 500 m of each site the person may see,
+    over the latest 12 months of data: context, kept apart from incidents."""
+    actor = Actor.of(request)
+    sites = registry_policy.sites_shown(
+        actor, list(registry_policy.visible_sites(actor).order_by("name")[:200]), "GET /incidents/crime-context/"
+    )
+    rows, latest = crime_context_core.near_sites(sites)
+    return render(request, "incidents/crime_context.html", {
+        "rows": rows, "latest": latest, "radius": crime_context_core.RADIUS_METRES,
     })
