@@ -184,6 +184,8 @@ def report_incident(
 ) -> Made:
     """Record a report as a new incident; its reference and tracking key exist once this returns
     (the transaction has committed)."""
+    if submission_key is not None and len(submission_key) < 16:
+        submission_key = None  # not a form's own random key: no retry to recognise
     key = _tracking_key(submission_key)
     if submission_key:
         existing = Report.tracked.find(key)
