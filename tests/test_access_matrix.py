@@ -51,7 +51,6 @@ EXEMPT = {
     "password_reset_confirm": "the e-mailed link is the credential; test_credentials.py",
     "password_reset_complete": "a page of thanks",
     "report": "the public report form: open to everyone, limited per address (docs/incidents.md)",
-    "report_thanks": "shows the reporter their own reference and link, kept in their session",
     "report_track": "the private tracking link is the credential; tests/incidents/test_tracking.py",
 }
 

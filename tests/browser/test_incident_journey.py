@@ -50,7 +50,7 @@ def test_an_anonymous_report_with_a_photo_is_answered_and_the_reporter_replies(
     assert reporter.get_by_label("No, report anonymously").is_checked()
     assert reporter.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
     reporter.get_by_role("button", name="Send the report").click()
-    reporter.wait_for_url(re.compile(r"/report/thanks/"))
+    reporter.wait_for_selector(".reference")
     reference = reporter.locator(".reference").inner_text()
     link = reporter.locator("a.tracking-link").get_attribute("href")
     incident = Incident.objects.get(reference=reference)

@@ -6,7 +6,6 @@ from sanctuary.incidents import views
 
 urlpatterns = [
     path("report/", views.report_page, name="report"),
-    path("report/thanks/", views.report_thanks, name="report_thanks"),
     path("report/track/<str:key>/", views.report_track, name="report_track"),
     path("incidents/", views.incident_list, name="incident_list"),
     path("incidents/new/", views.incident_new, name="incident_new"),

@@ -32,9 +32,6 @@ from sanctuary.registry import policy as registry_policy
 
 # --- the public report -------------------------------------------------------------------------
 
-THANKS_KEY = "incidents_thanks"
-
-
 def _add_errors(form: Any, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for name, problems in error.error_dict.items():
@@ -65,22 +62,16 @@ def report_page(request: HttpRequest) -> HttpResponse:
                 except ValidationError as error:
                     _add_errors(form, error)
                 else:
-                    request.session[THANKS_KEY] = [made.incident.reference, made.tracking_key]
-                    return redirect("report_thanks")
+                    # The answer to the request that stored it (not a redirect through the
+                    # session, which a slow earlier request of the same browser could overwrite):
+                    # sent again, the form's one-time key gives back the same reference and link.
+                    link = request.build_absolute_uri(reverse("report_track", args=[made.tracking_key]))
+                    return render(
+                        request, "incidents/thanks.html", {"reference": made.incident.reference, "link": link}
+                    )
         return render(request, "incidents/report.html", {"form": form}, status=200)
     form = forms.ReportForm(areas=areas)
     return render(request, "incidents/report.html", {"form": form})
-
-
-@require_GET
-def report_thanks(request: HttpRequest) -> HttpResponse:
-    """The reference and the private tracking link, shown once the report is stored."""
-    found = request.session.get(THANKS_KEY)
-    if not found:
-        return redirect("report")
-    reference, key = found
-    link = request.build_absolute_uri(reverse("report_track", args=[key]))
-    return render(request, "incidents/thanks.html", {"reference": reference, "link": link})
 
 
 def _track_context(request: HttpRequest, report: Any, form: Any) -> dict[str, Any]:
