@@ -6,7 +6,8 @@ organisation B (Parish of St Brigid) runs site B and does not; both are in Tower
 the council service and the police unit work. Organisation C runs site C in Hackney, another
 area. contact-a is a site contact of A, contact-b of B, contact-c of C; the coordinator
 coordinates the umbrella; the staff roles sit in the council or the police unit, and the national
-programme administrator in a national body that covers every area. `cast` has the two sites; `cast_without_sites` the same people and organisations
+programme administrator in a national body that covers every area; the case handler handles
+incidents for the council service. `cast` has the two sites; `cast_without_sites` the same people and organisations
 with an empty registry, for the tests that import sites into it.
 """
 
@@ -145,6 +146,7 @@ def make_cast(*, with_sites: bool) -> Cast:
         Role.GRANT_ASSESSOR: make_user("assessor", council, Role.GRANT_ASSESSOR),
         Role.UMBRELLA_COORDINATOR: make_user("coordinator", umbrella, Role.UMBRELLA_COORDINATOR),
         Role.SITE_CONTACT: make_user("contact-a", org_a, Role.SITE_CONTACT),
+        Role.CASE_HANDLER: make_user("handler", council, Role.CASE_HANDLER),
     }
     people["contact_b"] = make_user("contact-b", org_b, Role.SITE_CONTACT)
     people["contact_c"] = make_user("contact-c", org_c, Role.SITE_CONTACT)

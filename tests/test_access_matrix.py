@@ -19,6 +19,7 @@ from tests.access.access_probes import PROBES as ACCESS_PROBES
 from tests.audit.access_probes import PROBES as AUDIT_PROBES
 from tests.calendars.access_probes import PROBES as CALENDAR_PROBES
 from tests.conftest import Cast, api_client_for, log_in
+from tests.incidents.access_probes import PROBES as INCIDENT_PROBES
 from tests.matrix import MATRIX, Cell, Probe, site_form_data
 from tests.registry.access_probes import PROBES as REGISTRY_PROBES
 
@@ -27,6 +28,7 @@ PROBES: dict[str, Probe] = {
     **ACCESS_PROBES,
     **AUDIT_PROBES,
     **CALENDAR_PROBES,
+    **INCIDENT_PROBES,
 }
 
 
@@ -50,6 +52,8 @@ EXEMPT = {
     "password_reset_confirm": "the e-mailed link is the credential; test_credentials.py",
     "password_reset_complete": "a page of thanks",
     "invitation_accept": "the e-mailed invitation is the credential; tests/registry/test_invitations.py",
+    "report": "the public report form: open to everyone, limited per address (docs/incidents.md)",
+    "report_track": "the private tracking link is the credential; tests/incidents/test_tracking.py",
 }
 
 

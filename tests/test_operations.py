@@ -56,7 +56,7 @@ def test_demo_builds_the_borough_and_prints_the_logins(tmp_path: Path):
     assert result.returncode == 0, result.stderr
     for login in ("national", "admin", "hackney-admin", "police", "officer", "enforcement",
                   "adviser", "assessor", "coordinator", "contact-a", "contact-b",
-                  "hackney-contact"):
+                  "hackney-contact", "handler", "hackney-handler", "helpline"):
         assert f"  {login} " in result.stdout
     assert "demo-only" in result.stdout
     database = sqlite3.connect(tmp_path / "demo.sqlite3")

@@ -18,6 +18,7 @@ from ninja.security import HttpBearer, SessionAuth
 from sanctuary.access import services as access_services
 from sanctuary.access.policy import NotFound
 from sanctuary.calendars.api import router as calendars_router
+from sanctuary.incidents.api import router as incidents_router
 from sanctuary.registry.api import router as registry_router
 
 
@@ -63,6 +64,7 @@ api = NinjaAPI(
 )
 api.add_router("/", registry_router)
 api.add_router("/", calendars_router)
+api.add_router("/", incidents_router)
 
 
 
@@ -78,7 +80,7 @@ def _invalid_request(request: HttpRequest, error: NinjaValidationError) -> HttpR
     problems = []
     for item in error.errors:
         location = [str(part) for part in item.get("loc", ()) if part not in {"body", "query", "path"}]
-        if location and location[0] in {"changes", "filters"}:
+        if location and location[0] in {"changes", "filters", "report", "message"}:
             location = location[1:]
         problems.append({"field": ".".join(location) or "request", "message": item.get("msg", "")})
     return api.create_response(

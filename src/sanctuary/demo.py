@@ -34,12 +34,14 @@ def load() -> bool:
     from django.db import transaction
 
     from sanctuary.calendars import demo as calendars_demo
+    from sanctuary.incidents import demo as incidents_demo
     from sanctuary.registry import demo as registry_demo
 
     with transaction.atomic():
         if not registry_demo.load():
             return False
         calendars_demo.load()
+        incidents_demo.load()
     return True
 
 
@@ -58,6 +60,7 @@ def run_demo(args: argparse.Namespace) -> int:
     setup_django()
     from django.core.management import call_command
 
+    from sanctuary.incidents import demo as incidents_demo
     from sanctuary.registry import demo as registry_demo
     from sanctuary.serving import gunicorn
 
@@ -71,13 +74,24 @@ def run_demo(args: argparse.Namespace) -> int:
         + f" the demo borough in {database} ({registry_demo.site_count()} places of worship)."
     )
     print(f"Demo logins (password '{registry_demo.DEMO_PASSWORD}' for all):")
-    for username, role, organisation in registry_demo.DEMO_LOGINS:
+    for username, role, organisation in registry_demo.DEMO_LOGINS + incidents_demo.DEMO_LOGINS:
         print(f"  {username:<12} {role}, {organisation}")
+    print("A reporter's tracking link: /report/track/demo-tracking-1/ (the public form: /report/)")
     if args.no_serve:
         return 0
     os.environ["SANCTUARY_SERVING_MESSAGE"] = f"Serving on http://127.0.0.1:{port}  (Ctrl-C to stop)"
-    os.environ["SANCTUARY_RUN_WORKER"] = "1"  # invitations and other mail, printed here
+    # the background worker runs beside the server (gunicorn_conf starts and stops it): mail,
+    # reminders, the surge check and patrol plans; the day's work is queued for it
+    os.environ["SANCTUARY_RUN_WORKER"] = "1"
+    _queue_the_days_work()
     return gunicorn(f"127.0.0.1:{port}", workers=2)
+
+
+def _queue_the_days_work() -> None:
+    """The surge check and the overdue reminders, for the worker beside the demo's server."""
+    from sanctuary.incidents.tasks import enqueue_daily
+
+    enqueue_daily()
 
 
 def _national(args: argparse.Namespace, database: Path) -> int:

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("sanctuary.audit.urls")),
     path("", include("sanctuary.registry.urls")),
     path("", include("sanctuary.calendars.urls")),
+    path("", include("sanctuary.incidents.urls")),
     path("api/", api.urls),
 ]
 

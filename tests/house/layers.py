@@ -24,6 +24,7 @@ CORES = (
     "sanctuary.incidents.surge",
     "sanctuary.incidents.intraday",
     "sanctuary.incidents.surge_documents",
+    "sanctuary.incidents.matching",
     "sanctuary.registry.geometry",
 )
 CORE_COMMANDS = ("sanctuary.solvers.commands",)

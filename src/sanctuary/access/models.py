@@ -20,6 +20,7 @@ class OrganisationKind(models.TextChoices):
     POLICE = "police", "Police unit"
     COUNCIL = "council", "Council service"
     NATIONAL = "national", "National body"  # the fund's national office, say
+    REPORTING = "reporting", "Reporting organisation"  # a third-party hate-incident reporting charity
 
 
 class Role(models.TextChoices):
@@ -32,6 +33,7 @@ class Role(models.TextChoices):
     GRANT_ASSESSOR = "grant_assessor", "Grant assessor"
     UMBRELLA_COORDINATOR = "umbrella_coordinator", "Umbrella coordinator"
     SITE_CONTACT = "site_contact", "Site contact"
+    CASE_HANDLER = "case_handler", "Case handler"
 
 
 # Which kind of organisation each role is held within.
@@ -46,6 +48,11 @@ ROLE_ORGANISATION_KINDS: dict[str, set[str]] = {
     Role.GRANT_ASSESSOR: {OrganisationKind.COUNCIL},
     Role.UMBRELLA_COORDINATOR: {OrganisationKind.UMBRELLA},
     Role.SITE_CONTACT: {OrganisationKind.FAITH},
+    # Handles incident reports (docs/incidents.md): in a council service, a police unit or a
+    # third-party reporting organisation.
+    Role.CASE_HANDLER: {
+        OrganisationKind.COUNCIL, OrganisationKind.POLICE, OrganisationKind.REPORTING
+    },
 }
 
 

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('calendars', '0005_feed_options'),
-        ('registry', '0003_site_name_order'),
+        ('registry', '0004_site_name_order'),
     ]
 
     operations = [

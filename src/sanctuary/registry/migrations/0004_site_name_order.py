@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0002_areas'),
+        ('registry', '0003_reporting_organisations'),
     ]
 
     operations = [
