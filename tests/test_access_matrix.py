@@ -21,12 +21,14 @@ from tests.calendars.access_probes import PROBES as CALENDAR_PROBES
 from tests.conftest import Cast, api_client_for, log_in
 from tests.matrix import MATRIX, Cell, Probe, site_form_data
 from tests.registry.access_probes import PROBES as REGISTRY_PROBES
+from tests.surveys.access_probes import PROBES as SURVEY_PROBES
 
 PROBES: dict[str, Probe] = {
     **REGISTRY_PROBES,
     **ACCESS_PROBES,
     **AUDIT_PROBES,
     **CALENDAR_PROBES,
+    **SURVEY_PROBES,
 }
 
 

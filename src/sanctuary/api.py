@@ -16,6 +16,7 @@ from sanctuary.access import services as access_services
 from sanctuary.access.policy import NotFound
 from sanctuary.calendars.api import router as calendars_router
 from sanctuary.registry.api import router as registry_router
+from sanctuary.surveys.api import router as surveys_router
 
 
 class TokenAuth(HttpBearer):
@@ -47,6 +48,7 @@ api = NinjaAPI(
 )
 api.add_router("/", registry_router)
 api.add_router("/", calendars_router)
+api.add_router("/", surveys_router)
 
 
 

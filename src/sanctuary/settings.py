@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "sanctuary.audit",
     "sanctuary.registry",
     "sanctuary.calendars",
+    "sanctuary.surveys",
 ]
 
 MIDDLEWARE = [
