@@ -45,6 +45,10 @@ PLANNING_DAYS = 28
 INCIDENT_DAYS = DEFAULT_PARAMETERS.trend_baseline_days
 
 
+def today() -> date:
+    return timezone.localdate()
+
+
 def national_history() -> list[tuple[date, ThreatLevel]]:
     """The national level's changes, oldest first, as the core reads them."""
     return [
