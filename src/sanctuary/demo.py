@@ -35,11 +35,13 @@ def load() -> bool:
 
     from sanctuary.calendars import demo as calendars_demo
     from sanctuary.registry import demo as registry_demo
+    from sanctuary.surveys import demo as surveys_demo
 
     with transaction.atomic():
         if not registry_demo.load():
             return False
         calendars_demo.load()
+        surveys_demo.load()
     return True
 
 
