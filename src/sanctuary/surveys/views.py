@@ -59,7 +59,7 @@ def site_surveys(request: HttpRequest, site_id: int) -> HttpResponse:
     return render(
         request,
         "surveys/site_surveys.html",
-        {"site": site, "surveys": surveys, "form": form},
+        {"site": site, "surveys": surveys, "form": form, "sees_answers": True},
     )
 
 
@@ -100,6 +100,7 @@ def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
                 questions=[(q.id, q.topic) for q in instrument.questions]
             ) if editable else None,
             "complete_form": CompleteForm(initial={"summary": survey.summary}),
+            "sees_answers": True,
         },
     )
 
@@ -405,6 +406,7 @@ def site_martyns_law(request: HttpRequest, site_id: int) -> HttpResponse:
                 for item in items
             ],
             "may_record": may_record,
+            "sees_answers": True,
         },
     )
 
