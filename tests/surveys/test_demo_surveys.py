@@ -61,3 +61,22 @@ def test_the_demo_is_the_same_every_time(demo_borough):
     NationalThreatLevel.objects.all().delete()
     demo.load(today=TODAY)
     assert _fingerprint() == first
+
+
+def test_every_demo_page_of_the_largest_sites_opens(demo_borough, client):
+    from sanctuary.access.models import User
+    from sanctuary.surveys.models import DutyRecord
+    from tests.conftest import log_in
+
+    national = log_in(client, User.objects.get(username="national"))
+    recorded = {r.site_id for r in DutyRecord.objects.all()}
+    assert len(recorded) == 5
+    for site_id in recorded:
+        for path in (f"/sites/{site_id}/risk/", f"/sites/{site_id}/martyns-law/",
+                     f"/sites/{site_id}/surveys/"):
+            assert national.get(path).status_code == 200, path
+        survey = Survey.objects.filter(site_id=site_id).first()
+        if survey is not None:
+            assert national.get(f"/surveys/{survey.pk}/report.pdf").status_code == 200
+    for path in ("/risk/", "/martyns-law/", "/risk/threat-level/", "/risk/export.csv"):
+        assert national.get(path).status_code == 200, path

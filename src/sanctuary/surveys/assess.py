@@ -20,7 +20,13 @@ from sanctuary.surveys.instrument import (
     latest_instrument,
     load_instrument,
 )
-from sanctuary.surveys.martyns_law import Applicability, ChecklistItem, applicability, checklist
+from sanctuary.surveys.martyns_law import (
+    Applicability,
+    ChecklistItem,
+    DutyStatus,
+    applicability,
+    checklist,
+)
 from sanctuary.surveys.models import DutyRecord, Survey
 from sanctuary.surveys.risk import (
     GatheringRisk,
@@ -109,9 +115,11 @@ class SiteAssessment:
 
     def martyns_law(self, records: dict[str, DutyRecord]) -> tuple[Applicability, tuple[ChecklistItem, ...]]:
         site_applies = applicability(self.peak_attendance, self.site.capacity)
-        recorded = {duty: (record.status, record.evidence) for duty, record in records.items()}
+        recorded = {
+            duty: (DutyStatus(record.status), record.evidence) for duty, record in records.items()
+        }
         answers = check_answers(self.instrument, self.answers)
-        return site_applies, checklist(site_applies, answers, recorded)  # type: ignore[arg-type]
+        return site_applies, checklist(site_applies, answers, recorded)
 
 
 def _profile(site: Site) -> SiteProfile:
