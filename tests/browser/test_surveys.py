@@ -123,5 +123,10 @@ def test_an_adviser_completes_a_survey_the_contact_gets_the_report_police_see_ri
         body = page.locator("main").inner_text()
         assert question.topic not in body, "a driver naming an answer is shown to the police"
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        # the register's map: the area's two sites, coloured by level
+        page.goto("/risk/")
+        page.wait_for_selector("path.risk-marker")
+        assert page.locator("path.risk-marker").count() == 2
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     finally:
         context.close()

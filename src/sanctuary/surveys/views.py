@@ -6,12 +6,14 @@ from __future__ import annotations
 import csv
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -32,6 +34,7 @@ from sanctuary.surveys.forms import (
     note_field,
 )
 from sanctuary.surveys.models import DutyStatus, SurveyKind
+from sanctuary.surveys.risk import RiskLevel
 
 # --- a site's surveys -------------------------------------------------------------------------------
 
@@ -312,6 +315,21 @@ def risk_register(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "national": assess.national_level(),
             "export_query": request.GET.urlencode(),
+            "markers": [
+                {
+                    "name": row.site.name,
+                    "lat": row.site.latitude,
+                    "lon": row.site.longitude,
+                    "level": row.level_value,
+                    "level_label": row.level,
+                    "score": f"{row.score:.1f}",
+                    "url": reverse("site_risk", args=[row.site.pk]),
+                }
+                for row in page.object_list
+            ],
+            "levels": [(level.value, level.label) for level in RiskLevel],
+            "tile_url": settings.SANCTUARY_TILE_URL,
+            "tile_attribution": settings.SANCTUARY_TILE_ATTRIBUTION,
         },
     )
 
