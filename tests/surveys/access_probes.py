@@ -63,6 +63,12 @@ def survey_page(template: str, kind: str = SurveyKind.ADVISER) -> Probe:
     return probe
 
 
+def probe_survey_list(client: Client, user: User, cast: Cast, target: str) -> bool:
+    site, _ = objects(cast, target)
+    _survey(site)
+    return lists(client.get("/surveys/"), site.name)
+
+
 def probe_report(client: Client, user: User, cast: Cast, target: str) -> bool:
     site, _ = objects(cast, target)
     survey = _completed(site)
@@ -232,6 +238,7 @@ PROBES: dict[str, Probe] = {
     ),
     "POST /sites/{id}/surveys/": probe_schedule(SurveyKind.ADVISER),
     "POST /sites/{id}/surveys/?kind=self_assessment": probe_schedule(SurveyKind.SELF_ASSESSMENT),
+    "GET /surveys/": probe_survey_list,
     "GET /surveys/{id}/": survey_page("/surveys/{id}/"),
     "GET /surveys/{id}/sections/{section}/": survey_page("/surveys/{id}/sections/{section}/"),
     "POST /surveys/{id}/sections/{section}/": probe_answer(SurveyKind.ADVISER),

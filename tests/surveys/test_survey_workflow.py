@@ -157,3 +157,24 @@ def test_a_site_contact_cannot_schedule_an_advisers_survey(cast: Cast, client):
     response = contact.post(f"/sites/{cast.site_a.pk}/surveys/", {"kind": "adviser"})
     assert response.status_code == 200  # the form again: not a choice offered
     assert not Survey.objects.filter(site=cast.site_a).exists()
+
+
+def test_the_survey_list_puts_visits_to_come_first(cast: Cast, adviser):
+    from sanctuary.surveys import services
+    from tests.surveys.conftest import adviser_actor, completed_survey
+
+    completed_survey(cast, cast.site_b)
+    services.schedule_survey(adviser_actor(cast), cast.site_a)
+    page = adviser.get("/surveys/").content.decode()
+    assert page.index("Alpha Mosque") < page.index("Bravo Church")
+
+
+def test_a_contact_sees_an_advisers_answers_but_cannot_change_them(cast: Cast, client):
+    from tests.surveys.conftest import completed_survey
+
+    survey = completed_survey(cast, cast.site_a, grade=3)
+    contact = log_in(client, cast.person(Role.SITE_CONTACT))
+    section = latest_instrument().sections[0]
+    page = contact.get(f"/surveys/{survey.pk}/sections/{section.id}/").content.decode()
+    assert re.search(r'value="3"[^>]*disabled[^>]*checked|value="3"[^>]*checked[^>]*disabled', page)
+    assert "Save and" not in page

@@ -219,15 +219,6 @@ def photo_bytes(photo: Photo) -> bytes:
 
 
 @transaction.atomic
-def remove_photo(actor: Actor, survey: Survey, photo: Photo) -> None:
-    survey = _still_open(actor, survey)
-    name = photo.file
-    record(Action.DELETE, actor=actor, obj=photo, detail={"survey": survey.pk})
-    photo.delete()
-    transaction.on_commit(lambda: default_storage.delete(name))
-
-
-@transaction.atomic
 def complete_survey(actor: Actor, survey: Survey, summary: str = "") -> Survey:
     """An adviser's survey is complete and counts; a self-assessment is sent for review."""
     survey = _still_open(actor, survey)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("sites/<int:site_id>/surveys/", views.site_surveys, name="site_surveys"),
     path("sites/<int:site_id>/risk/", views.site_risk, name="site_risk"),
     path("sites/<int:site_id>/martyns-law/", views.site_martyns_law, name="site_martyns_law"),
+    path("surveys/", views.survey_list, name="survey_list"),
     path("surveys/<int:survey_id>/", views.survey_detail, name="survey_detail"),
     path(
         "surveys/<int:survey_id>/sections/<slug:section_id>/",

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Case, F, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,8 +34,31 @@ from sanctuary.surveys.forms import (
     answer_field,
     note_field,
 )
-from sanctuary.surveys.models import DutyStatus, SurveyKind
+from sanctuary.surveys.models import DutyStatus, SurveyKind, SurveyStatus
 from sanctuary.surveys.risk import RiskLevel
+
+# --- surveys -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def survey_list(request: HttpRequest) -> HttpResponse:
+    """The surveys one may see, those still open first (an adviser's visits to come), then the
+    latest done."""
+    actor = Actor.of(request)
+    surveys = policy.visible_surveys(actor).order_by(
+        Case(When(status__in=OPEN, then=0), default=1),
+        F("scheduled_for").asc(nulls_last=True),
+        "-completed_at",
+        "-id",
+    )
+    page = Paginator(surveys, 50).get_page(request.GET.get("page"))
+    policy.sites_shown(actor, [s.site for s in page.object_list], "the survey list")
+    return render(request, "surveys/survey_list.html", {"page": page})
+
+
+OPEN = [SurveyStatus.SCHEDULED, SurveyStatus.IN_PROGRESS]
+
 
 # --- a site's surveys -------------------------------------------------------------------------------
 
@@ -150,6 +174,9 @@ def survey_section(request: HttpRequest, survey_id: int, section_id: str) -> Htt
                 initial[answer_field(question.id)] = str(answers[question.id].value)
                 initial[note_field(question.id)] = answers[question.id].note
         form = SectionForm(initial=initial, section=section)
+        if not editable:  # shown, not changed
+            for field in form.fields.values():
+                field.disabled = True
     return render(
         request,
         "surveys/survey_section.html",
