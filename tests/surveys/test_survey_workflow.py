@@ -178,3 +178,16 @@ def test_a_contact_sees_an_advisers_answers_but_cannot_change_them(cast: Cast, c
     page = contact.get(f"/surveys/{survey.pk}/sections/{section.id}/").content.decode()
     assert re.search(r'value="3"[^>]*disabled[^>]*checked|value="3"[^>]*checked[^>]*disabled', page)
     assert "Save and" not in page
+
+
+def test_an_autosaved_answer_that_is_refused_says_why(cast: Cast, adviser):
+    survey = _schedule(adviser, cast.site_a)
+    section = latest_instrument().sections[0]
+    question = next(q for q in section.questions if q.not_applicable is None)
+    response = adviser.post(
+        f"/surveys/{survey.pk}/sections/{section.id}/",
+        {f"answer-{question.id}": "not_applicable"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 422
+    assert "Not saved: Select a valid choice" in response.content.decode()

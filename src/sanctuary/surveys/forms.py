@@ -90,7 +90,7 @@ class PhotoForm(forms.Form):
     image = forms.FileField(
         label="Photo",
         help_text="JPEG, PNG or WebP, at most 10 MB. Its location and camera details are removed.",
-        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
     )
     caption = forms.CharField(label="Caption", required=False, max_length=200)
     question_id = forms.ChoiceField(label="Question it shows", required=False)

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sanctuary.access.actor import Actor
@@ -160,12 +161,23 @@ def survey_section(request: HttpRequest, survey_id: int, section_id: str) -> Htt
             else:
                 if request.htmx:  # type: ignore[attr-defined]
                     return HttpResponse(
-                        f'<span class="saved" role="status">Saved at {timezone.localtime():%H:%M}</span>'
+                        format_html(
+                            '<span class="saved" role="status">Saved at {}</span>',
+                            f"{timezone.localtime():%H:%M}",
+                        )
                     )
                 messages.success(request, f"Saved “{section.title}”.")
                 if following and "next" in request.POST:
                     return redirect("survey_section", survey.pk, following.id)
                 return redirect(survey)
+        if request.htmx:  # type: ignore[attr-defined]
+            problems = " ".join(
+                str(message) for errors in form.errors.values() for message in errors
+            )
+            return HttpResponse(
+                format_html('<span class="error" role="alert">Not saved: {}</span>', problems),
+                status=422,
+            )
     else:
         answers = policy.answers_of(actor, survey, f"section {section.id}")
         initial = {}

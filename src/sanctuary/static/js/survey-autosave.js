@@ -20,7 +20,7 @@
       headers: { "HX-Request": "true" },
       credentials: "same-origin",
     }).then(function (response) {
-      if (!response.ok) { throw new Error(String(response.status)); }
+      if (!response.ok && response.status !== 422) { throw new Error(String(response.status)); }
       return response.text();
     }).then(function (html) {
       var reply = new DOMParser().parseFromString(html, "text/html").body.textContent;
