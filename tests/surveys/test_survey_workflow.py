@@ -191,3 +191,13 @@ def test_an_autosaved_answer_that_is_refused_says_why(cast: Cast, adviser):
     )
     assert response.status_code == 422
     assert "Not saved: Select a valid choice" in response.content.decode()
+
+
+def test_a_photo_over_the_size_limit_is_refused_saying_the_limit(cast: Cast, adviser):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    survey = _schedule(adviser, cast.site_a)
+    big = SimpleUploadedFile("huge.jpg", b"\xff" * (10 * 1024 * 1024 + 1), content_type="image/jpeg")
+    response = adviser.post(f"/surveys/{survey.pk}/photos/", {"image": big}, follow=True)
+    assert "the most is 10 MB" in response.content.decode()
+    assert not Photo.by_survey.of(survey).exists()
