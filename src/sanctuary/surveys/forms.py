@@ -58,7 +58,7 @@ class SectionForm(forms.Form):
                 help_text=question.guidance,
             )
             self.fields[note_field(question.id)] = forms.CharField(
-                label=f"Note on {question.topic.lower()}",
+                label=f"Note: {question.topic}",
                 required=False,
                 max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 2}),
