@@ -52,6 +52,7 @@ def test_an_adviser_completes_a_survey_the_contact_gets_the_report_police_see_ri
     try:
         _log_in(page, "adviser")
         page.get_by_role("link", name="Risk").click()
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         page.get_by_role("link", name="Alpha Mosque").click()
         page.get_by_role("link", name="Surveys").click()
         page.get_by_label("Date of the visit").fill("2026-12-10")
