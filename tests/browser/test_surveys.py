@@ -82,6 +82,7 @@ def test_an_adviser_completes_a_survey_the_contact_gets_the_report_police_see_ri
         assert page.get_by_role(
             "link", name=f"Continue where you stopped: {second.title}"
         ).is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
         page.get_by_label(re.compile(r"^Photo\b")).set_input_files(str(photo))
         page.get_by_label("Caption").fill("Rear door, no lock")
