@@ -22,6 +22,7 @@ from tests.conftest import Cast, api_client_for, log_in
 from tests.incidents.access_probes import PROBES as INCIDENT_PROBES
 from tests.matrix import MATRIX, Cell, Probe, site_form_data
 from tests.registry.access_probes import PROBES as REGISTRY_PROBES
+from tests.surveys.access_probes import PROBES as SURVEY_PROBES
 
 PROBES: dict[str, Probe] = {
     **REGISTRY_PROBES,
@@ -29,6 +30,7 @@ PROBES: dict[str, Probe] = {
     **AUDIT_PROBES,
     **CALENDAR_PROBES,
     **INCIDENT_PROBES,
+    **SURVEY_PROBES,
 }
 
 

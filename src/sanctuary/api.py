@@ -20,6 +20,7 @@ from sanctuary.access.policy import NotFound
 from sanctuary.calendars.api import router as calendars_router
 from sanctuary.incidents.api import router as incidents_router
 from sanctuary.registry.api import router as registry_router
+from sanctuary.surveys.api import router as surveys_router
 
 
 class TokenAuth(HttpBearer):
@@ -65,6 +66,7 @@ api = NinjaAPI(
 api.add_router("/", registry_router)
 api.add_router("/", calendars_router)
 api.add_router("/", incidents_router)
+api.add_router("/", surveys_router)
 
 
 

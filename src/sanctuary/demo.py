@@ -36,12 +36,14 @@ def load() -> bool:
     from sanctuary.calendars import demo as calendars_demo
     from sanctuary.incidents import demo as incidents_demo
     from sanctuary.registry import demo as registry_demo
+    from sanctuary.surveys import demo as surveys_demo
 
     with transaction.atomic():
         if not registry_demo.load():
             return False
         calendars_demo.load()
         incidents_demo.load()
+        surveys_demo.load()
     return True
 
 

@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "sanctuary.registry",
     "sanctuary.calendars",
     "sanctuary.incidents",
+    "sanctuary.surveys",
 ]
 
 MIDDLEWARE = [

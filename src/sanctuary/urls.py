@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("sanctuary.registry.urls")),
     path("", include("sanctuary.calendars.urls")),
     path("", include("sanctuary.incidents.urls")),
+    path("", include("sanctuary.surveys.urls")),
     path("api/", api.urls),
 ]
 

@@ -1,0 +1,479 @@
+"""Survey and risk pages: thin, every object through surveys.policy, every change through
+surveys.services."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Case, F, When
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from sanctuary.access.actor import Actor
+from sanctuary.access.policy import NotFound
+from sanctuary.registry import policy as registry_policy
+from sanctuary.registry.forms import SiteFilterForm
+from sanctuary.registry.models import Site
+from sanctuary.surveys import assess, policy, register, report, services
+from sanctuary.surveys.forms import (
+    CompleteForm,
+    DutyForm,
+    PhotoForm,
+    ScheduleForm,
+    SectionForm,
+    ThreatLevelForm,
+    answer_field,
+    note_field,
+)
+from sanctuary.surveys.models import DutyStatus, SurveyKind, SurveyStatus
+from sanctuary.surveys.risk import RiskLevel
+
+# --- surveys -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def survey_list(request: HttpRequest) -> HttpResponse:
+    """The surveys one may see, those still open first (an adviser's visits to come), then the
+    latest done."""
+    actor = Actor.of(request)
+    surveys = policy.visible_surveys(actor).order_by(
+        Case(When(status__in=OPEN, then=0), default=1),
+        F("scheduled_for").asc(nulls_last=True),
+        "-completed_at",
+        "-id",
+    )
+    page = Paginator(surveys, 50).get_page(request.GET.get("page"))
+    policy.sites_shown(actor, [s.site for s in page.object_list], "the survey list")
+    return render(request, "surveys/survey_list.html", {"page": page})
+
+
+OPEN = [SurveyStatus.SCHEDULED, SurveyStatus.IN_PROGRESS]
+
+
+# --- a site's surveys -------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def site_surveys(request: HttpRequest, site_id: int) -> HttpResponse:
+    actor = Actor.of(request)
+    site = policy.get_answer_site(actor, site_id)
+    kinds = [k for k in SurveyKind.values if policy.may_schedule(actor, site, k)]
+    form = ScheduleForm(request.POST or None, kinds=kinds) if kinds else None
+    if request.method == "POST":
+        if form is None:
+            raise NotFound("No such site.")
+        if form.is_valid():
+            survey = services.schedule_survey(
+                actor,
+                site,
+                kind=form.cleaned_data["kind"],
+                scheduled_for=form.cleaned_data["scheduled_for"],
+            )
+            messages.success(request, f"{survey.get_kind_display()} of {site.name} scheduled.")
+            return redirect(survey)
+    surveys = policy.visible_surveys(actor).filter(site=site)
+    return render(
+        request,
+        "surveys/site_surveys.html",
+        {"site": site, "surveys": surveys, "form": form, "sees_answers": True},
+    )
+
+
+def _progress(survey, answers):
+    instrument = services.instrument_of(survey)
+    sections = []
+    for section in instrument.sections:
+        answered = sum(1 for q in section.questions if q.id in answers)
+        sections.append((section, answered, len(section.questions)))
+    resume = next((s for s, done, total in sections if done < total), None)
+    return instrument, sections, resume
+
+
+@login_required
+@require_GET
+def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
+    actor = Actor.of(request)
+    survey = policy.get_survey(actor, survey_id)
+    answers = policy.answers_of(actor, survey, "the survey's page")
+    instrument, sections, resume = _progress(survey, answers)
+    editable = survey.is_open and policy.may_edit(actor, survey)
+    photos = policy.photos_of(actor, survey)
+    return render(
+        request,
+        "surveys/survey_detail.html",
+        {
+            "survey": survey,
+            "site": survey.site,
+            "instrument": instrument,
+            "sections": sections,
+            "answered": len(answers),
+            "total": len(instrument.questions),
+            "resume": resume,
+            "editable": editable,
+            "may_review": survey.awaits_review and policy.may_review(actor, survey),
+            "photos": photos,
+            "photo_form": PhotoForm(
+                questions=[(q.id, q.topic) for q in instrument.questions]
+            ) if editable else None,
+            "complete_form": CompleteForm(initial={"summary": survey.summary}),
+            "sees_answers": True,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def survey_section(request: HttpRequest, survey_id: int, section_id: str) -> HttpResponse:
+    """One section of the questionnaire; each post saves what was answered in it."""
+    actor = Actor.of(request)
+    survey = policy.get_survey(actor, survey_id, for_edit=request.method == "POST")
+    instrument = services.instrument_of(survey)
+    index = next((i for i, s in enumerate(instrument.sections) if s.id == section_id), None)
+    if index is None:
+        raise NotFound("No such section.")
+    section = instrument.sections[index]
+    following = instrument.sections[index + 1] if index + 1 < len(instrument.sections) else None
+    editable = survey.is_open and policy.may_edit(actor, survey)
+    if request.method == "POST":
+        if not editable:
+            raise NotFound("No such survey.")
+        form = SectionForm(request.POST, section=section)
+        if form.is_valid():
+            try:
+                services.save_answers(actor, survey, form.answers(), form.notes())
+            except services.SurveyClosed as error:
+                messages.error(request, str(error))
+                return redirect(survey)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if request.htmx:  # type: ignore[attr-defined]
+                    return HttpResponse(
+                        format_html(
+                            '<span class="saved" role="status">Saved at {}</span>',
+                            f"{timezone.localtime():%H:%M}",
+                        )
+                    )
+                messages.success(request, f"Saved “{section.title}”.")
+                if following and "next" in request.POST:
+                    return redirect("survey_section", survey.pk, following.id)
+                return redirect(survey)
+        if request.htmx:  # type: ignore[attr-defined]
+            problems = " ".join(
+                str(message) for errors in form.errors.values() for message in errors
+            )
+            return HttpResponse(
+                format_html('<span class="error" role="alert">Not saved: {}</span>', problems),
+                status=422,
+            )
+    else:
+        answers = policy.answers_of(actor, survey, f"section {section.id}")
+        initial = {}
+        for question in section.questions:
+            if question.id in answers:
+                initial[answer_field(question.id)] = str(answers[question.id].value)
+                initial[note_field(question.id)] = answers[question.id].note
+        form = SectionForm(initial=initial, section=section)
+        if not editable:  # shown, not changed
+            for field in form.fields.values():
+                field.disabled = True
+    return render(
+        request,
+        "surveys/survey_section.html",
+        {
+            "survey": survey,
+            "site": survey.site,
+            "section": section,
+            "number": index + 1,
+            "count": len(instrument.sections),
+            "following": following,
+            "form": form,
+            "editable": editable,
+        },
+    )
+
+
+@login_required
+@require_POST
+def survey_photo_add(request: HttpRequest, survey_id: int) -> HttpResponse:
+    actor = Actor.of(request)
+    survey = policy.get_survey(actor, survey_id, for_edit=True)
+    instrument = services.instrument_of(survey)
+    form = PhotoForm(
+        request.POST, request.FILES, questions=[(q.id, q.topic) for q in instrument.questions]
+    )
+    if form.is_valid():
+        try:
+            services.add_photo(
+                actor,
+                survey,
+                form.cleaned_data["image"],
+                caption=form.cleaned_data["caption"],
+                question_id=form.cleaned_data["question_id"] or "",
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, f"Photo not added: {message}")
+        except services.SurveyClosed as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Photo added (its location and camera details removed).")
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else "Photo"
+            messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}")
+    return redirect(survey)
+
+
+@login_required
+@require_GET
+def survey_photo(request: HttpRequest, survey_id: int, photo_id: int) -> HttpResponse:
+    actor = Actor.of(request)
+    survey = policy.get_survey(actor, survey_id)
+    photo = policy.get_photo(actor, survey, photo_id)
+    response = HttpResponse(services.photo_bytes(photo), content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def survey_complete(request: HttpRequest, survey_id: int) -> HttpResponse:
+    actor = Actor.of(request)
+    survey = policy.get_survey(actor, survey_id, for_edit=True)
+    form = CompleteForm(request.POST)
+    summary = form.cleaned_data["summary"] if form.is_valid() else ""
+    try:
+        survey = services.complete_survey(actor, survey, summary)
+    except services.SurveyClosed as error:
+        messages.error(request, str(error))
+    else:
+        if survey.kind == SurveyKind.SELF_ASSESSMENT:
+            messages.success(request, "Self-assessment sent: a security adviser reviews it before it counts.")
+        else:
+            messages.success(request, "Survey completed: the site's risk now uses it.")
+    return redirect(survey)
+
+
+@login_required
+@require_POST
+def survey_review(request: HttpRequest, survey_id: int) -> HttpResponse:
+    actor = Actor.of(request)
+    survey = policy.get_survey(actor, survey_id)
+    if not policy.may_review(actor, survey):
+        raise NotFound("No such survey.")
+    form = CompleteForm(request.POST)
+    try:
+        services.review_survey(actor, survey, form.cleaned_data["summary"] if form.is_valid() else "")
+    except services.SurveyClosed as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Self-assessment reviewed: the site's risk now uses it.")
+    return redirect(survey)
+
+
+@login_required
+@require_GET
+def survey_report(request: HttpRequest, survey_id: int) -> HttpResponse:
+    actor = Actor.of(request)
+    survey = policy.get_survey(actor, survey_id)
+    pdf = report.survey_pdf(actor, survey)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="survey-{survey.site_id}-{survey.pk}.pdf"'
+    return response
+
+
+# --- risk -----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def site_risk(request: HttpRequest, site_id: int) -> HttpResponse:
+    actor = Actor.of(request)
+    site = policy.get_risk_site(actor, site_id)
+    found = assess.assess_one(site)
+    sees_answers = policy.may_see_answers(actor, site)
+    return render(
+        request,
+        "surveys/site_risk.html",
+        {
+            "site": site,
+            "a": found,
+            "risk": found.risk,
+            "drivers": register.drivers_shown(found, sees_answers),
+            "recommendations": register.recommendations_shown(found, sees_answers),
+            "sees_answers": sees_answers,
+            "national": assess.national_level(),
+        },
+    )
+
+
+def _register_rows(request: HttpRequest, actor: Actor):
+    sites = policy.risk_sites(actor).select_related("operator", "area")
+    areas = list(
+        registry_policy.visible_areas(actor)
+        .filter(pk__in=sites.values("area_id"))
+        .values_list("code", "name")
+    )
+    wards = registry_policy.wards_to_offer(actor, request.GET.get("area", ""))
+    form = SiteFilterForm(request.GET or None, wards=wards, areas=areas)
+    chosen = form.site_filter().apply(sites)
+    rows = register.rows(list(chosen))
+    return form, register.sort(rows, request.GET.get("sort", "-score"))
+
+
+@login_required
+@require_GET
+def risk_register(request: HttpRequest) -> HttpResponse:
+    actor = Actor.of(request)
+    form, rows = _register_rows(request, actor)
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    policy.sites_shown(actor, [row.site for row in page.object_list], "the risk register")
+    query = request.GET.copy()
+    query.pop("sort", None)
+    query.pop("page", None)
+    return render(
+        request,
+        "surveys/register.html",
+        {
+            "form": form,
+            "page": page,
+            "sort": request.GET.get("sort", "-score"),
+            "query": query.urlencode(),
+            "national": assess.national_level(),
+            "export_query": request.GET.urlencode(),
+            "markers": [
+                {
+                    "name": row.site.name,
+                    "lat": row.site.latitude,
+                    "lon": row.site.longitude,
+                    "level": row.level_value,
+                    "level_label": row.level,
+                    "score": f"{row.score:.1f}",
+                    "url": reverse("site_risk", args=[row.site.pk]),
+                }
+                for row in page.object_list
+            ],
+            "levels": [(level.value, level.label) for level in RiskLevel],
+            "tile_url": settings.SANCTUARY_TILE_URL,
+            "tile_attribution": settings.SANCTUARY_TILE_ATTRIBUTION,
+        },
+    )
+
+
+@login_required
+@require_GET
+def risk_register_csv(request: HttpRequest) -> HttpResponse:
+    actor = Actor.of(request)
+    _, rows = _register_rows(request, actor)
+    policy.sites_shown(actor, [row.site for row in rows], "the risk register's CSV")
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(register.CSV_HEADER)
+    for row in rows:
+        writer.writerow(register.csv_cells(row))
+    services.record_export(actor, len(rows), "risk register CSV")
+    response = HttpResponse(text.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="risk-register.csv"'
+    return response
+
+
+# --- the national threat level --------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def threat_level(request: HttpRequest) -> HttpResponse:
+    actor = Actor.of(request)
+    may_set = policy.may_set_threat_level(actor)
+    form = ThreatLevelForm(request.POST or None, initial={"since": timezone.localdate()})
+    if request.method == "POST":
+        if not may_set:
+            raise PermissionDenied
+        if form.is_valid():
+            change = services.set_threat_level(
+                actor, form.cleaned_data["level"], form.cleaned_data["since"], form.cleaned_data["note"]
+            )
+            messages.success(request, f"National threat level recorded: {change}.")
+            return redirect("threat_level")
+    return render(
+        request,
+        "surveys/threat_level.html",
+        {
+            "history": policy.threat_level_history()[:50],
+            "current": assess.national_level(),
+            "form": form if may_set else None,
+        },
+    )
+
+
+# --- Martyn's Law ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def site_martyns_law(request: HttpRequest, site_id: int) -> HttpResponse:
+    actor = Actor.of(request)
+    site = policy.get_answer_site(actor, site_id)
+    may_record = policy.may_record_duties(actor, site)
+    if request.method == "POST":
+        if not may_record:
+            raise NotFound("No such site.")
+        form = DutyForm(request.POST)
+        if form.is_valid():
+            try:
+                services.record_duty(
+                    actor,
+                    site,
+                    form.cleaned_data["duty"],
+                    form.cleaned_data["status"],
+                    form.cleaned_data["evidence"],
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, "Saved.")
+        else:
+            messages.error(request, "Choose a status for the duty.")
+        return redirect("site_martyns_law", site.pk)
+    found = assess.assess([site])[0]
+    applies, items = found.martyns_law(policy.duty_records([site.pk])[site.pk])
+    return render(
+        request,
+        "surveys/martyns_law.html",
+        {
+            "site": site,
+            "applies": applies,
+            "items": [
+                (item, DutyStatus(item.status.value).label, DutyForm(initial={"duty": item.duty.id, "status": item.status.value,
+                                         "evidence": "" if item.from_survey else item.evidence},
+                                auto_id=f"id_{item.duty.id}_%s"))
+                for item in items
+            ],
+            "may_record": may_record,
+            "sees_answers": True,
+        },
+    )
+
+
+@login_required
+@require_GET
+def martyns_law_register(request: HttpRequest) -> HttpResponse:
+    actor = Actor.of(request)
+    sites: list[Site] = list(policy.answer_sites(actor).select_related("area").order_by("name"))
+    page = Paginator(register.compliance_rows(sites), 100).get_page(request.GET.get("page"))
+    policy.sites_shown(actor, [row.site for row in page.object_list], "the Martyn's Law table")
+    return render(request, "surveys/martyns_law_register.html", {"page": page})
+
