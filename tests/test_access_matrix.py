@@ -20,6 +20,7 @@ from tests.audit.access_probes import PROBES as AUDIT_PROBES
 from tests.calendars.access_probes import PROBES as CALENDAR_PROBES
 from tests.conftest import Cast, api_client_for, log_in
 from tests.matrix import MATRIX, Cell, Probe, site_form_data
+from tests.patrols.access_probes import PROBES as PATROL_PROBES
 from tests.registry.access_probes import PROBES as REGISTRY_PROBES
 
 PROBES: dict[str, Probe] = {
@@ -27,6 +28,7 @@ PROBES: dict[str, Probe] = {
     **ACCESS_PROBES,
     **AUDIT_PROBES,
     **CALENDAR_PROBES,
+    **PATROL_PROBES,
 }
 
 
@@ -48,6 +50,7 @@ EXEMPT = {
     "password_reset_done": "a page that says what it always says",
     "password_reset_confirm": "the e-mailed link is the credential; test_credentials.py",
     "password_reset_complete": "a page of thanks",
+    "patrol_service_worker": "a static script (the officer's page offline); docs/access.md, Patrols",
 }
 
 

@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "sanctuary.audit",
     "sanctuary.registry",
     "sanctuary.calendars",
+    "sanctuary.patrols",
 ]
 
 MIDDLEWARE = [
@@ -245,6 +246,11 @@ SANCTUARY_TILE_URL = env_str("SANCTUARY_TILE_URL", "https://tile.openstreetmap.o
 SANCTUARY_TILE_ATTRIBUTION = env_str(
     "SANCTUARY_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"
 )
+# Patrols (docs/patrols.md): a check-in further than this from the site is refused; the planner
+# gets this many seconds for a week; gatherings smaller than this are left to the calendar.
+PATROL_CHECKIN_RADIUS_METRES = env_int("PATROL_CHECKIN_RADIUS_METRES", 150)
+PATROL_PLAN_SECONDS = env_int("PATROL_PLAN_SECONDS", 30)
+PATROL_MIN_ATTENDANCE = env_int("PATROL_MIN_ATTENDANCE", 20)
 # Largest import file accepted, in bytes.
 SANCTUARY_IMPORT_MAX_BYTES = env_int("SANCTUARY_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = SANCTUARY_IMPORT_MAX_BYTES + 1024 * 1024

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("sanctuary.audit.urls")),
     path("", include("sanctuary.registry.urls")),
     path("", include("sanctuary.calendars.urls")),
+    path("", include("sanctuary.patrols.urls")),
     path("api/", api.urls),
 ]
 
