@@ -55,6 +55,11 @@ class Tally:
             self.reasons[reason or "no reason given"] += 1
 
     @property
+    def reason_list(self) -> list[tuple[str, int]]:
+        """For templates: a Counter answers 0 to `.items` looked up as a key."""
+        return sorted(self.reasons.items())
+
+    @property
     def share(self) -> float:
         return self.delivered / self.planned if self.planned else 0.0
 
