@@ -34,13 +34,24 @@ def load() -> bool:
     from django.db import transaction
 
     from sanctuary.calendars import demo as calendars_demo
+    from sanctuary.patrols import demo as patrols_demo
     from sanctuary.registry import demo as registry_demo
 
     with transaction.atomic():
         if not registry_demo.load():
             return False
         calendars_demo.load()
+        patrols_demo.load()
     return True
+
+
+def start_worker() -> None:
+    """The demo's background worker (patrol plans, mail), beside the web server: Ctrl-C in the
+    terminal reaches both, since they share its process group."""
+    import subprocess
+    import sys
+
+    subprocess.Popen([sys.executable, "-m", "sanctuary.cli", "worker"])  # noqa: S603 (our own)
 
 
 def run_demo(args: argparse.Namespace) -> int:
@@ -76,6 +87,7 @@ def run_demo(args: argparse.Namespace) -> int:
     if args.no_serve:
         return 0
     os.environ["SANCTUARY_SERVING_MESSAGE"] = f"Serving on http://127.0.0.1:{port}  (Ctrl-C to stop)"
+    start_worker()
     return gunicorn(f"127.0.0.1:{port}", workers=2)
 
 
@@ -109,4 +121,5 @@ def _national(args: argparse.Namespace, database: Path) -> int:
         return 0
     port = os.environ.get("PORT", "8000")
     os.environ["SANCTUARY_SERVING_MESSAGE"] = f"Serving on http://127.0.0.1:{port}  (Ctrl-C to stop)"
+    start_worker()
     return gunicorn(f"127.0.0.1:{port}", workers=2)

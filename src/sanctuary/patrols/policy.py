@@ -144,6 +144,8 @@ def visible_plans(actor: Actor) -> QuerySet[Plan]:
     planning, patrol = planning_areas(actor), patrol_areas(actor)
     if not patrol:
         return Plan.objects.none()
+    if planning.every:
+        return Plan.objects.all()
     condition = Q(status=PlanStatus.PUBLISHED) & _in(patrol, "areas")
     if planning:
         condition |= _in(planning, "areas")

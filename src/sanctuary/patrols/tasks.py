@@ -53,7 +53,7 @@ class _Reporter:
         return self.stop
 
 
-def run_plan(plan_id: int) -> str:
+def run_plan(plan_id: int, time_limit: float | None = None) -> str:
     """The background job: build the week's problem, plan it, store the drawn roster's visits.
 
     Pinned visits stay; so do their units' shifts' routes (docs/patrols.md)."""
@@ -68,6 +68,9 @@ def run_plan(plan_id: int) -> str:
     pinned = list(plan.visits.filter(pinned=True).select_related("shift"))
     pinned_shifts = {v.shift_id for v in pinned if v.shift_id is not None}
     built = planning.build_problem(plan, pinned)
+    if time_limit is not None:
+        built = planning.Built(replace(built.problem, time_limit=time_limit), built.windows,
+                               built.shifts, built.window_sites, built.skipped)
     # A pinned visit's shift keeps its route: take the shift out of the problem.
     if pinned_shifts:
         keep = [i for i, s in enumerate(built.shifts) if s.pk not in pinned_shifts]
