@@ -75,7 +75,8 @@ class NewPlanForm(forms.Form):
         queryset=None, widget=forms.CheckboxSelectMultiple, label="Areas"
     )
     week_start = forms.DateField(
-        label="Week starting (a Monday)", widget=forms.DateInput(attrs={"type": "date"})
+        label="Week starting (a Monday)",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     seed = forms.IntegerField(
         label="Seed", min_value=0, max_value=2**31 - 1, initial=1,
