@@ -15,6 +15,7 @@ from ninja.security import HttpBearer, SessionAuth
 from sanctuary.access import services as access_services
 from sanctuary.access.policy import NotFound
 from sanctuary.calendars.api import router as calendars_router
+from sanctuary.patrols.api import router as patrols_router
 from sanctuary.registry.api import router as registry_router
 
 
@@ -47,6 +48,7 @@ api = NinjaAPI(
 )
 api.add_router("/", registry_router)
 api.add_router("/", calendars_router)
+api.add_router("/", patrols_router)
 
 
 

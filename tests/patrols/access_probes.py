@@ -26,7 +26,7 @@ from sanctuary.patrols.models import (
     Shift,
 )
 from sanctuary.registry.models import Area, Site
-from tests.conftest import Cast
+from tests.conftest import Cast, api_client_for
 from tests.matrix import Probe, found, function, function_page, lists, objects
 
 
@@ -221,7 +221,25 @@ def probe_rota_new(client: Client, user: User, cast: Cast, target: str) -> bool:
     return function(response) and RotaFeed.every.filter(user=user).exists()
 
 
+def probe_api_plans(client: Client, user: User, cast: Cast, target: str) -> bool:
+    plan = _plan(cast, target)
+    response = api_client_for(user).get("/api/patrols/plans")
+    assert response.status_code == 200, response.status_code
+    return plan.pk in {item["id"] for item in response.json()["items"]}
+
+
+def probe_api_plan(client: Client, user: User, cast: Cast, target: str) -> bool:
+    plan = _plan(cast, target)
+    response = api_client_for(user).get(f"/api/patrols/plans/{plan.pk}")
+    if found(response):
+        assert response.json()["visits"][0]["gathering"] == "Matrix gathering"
+        return True
+    return False
+
+
 PROBES: dict[str, Probe] = {
+    "GET /api/patrols/plans": probe_api_plans,
+    "GET /api/patrols/plans/{id}": probe_api_plan,
     "GET /patrols/": function_page("/patrols/"),
     "POST /patrols/": probe_plan_new,
     "GET /patrols/plans/{id}/": plan_page("/patrols/plans/{id}/"),
