@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
+import pytest
 from django.test import Client
 from django.utils import timezone
 from pypdf import PdfReader
@@ -95,6 +96,22 @@ def test_planned_against_actual_counts_delivered_late_and_missed(patrols: Patrol
     assert "Called away to an emergency: 1" in page
     for heading in ("By site", "By ward", "By faith", "By unit", "By week"):
         assert heading in page
+    assert "Officers delivered 67% of the visits that are due" in page
+
+
+def test_the_utility_delivered_falls_as_visits_are_missed_and_never_beats_the_plan(patrols):
+    from sanctuary.patrols.reports import Tally, delivered_utility
+
+    plan = planned_and_published(patrols)
+    values = []
+    for delivered in (10, 5, 0):
+        tally = Tally(planned=10, delivered=delivered, missed=10 - delivered)
+        result = delivered_utility(plan, tally)
+        assert result is not None
+        values.append(result.utility)
+    assert values[0] == pytest.approx(plan.utility)
+    assert values[0] >= values[1] >= values[2]
+    assert values[2] < values[0] or plan.utility == 0 == values[2]
 
 
 def test_a_site_contact_sees_past_visits_to_their_site_and_never_the_future(patrols: Patrols):

@@ -20,6 +20,7 @@ from sanctuary.calendars import services as calendar_services
 from sanctuary.patrols.models import Plan, Shift, UnitKind
 from sanctuary.registry.models import Site, SiteStatus
 from sanctuary.solvers import patrol as planner
+from sanctuary.solvers.games import PAYOFF_FIELDS
 from sanctuary.solvers.patrol_problem import DEFAULT_TIME_LIMIT_SECONDS, PatrolProblem, Unit, Window
 from sanctuary.solvers.patrol_problem import Site as ProblemSite
 from sanctuary.solvers.pricing import unit_reach
@@ -64,9 +65,10 @@ class WindowInfo:
     covered_by: str = ""  # "steward" / "pinned": covered outside the game
     coverage: float = 0.0
     reason: str = ""  # why no unit can reach it (empty: reachable)
+    payoffs: list[float] = field(default_factory=list)  # PAYOFF_FIELDS order
 
     def as_json(self) -> dict[str, Any]:
-        return self.__dict__.copy()
+        return {**self.__dict__, "payoffs": list(self.payoffs)}
 
 
 @dataclass
@@ -147,6 +149,7 @@ def build_problem(plan: Plan, pinned: Sequence[Any] = ()) -> Built:
                 key=key, site=site.pk, site_name=site.name, label=g.label,
                 start=_iso(g.start), end=_iso(g.end), attendance=g.expected_attendance,
                 value=round(stakes.defender_loss, 4),
+                payoffs=[payoffs[name] for name in PAYOFF_FIELDS],
             )
             steward = next(
                 (

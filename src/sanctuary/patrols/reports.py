@@ -11,9 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import numpy as np
 from django.utils import timezone
 
 from sanctuary.patrols.models import CheckIn, CheckInKind, Plan, PlannedVisit
+from sanctuary.solvers.games import SecurityGame
+from sanctuary.solvers.patrol import attack_outcome
 
 LATE_AFTER = timedelta(minutes=10)
 
@@ -96,6 +99,36 @@ def planned_against_actual(visits: Iterable[PlannedVisit], check_ins: Iterable[C
         for group, key in keys.items():
             groups[group][key].add(state, reason)
     return Actual(rows, {k: sorted(v.items()) for k, v in groups.items()}, total)
+
+
+@dataclass(frozen=True)
+class Delivered:
+    share: float  # delivered visits / planned visits that are due
+    utility: float  # the plan's utility if coverage is delivered at that share
+    planned: float
+
+
+def delivered_utility(plan: Plan, tally: Tally) -> Delivered | None:
+    """The game's defender utility with every gathering's planned coverage scaled by the share
+    of due visits the officers delivered: what the plan is worth if delivery goes on like this
+    (the attacker best-responds to the scaled coverage; he may stay at home)."""
+    due = tally.delivered + tally.missed
+    rows = [w for w in plan.windows if len(w.get("payoffs", ())) == 4]
+    if plan.utility is None or not due or not rows:
+        return None
+    share = tally.delivered / due
+    payoffs = np.array([w["payoffs"] for w in rows], dtype=np.float64)
+    game = SecurityGame(
+        ids=tuple(w["key"] for w in rows), defender_covered=payoffs[:, 0],
+        defender_uncovered=payoffs[:, 1], attacker_covered=payoffs[:, 2],
+        attacker_uncovered=payoffs[:, 3], resources=float(len(rows)),
+    )
+    coverage = np.array(
+        [float(w.get("coverage", 0.0)) * (1.0 if w.get("covered_by", "").startswith("steward") else share)
+         for w in rows]
+    )
+    outcome = attack_outcome(game, coverage, may_decline=True)
+    return Delivered(share, outcome.defender_utility, float(plan.utility))
 
 
 def _monday(day: date) -> date:

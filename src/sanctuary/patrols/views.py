@@ -264,6 +264,7 @@ def plan_actual(request: HttpRequest, plan_id: int) -> HttpResponse:
     actual = reports.planned_against_actual(visits, policy.check_ins_of(plan.visits.all()))
     return render(request, "patrols/actual.html", {
         "plan": plan, "actual": actual, "areas": ", ".join(a.name for a in plan.areas.all()),
+        "delivered": reports.delivered_utility(plan, actual.total),
         "groups": [(title, actual.by[key]) for key, title in (
             ("site", "Site"), ("ward", "Ward"), ("faith", "Faith"), ("unit", "Unit"), ("week", "Week"))],
     })
