@@ -108,6 +108,14 @@ def probe_plan_change(client: Client, user: User, cast: Cast, target: str) -> bo
     return _refused_or_done(response, Plan.objects.get(pk=plan.pk).dwell_minutes == 20)
 
 
+def probe_plan_surge(client: Client, user: User, cast: Cast, target: str) -> bool:
+    plan = _plan(cast, target, PlanStatus.PUBLISHED)
+    plan.published_at = timezone.now()
+    plan.save()
+    response = client.post(f"/patrols/plans/{plan.pk}/surge/", {"threat_level": "severe"})
+    return _refused_or_done(response, Plan.objects.get(pk=plan.pk).status == PlanStatus.PLANNING)
+
+
 def probe_visit_pin(client: Client, user: User, cast: Cast, target: str) -> bool:
     plan = _plan(cast, target, PlanStatus.READY)
     visit = plan.visits.get()
@@ -253,6 +261,7 @@ PROBES: dict[str, Probe] = {
     "POST /patrols/plans/{id}/replan/": probe_plan_replan,
     "POST /patrols/plans/{id}/change/": probe_plan_change,
     "POST /patrols/visits/{id}/pin/": probe_visit_pin,
+    "POST /patrols/plans/{id}/surge/": probe_plan_surge,
     "POST /patrols/visits/{id}/check-in/": probe_check_in,
     "POST /patrols/visits/{id}/missed/": probe_missed,
     "GET /patrols/units/": function_page("/patrols/units/"),

@@ -8,10 +8,11 @@ from datetime import timedelta
 
 import numpy as np
 import pytest
+from django.utils import timezone
 
 from sanctuary.access.models import Role
 from sanctuary.audit.models import AuditEvent
-from sanctuary.patrols import planning, services, tasks
+from sanctuary.patrols import planning, policy, services, tasks
 from sanctuary.patrols.models import PatrolUnit, Plan, PlanStatus
 from sanctuary.solvers.rosters import is_feasible
 from sanctuary.solvers.travel import Mode, StraightLineTravelTimes
@@ -192,3 +193,51 @@ def test_gathering_values_come_from_the_risk_model(patrols: Patrols):
     site = patrols.cast.site_a
     risk = planning.site_risk_for(site, [], patrols.week)
     assert 0 < risk.score <= 100
+
+
+def test_a_surge_re_plans_the_rest_of_the_week_keeping_what_is_past(patrols: Patrols):
+    supervisor = patrols.actor(Role.POLICE_SUPERVISOR)
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    add_shifts(patrols.unit, monday, 51.52, -0.05)
+    plan = services.create_plan(supervisor, [patrols.cast.area], monday, seed=5)
+    tasks.run_plan(plan.pk)
+    plan.refresh_from_db()
+    services.publish_plan(supervisor, plan)
+    before = {w["key"]: w for w in Plan.objects.get(pk=plan.pk).windows}
+    moment = timezone.now()
+    past = {v.pk: v.start for v in plan.visits.filter(start__lt=moment)}
+
+    services.surge_replan(supervisor, plan, "severe")
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.PLANNING
+    # officers still see it while it is re-planned
+    officer = patrols.actor(Role.PATROL_OFFICER)
+    assert policy.visible_plans(officer).filter(pk=plan.pk).exists()
+    tasks.run_plan(plan.pk)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.PUBLISHED and plan.threat_level == "severe"
+    assert "threat level severe" in plan.message
+    kept = {v.pk: v.start for v in plan.visits.filter(pk__in=past)}
+    assert kept == past  # what is past stays as it was
+    assert all(v.start >= plan.replanned_from for v in plan.visits.exclude(pk__in=past))
+    assert_feasible(plan)
+    # the attacker's stakes rose with the threat level; the gathering's loss did not
+    for window in plan.windows:
+        old = before.get(window["key"])
+        if old and window["payoffs"] and old["payoffs"]:
+            assert window["payoffs"][3] > old["payoffs"][3]
+            assert window["payoffs"][1] == pytest.approx(old["payoffs"][1])
+
+
+def test_a_cancelled_surge_leaves_the_published_plan_as_it_was(patrols: Patrols):
+    supervisor = patrols.actor(Role.POLICE_SUPERVISOR)
+    plan = generate(patrols)
+    services.publish_plan(supervisor, plan)
+    visits = set(plan.visits.values_list("pk", flat=True))
+    services.surge_replan(supervisor, plan, "critical")
+    services.cancel_planning(supervisor, plan)
+    assert tasks.run_plan(plan.pk) == "cancelled"
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.PUBLISHED
+    assert set(plan.visits.values_list("pk", flat=True)) == visits

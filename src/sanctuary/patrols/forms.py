@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from sanctuary.patrols.models import CheckInKind, MissedReason, PatrolUnit, Shift
+from sanctuary.patrols.models import THREAT_LEVELS, CheckInKind, MissedReason, PatrolUnit, Shift
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -121,3 +121,11 @@ class CheckInForm(forms.Form):
 class MissedForm(forms.Form):
     reason = forms.ChoiceField(choices=MissedReason.choices, label="Why was it missed?")
     note = forms.CharField(label="Anything to add", max_length=300, required=False)
+
+
+class SurgeForm(forms.Form):
+    threat_level = forms.ChoiceField(
+        choices=THREAT_LEVELS, label="National threat level now", initial="severe",
+        help_text="The rest of the week is planned again from now, each gathering re-weighted at "
+        "this level; visits already past stay.",
+    )

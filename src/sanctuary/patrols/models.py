@@ -96,6 +96,12 @@ class Shift(models.Model):
             raise ValidationError({"end": "A shift lasts at most 16 hours."})
 
 
+THREAT_LEVELS = [
+    ("low", "Low"), ("moderate", "Moderate"), ("substantial", "Substantial"), ("severe", "Severe"),
+    ("critical", "Critical"),
+]
+
+
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     PLANNING = "planning", "Planning"
@@ -128,6 +134,12 @@ class Plan(models.Model):
     baselines = models.JSONField(default=dict, blank=True)
     windows = models.JSONField(default=list, blank=True)
     stopped = models.CharField(max_length=60, blank=True)
+    # A surge: the rest of the week re-planned from this moment at this national threat level,
+    # keeping the visits before it (docs/patrols.md).
+    threat_level = models.CharField(
+        "national threat level", max_length=12, choices=THREAT_LEVELS, default="substantial"
+    )
+    replanned_from = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

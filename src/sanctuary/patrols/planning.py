@@ -35,7 +35,10 @@ from sanctuary.surveys.risk.threat import SiteProfile
 NATIONAL_THREAT_LEVEL = ThreatLevel.SUBSTANTIAL
 
 
-def site_risk_for(site: Site, gatherings: Sequence[Any], as_of: date) -> SiteRisk:
+def site_risk_for(
+    site: Site, gatherings: Sequence[Any], as_of: date,
+    level: ThreatLevel = NATIONAL_THREAT_LEVEL,
+) -> SiteRisk:
     """The site's risk for the patrol planner: the ONE function to point at the surveys app.
 
     Until a site has a survey in the workspace, vulnerability counts every question unanswered
@@ -46,7 +49,7 @@ def site_risk_for(site: Site, gatherings: Sequence[Any], as_of: date) -> SiteRis
         capacity=site.capacity,
     )
     return assess_site(
-        profile, latest_instrument(), {}, NATIONAL_THREAT_LEVEL, (), gatherings, as_of
+        profile, latest_instrument(), {}, level, (), gatherings, as_of
     )
 
 
@@ -90,7 +93,7 @@ def plan_sites(plan: Plan) -> list[Site]:
     )
 
 
-def plan_shifts(plan: Plan) -> list[Shift]:
+def plan_shifts(plan: Plan, not_before: datetime | None = None) -> list[Shift]:
     first, last = week_bounds(plan)
     excluded = set(plan.excluded_units.values_list("pk", flat=True))
     shifts = Shift.objects.filter(
@@ -99,7 +102,18 @@ def plan_shifts(plan: Plan) -> list[Shift]:
         start__date__gte=first - timedelta(days=1),
         start__date__lte=last,
     ).select_related("unit", "unit__site").order_by("start", "pk")
-    return [s for s in shifts if s.unit_id not in excluded]
+    kept = [s for s in shifts if s.unit_id not in excluded]
+    if not_before is None:
+        return kept
+    # A surge: what is left of each shift, leaving from its base now.
+    rest = []
+    for shift in kept:
+        if shift.end <= not_before + timedelta(minutes=plan.dwell_minutes):
+            continue
+        if shift.start < not_before:
+            shift.start = not_before
+        rest.append(shift)
+    return rest
 
 
 def _iso(moment: datetime) -> str:
@@ -123,7 +137,8 @@ def build_problem(plan: Plan, pinned: Sequence[Any] = ()) -> Built:
         by_site.setdefault(g.site_id, []).append(g)
     dwell = plan.dwell_minutes * 60
     minimum = getattr(settings, "PATROL_MIN_ATTENDANCE", 20)
-    shifts = plan_shifts(plan)
+    not_before = plan.replanned_from
+    shifts = plan_shifts(plan, not_before)
     stewards = [s for s in shifts if s.unit.kind == UnitKind.STEWARD]
     movers = [s for s in shifts if s.unit.kind != UnitKind.STEWARD]
     pinned_keys = {visit.window_key for visit in pinned}
@@ -134,12 +149,14 @@ def build_problem(plan: Plan, pinned: Sequence[Any] = ()) -> Built:
     outside: list[WindowInfo] = []
     for site_id, gatherings in sorted(by_site.items(), key=lambda item: int(item[0])):
         site = site_by_id[site_id]
-        risk = site_risk_for(site, gatherings, first)
+        risk = site_risk_for(site, gatherings, first, ThreatLevel(plan.threat_level))
         for index, g in enumerate(gatherings):
             if g.expected_attendance < minimum:
                 continue
             if (g.end - g.start).total_seconds() < dwell:
                 continue
+            if not_before is not None and (g.end - not_before).total_seconds() < dwell:
+                continue  # a surge re-plans what is still ahead
             stakes = gathering_risk(risk, g.expected_attendance)
             if stakes.attacker_value <= 0 or stakes.defender_loss <= 0:
                 continue
@@ -179,6 +196,8 @@ def build_problem(plan: Plan, pinned: Sequence[Any] = ()) -> Built:
         game.sort(key=lambda item: (item[1].start, item[0].key))
 
     starts = [g.start for _, g, _ in game] + [s.start for s in movers]
+    if not_before is not None:
+        starts.append(not_before)
     origin = min(starts) if starts else datetime.combine(first, datetime.min.time(), UTC)
     problem_sites: list[ProblemSite] = []
     site_index: dict[int, int] = {}
@@ -191,8 +210,12 @@ def build_problem(plan: Plan, pinned: Sequence[Any] = ()) -> Built:
     def seconds(moment: datetime) -> int:
         return int((moment - origin).total_seconds())
 
+    def opening(g: Any) -> int:
+        start = g.start if not_before is None else max(g.start, not_before)
+        return seconds(start)
+
     windows = tuple(
-        Window(info.key, site_index[info.site], seconds(g.start), seconds(g.end), info.value,
+        Window(info.key, site_index[info.site], opening(g), seconds(g.end), info.value,
                payoffs, g.start.tzinfo)
         for info, g, payoffs in game
     )

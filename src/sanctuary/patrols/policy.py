@@ -146,7 +146,11 @@ def visible_plans(actor: Actor) -> QuerySet[Plan]:
         return Plan.objects.none()
     if planning.every:
         return Plan.objects.all()
-    condition = Q(status=PlanStatus.PUBLISHED) & _in(patrol, "areas")
+    # a published plan being re-planned for a surge stays in sight
+    published = Q(status=PlanStatus.PUBLISHED) | Q(
+        status=PlanStatus.PLANNING, published_at__isnull=False
+    )
+    condition = published & _in(patrol, "areas")
     if planning:
         condition |= _in(planning, "areas")
     return Plan.objects.filter(pk__in=Plan.objects.filter(condition).values("pk"))
@@ -188,7 +192,10 @@ def own_visits(actor: Actor) -> QuerySet[PlannedVisit]:
     if actor.user is None or not areas:
         return PlannedVisit.objects.none()
     return PlannedVisit.objects.filter(
-        _in(areas, "unit__area"), plan__status=PlanStatus.PUBLISHED, unit__officers=actor.user
+        _in(areas, "unit__area"),
+        Q(plan__status=PlanStatus.PUBLISHED)
+        | Q(plan__status=PlanStatus.PLANNING, plan__published_at__isnull=False),
+        unit__officers=actor.user,
     ).select_related("unit", "site", "plan")
 
 

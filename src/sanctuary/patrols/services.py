@@ -272,6 +272,32 @@ def publish_plan(actor: Actor, plan: Plan) -> Plan:
     return plan
 
 
+def surge_replan(actor: Actor, plan: Plan, threat_level: str) -> Plan:
+    """The threat level is raised: re-plan the rest of a published week from now, with every
+    gathering re-weighted at the new level, keeping the visits already past. Officers keep
+    seeing the plan meanwhile; it stays published."""
+    from sanctuary.patrols.models import THREAT_LEVELS
+
+    if threat_level not in dict(THREAT_LEVELS):
+        raise ValidationError({"threat_level": "Choose a threat level."})
+    with transaction.atomic():
+        plan = policy.get_plan(actor, plan.pk, for_edit=True)
+        plan = Plan.objects.select_for_update().get(pk=plan.pk)
+        if plan.status != PlanStatus.PUBLISHED:
+            raise PlanLocked("Only a published plan is re-planned for a surge.")
+        before = {"threat_level": plan.threat_level}
+        # from the next whole minute: the planner counts in whole seconds from there
+        start = timezone.now().replace(second=0, microsecond=0) + timedelta(minutes=1)
+        plan.threat_level, plan.replanned_from = threat_level, start
+        plan.status, plan.progress, plan.message = PlanStatus.PLANNING, 0, "Waiting for the worker"
+        plan.cancel_requested = False
+        plan.save()
+        record(Action.UPDATE, actor=actor, obj=plan, before=before,
+               after={"threat_level": threat_level, "surge": True})
+        transaction.on_commit(lambda: plan_week.enqueue(plan.pk))
+    return plan
+
+
 def record_export(actor: Actor, plan: Plan, what: str) -> None:
     """Exports of a plan are audited; one that still holds future visits says so."""
     future = plan.visits.filter(start__gte=timezone.now()).exists()

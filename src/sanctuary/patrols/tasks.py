@@ -11,6 +11,8 @@ from dataclasses import replace
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django_tasks import task
 
 from sanctuary.access.actor import Actor, Channel
@@ -65,8 +67,14 @@ def run_plan(plan_id: int, time_limit: float | None = None) -> str:
     if plan.cancel_requested:
         return _cancelled(actor, plan)
     reporter.progress(0, "Reading the week's gatherings")
-    pinned = list(plan.visits.filter(pinned=True).select_related("shift"))
-    pinned_shifts = {v.shift_id for v in pinned if v.shift_id is not None}
+    pinned_shifts = set(
+        plan.visits.filter(pinned=True, shift__isnull=False).values_list("shift_id", flat=True)
+    )
+    # Kept: pinned visits and the rest of their shifts' routes; in a surge, what is past too.
+    kept_visits = Q(pinned=True) | Q(shift_id__in=pinned_shifts)
+    if plan.replanned_from is not None:
+        kept_visits |= Q(start__lt=plan.replanned_from)
+    pinned = list(plan.visits.filter(kept_visits))
     built = planning.build_problem(plan, pinned)
     if time_limit is not None:
         built = planning.Built(replace(built.problem, time_limit=time_limit), built.windows,
@@ -89,9 +97,7 @@ def run_plan(plan_id: int, time_limit: float | None = None) -> str:
         plan = Plan.objects.select_for_update().get(pk=plan_id)
         if plan.cancel_requested:
             return _cancelled(actor, plan)
-        kept_ids = {v.pk for v in pinned}
-        kept_ids |= set(plan.visits.filter(shift_id__in=pinned_shifts).values_list("pk", flat=True))
-        plan.visits.exclude(pk__in=kept_ids).delete()
+        plan.visits.exclude(pk__in=[v.pk for v in pinned]).delete()
         if outcome is None:
             plan.utility = plan.bound = plan.gap = None
             plan.baselines = {}
@@ -123,7 +129,10 @@ def run_plan(plan_id: int, time_limit: float | None = None) -> str:
             plan.stopped = result.stopped
             message = f"Planned in {result.seconds:.0f} s ({result.stopped})"
         plan.windows = [info.as_json() for info in built.windows]
-        plan.status, plan.progress, plan.message = PlanStatus.READY, 100, message
+        if plan.published_at is not None:  # a surge re-plan of a published plan
+            message = f"Re-planned from {timezone.localtime(plan.replanned_from):%a %H:%M} at threat level {plan.threat_level}: {message}"
+        done = PlanStatus.PUBLISHED if plan.published_at is not None else PlanStatus.READY
+        plan.status, plan.progress, plan.message = done, 100, message
         plan.save()
         record(
             Action.UPDATE, actor=actor, obj=plan,
@@ -139,10 +148,17 @@ def _without_units(built: planning.Built, keep: list[int]) -> planning.Built:
 
 
 def _cancelled(actor: Actor, plan: Plan) -> str:
+    """A cancelled surge leaves the published plan as it was."""
     with transaction.atomic():
-        Plan.objects.filter(pk=plan.pk).update(
-            status=PlanStatus.CANCELLED, progress=0, message="Cancelled", cancel_requested=False
-        )
+        if plan.published_at is not None:
+            Plan.objects.filter(pk=plan.pk).update(
+                status=PlanStatus.PUBLISHED, progress=100, message="Re-planning cancelled",
+                cancel_requested=False,
+            )
+        else:
+            Plan.objects.filter(pk=plan.pk).update(
+                status=PlanStatus.CANCELLED, progress=0, message="Cancelled", cancel_requested=False
+            )
         record(Action.UPDATE, actor=actor, obj=plan, detail={"planning": "cancelled"})
     return "cancelled"
 

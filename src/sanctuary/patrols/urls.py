@@ -13,6 +13,7 @@ urlpatterns = [
     path("patrols/plans/<int:plan_id>/publish/", views.plan_publish, name="patrol_plan_publish"),
     path("patrols/plans/<int:plan_id>/replan/", views.plan_replan, name="patrol_plan_replan"),
     path("patrols/plans/<int:plan_id>/change/", views.plan_change, name="patrol_plan_change"),
+    path("patrols/plans/<int:plan_id>/surge/", views.plan_surge, name="patrol_plan_surge"),
     path("patrols/plans/<int:plan_id>/plan.csv", views.plan_csv, name="patrol_plan_csv"),
     path("patrols/plans/<int:plan_id>/plan.pdf", views.plan_pdf, name="patrol_plan_pdf"),
     path("patrols/plans/<int:plan_id>/actual/", views.plan_actual, name="patrol_plan_actual"),

@@ -88,6 +88,8 @@ def _plan_context(actor: Actor, plan: Any) -> dict[str, Any]:
         ) if editable else None,
         "may_publish": editable and plan.status == PlanStatus.READY,
         "may_plan": policy.may_plan(actor) and _may_edit(actor, plan),
+        "surge_form": forms.SurgeForm() if (
+            plan.status == PlanStatus.PUBLISHED and _may_edit(actor, plan)) else None,
         "tile_url": settings.SANCTUARY_TILE_URL,
         "tile_attribution": settings.SANCTUARY_TILE_ATTRIBUTION,
     }
@@ -194,6 +196,25 @@ def plan_change(request: HttpRequest, plan_id: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, "Changed: the plan is being generated again.")
+    return redirect("patrol_plan", plan_id=plan.pk)
+
+
+@login_required
+@require_POST
+def plan_surge(request: HttpRequest, plan_id: int) -> HttpResponse:
+    actor = Actor.of(request)
+    plan = policy.get_plan(actor, plan_id, for_edit=True)
+    form = forms.SurgeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose the threat level now in force.")
+        return redirect("patrol_plan", plan_id=plan.pk)
+    try:
+        services.surge_replan(actor, plan, form.cleaned_data["threat_level"])
+    except services.PlanLocked as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Re-planning the rest of the week: officers keep their routes "
+                                  "until it is done.")
     return redirect("patrol_plan", plan_id=plan.pk)
 
 
