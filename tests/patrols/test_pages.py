@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from sanctuary.access.models import Role
 from sanctuary.audit.models import AuditEvent
 from sanctuary.patrols.models import CheckIn, PatrolUnit, Plan, PlanStatus, Shift
-from tests.conftest import log_in
+from tests.conftest import api_client_for, log_in
 from tests.patrols.conftest import Patrols, generate, planned_and_published
 
 
@@ -74,8 +74,10 @@ def test_exports_of_a_future_plan_are_audited_and_the_pdf_reads_as_the_plan(patr
     assert pdf["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "OFFICIAL-SENSITIVE" in text and "Tower Hamlets" in text and "Alpha Mosque" in text
+    assert api_client_for(patrols.cast.person(Role.PATROL_OFFICER)).get(
+        f"/api/patrols/plans/{plan.pk}").json()["visits"]
     exports = AuditEvent.objects.filter(action="export", object_id=str(plan.pk))
-    assert sorted(e.detail["format"] for e in exports) == ["csv", "pdf"]
+    assert sorted(e.detail["format"] for e in exports) == ["api", "csv", "pdf"]
     assert all(e.detail["future_visits"] for e in exports)
 
 

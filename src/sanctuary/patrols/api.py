@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema
 
 from sanctuary.access.actor import Actor
 from sanctuary.api_schemas import Error, ValidationFailure
-from sanctuary.patrols import policy
+from sanctuary.patrols import policy, services
 from sanctuary.patrols.models import Plan
 
 router = Router(tags=["patrols"])
@@ -74,8 +74,11 @@ def list_plans(request: HttpRequest, filters: Query[PlanFilters]) -> PlanPage:
     response={200: PlanDetailOut, 401: Error, 404: Error, 422: ValidationFailure},
 )
 def get_plan(request: HttpRequest, plan_id: int) -> PlanDetailOut:
-    """One plan and its visits (404 if you may not see it)."""
-    plan = policy.get_plan(Actor.of(request), plan_id)
+    """One plan and its visits (404 if you may not see it); audited as an export, like the
+    plan's CSV and PDF."""
+    actor = Actor.of(request)
+    plan = policy.get_plan(actor, plan_id)
+    services.record_export(actor, plan, "api")
     visits = [
         VisitOut(
             id=v.pk, unit=v.unit.name, site=v.site_id, site_name=v.site.name,
