@@ -40,9 +40,13 @@ def visit(cast: Cast) -> PlannedVisit:
     )
 
 
-def phone_at(browser, live_server, latitude: float, longitude: float):
+DESKTOP = {"width": 1200, "height": 900}
+
+
+def phone_at(browser, live_server, latitude: float, longitude: float, viewport=PHONE):
+    phone = viewport == PHONE
     context = browser.new_context(
-        base_url=live_server.url, viewport=PHONE, is_mobile=True, has_touch=True,
+        base_url=live_server.url, viewport=viewport, is_mobile=phone, has_touch=phone,
         geolocation={"latitude": latitude, "longitude": longitude}, permissions=["geolocation"],
     )
     page = context.new_page()
@@ -116,8 +120,9 @@ def run_worker_once() -> None:
         connection.close()
 
 
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_a_supervisor_generates_a_week_watches_it_progress_and_publishes_it(
-    browser, live_server, settings, cast: Cast
+    browser, live_server, settings, cast: Cast, viewport
 ):
     settings.SANCTUARY_REQUIRE_2FA = False
     settings.PATROL_PLAN_SECONDS = 3
@@ -125,7 +130,7 @@ def test_a_supervisor_generates_a_week_watches_it_progress_and_publishes_it(
     unit = PatrolUnit.objects.create(name="TH Bike 1", kind="police", mode="bicycle",
                                      organisation=cast.police_unit, area=cast.area)
     add_shifts(unit, next_monday(), 51.52, -0.05)
-    context, page = phone_at(browser, live_server, 51.52, -0.05)
+    context, page = phone_at(browser, live_server, 51.52, -0.05, viewport)
     try:
         log_in_with_password(page, "sergeant")
         page.wait_for_url(re.compile(r"/sites/map/"))
@@ -142,7 +147,7 @@ def test_a_supervisor_generates_a_week_watches_it_progress_and_publishes_it(
         worker.join()
         assert page.get_by_role("heading", name="Routes").is_visible()
         # nothing is wider than the phone
-        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
         page.get_by_role("button", name="Publish to the officers").click()
         page.wait_for_selector("text=read-only")
         assert Plan.objects.get().status == PlanStatus.PUBLISHED
