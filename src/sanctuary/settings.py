@@ -251,6 +251,9 @@ SANCTUARY_TILE_ATTRIBUTION = env_str(
 PATROL_CHECKIN_RADIUS_METRES = env_int("PATROL_CHECKIN_RADIUS_METRES", 150)
 PATROL_PLAN_SECONDS = env_int("PATROL_PLAN_SECONDS", 30)
 PATROL_MIN_ATTENDANCE = env_int("PATROL_MIN_ATTENDANCE", 20)
+# OSRM-compatible routing servers by mode ("car=http://router-car:5000,foot=http://…"); modes
+# without one use straight lines x circuity.
+PATROL_OSRM_SERVERS = env_str("PATROL_OSRM_SERVERS", "")
 # Largest import file accepted, in bytes.
 SANCTUARY_IMPORT_MAX_BYTES = env_int("SANCTUARY_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = SANCTUARY_IMPORT_MAX_BYTES + 1024 * 1024

@@ -241,3 +241,29 @@ def test_a_cancelled_surge_leaves_the_published_plan_as_it_was(patrols: Patrols)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.PUBLISHED
     assert set(plan.visits.values_list("pk", flat=True)) == visits
+
+
+def test_with_a_routing_server_the_plan_travels_at_its_times(patrols: Patrols, settings):
+    """PATROL_OSRM_SERVERS names a server per mode; the stand-in answers OSRM's table API."""
+    from tests.solvers.osrm_stand_in import osrm_stand_in
+
+    with osrm_stand_in(metres_per_second=1.0) as (url, requests):  # slower than any estimate
+        settings.PATROL_OSRM_SERVERS = f"bicycle={url}"
+        plan = generate(patrols)
+    assert requests and all("/table/v1/bicycle/" in r for r in requests)
+    assert plan.status == PlanStatus.READY and plan.visits.exists()
+    from sanctuary.solvers.travel import haversine_km
+
+    by_shift = defaultdict(list)
+    for visit in plan.visits.select_related("shift", "site"):
+        by_shift[visit.shift_id].append(visit)
+    for visits in by_shift.values():
+        visits.sort(key=lambda v: v.start)
+        shift = visits[0].shift
+        here = np.array([[shift.base_latitude, shift.base_longitude]])
+        free = shift.start
+        for visit in visits:
+            there = np.array([[visit.site.latitude, visit.site.longitude]])
+            metres = float(haversine_km(here, there)[0, 0]) * 1000
+            assert (visit.arrive - free).total_seconds() >= np.ceil(round(metres, 1) - 1e-9) - 1
+            here, free = there, visit.end

@@ -21,11 +21,12 @@ from sanctuary.patrols.models import Plan, Shift, UnitKind
 from sanctuary.registry.models import Site, SiteStatus
 from sanctuary.solvers import patrol as planner
 from sanctuary.solvers.games import PAYOFF_FIELDS
+from sanctuary.solvers.osrm import OsrmTravelTimes, parse_servers
 from sanctuary.solvers.patrol_problem import DEFAULT_TIME_LIMIT_SECONDS, PatrolProblem, Unit, Window
 from sanctuary.solvers.patrol_problem import Site as ProblemSite
 from sanctuary.solvers.pricing import unit_reach
 from sanctuary.solvers.rosters import TravelTable, schedule
-from sanctuary.solvers.travel import Mode, StraightLineTravelTimes
+from sanctuary.solvers.travel import Mode, StraightLineTravelTimes, TravelTimes
 from sanctuary.surveys.instrument import latest_instrument
 from sanctuary.surveys.risk.parameters import ThreatLevel
 from sanctuary.surveys.risk.site import SiteRisk, assess_site, gathering_risk
@@ -261,6 +262,12 @@ def reasons_unreachable(built: Built, table: TravelTable) -> None:
         )
 
 
+def travel_times() -> TravelTimes:
+    """Straight line x circuity per mode, or the OSRM servers of PATROL_OSRM_SERVERS."""
+    servers = parse_servers(getattr(settings, "PATROL_OSRM_SERVERS", ""))
+    return OsrmTravelTimes(servers) if servers else StraightLineTravelTimes()
+
+
 @dataclass
 class Outcome:
     result: planner.PatrolPlan
@@ -275,7 +282,7 @@ def solve(
 ) -> Outcome | None:
     """Run the planner; None when there is nothing to plan (no windows or no units)."""
     problem = built.problem
-    travel = StraightLineTravelTimes()
+    travel = travel_times()
     if not problem.windows or not problem.units:
         return None
     table = TravelTable.build(problem, travel)
