@@ -76,6 +76,7 @@ def officer_phone(browser, live_server, settings, cast):
 def test_an_officer_checks_in_at_the_site(officer_phone, visit: PlannedVisit):
     _, page = officer_phone(visit.site.latitude, visit.site.longitude)
     assert page.get_by_role("heading", name=re.compile("Next: Alpha Mosque")).is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.get_by_role("button", name="Check in").click()
     page.wait_for_selector("text=Check-in accepted")
     assert CheckIn.objects.get().accepted
