@@ -21,6 +21,7 @@ from tests.calendars.access_probes import PROBES as CALENDAR_PROBES
 from tests.conftest import Cast, api_client_for, log_in
 from tests.incidents.access_probes import PROBES as INCIDENT_PROBES
 from tests.matrix import MATRIX, Cell, Probe, site_form_data
+from tests.patrols.access_probes import PROBES as PATROL_PROBES
 from tests.registry.access_probes import PROBES as REGISTRY_PROBES
 from tests.surveys.access_probes import PROBES as SURVEY_PROBES
 
@@ -31,6 +32,7 @@ PROBES: dict[str, Probe] = {
     **CALENDAR_PROBES,
     **INCIDENT_PROBES,
     **SURVEY_PROBES,
+    **PATROL_PROBES,
 }
 
 
@@ -56,6 +58,7 @@ EXEMPT = {
     "invitation_accept": "the e-mailed invitation is the credential; tests/registry/test_invitations.py",
     "report": "the public report form: open to everyone, limited per address (docs/incidents.md)",
     "report_track": "the private tracking link is the credential; tests/incidents/test_tracking.py",
+    "patrol_service_worker": "a static script (the officer's page offline); docs/access.md, Patrols",
 }
 
 

@@ -35,6 +35,7 @@ def load() -> bool:
 
     from sanctuary.calendars import demo as calendars_demo
     from sanctuary.incidents import demo as incidents_demo
+    from sanctuary.patrols import demo as patrols_demo
     from sanctuary.registry import demo as registry_demo
     from sanctuary.surveys import demo as surveys_demo
 
@@ -44,6 +45,7 @@ def load() -> bool:
         calendars_demo.load()
         incidents_demo.load()
         surveys_demo.load()
+        patrols_demo.load()
     return True
 
 
@@ -126,4 +128,5 @@ def _national(args: argparse.Namespace, database: Path) -> int:
         return 0
     port = os.environ.get("PORT", "8000")
     os.environ["SANCTUARY_SERVING_MESSAGE"] = f"Serving on http://127.0.0.1:{port}  (Ctrl-C to stop)"
+    os.environ["SANCTUARY_RUN_WORKER"] = "1"  # patrol plans made on its pages run
     return gunicorn(f"127.0.0.1:{port}", workers=2)

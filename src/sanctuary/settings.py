@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "sanctuary.calendars",
     "sanctuary.incidents",
     "sanctuary.surveys",
+    "sanctuary.patrols",
 ]
 
 MIDDLEWARE = [
@@ -295,6 +296,14 @@ SANCTUARY_TILE_URL = env_str("SANCTUARY_TILE_URL", "" if SANCTUARY_DEMO else OPE
 SANCTUARY_TILE_ATTRIBUTION = env_str(
     "SANCTUARY_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"
 )
+# Patrols (docs/patrols.md): a check-in further than this from the site is refused; the planner
+# gets this many seconds for a week; gatherings smaller than this are left to the calendar.
+PATROL_CHECKIN_RADIUS_METRES = env_int("PATROL_CHECKIN_RADIUS_METRES", 150)
+PATROL_PLAN_SECONDS = env_int("PATROL_PLAN_SECONDS", 30)
+PATROL_MIN_ATTENDANCE = env_int("PATROL_MIN_ATTENDANCE", 20)
+# OSRM-compatible routing servers by mode ("car=http://router-car:5000,foot=http://…"); modes
+# without one use straight lines x circuity.
+PATROL_OSRM_SERVERS = env_str("PATROL_OSRM_SERVERS", "")
 # Largest import file accepted, in bytes.
 # Incidents (docs/incidents.md): due times, in hours from the report, and the public form's limits.
 SANCTUARY_INCIDENT_ACKNOWLEDGE_HOURS = env_int("SANCTUARY_INCIDENT_ACKNOWLEDGE_HOURS", 24)

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("sanctuary.calendars.urls")),
     path("", include("sanctuary.incidents.urls")),
     path("", include("sanctuary.surveys.urls")),
+    path("", include("sanctuary.patrols.urls")),
     path("api/", api.urls),
 ]
 

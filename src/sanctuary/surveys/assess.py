@@ -175,9 +175,7 @@ def assess(
     sites = list(sites)
     ids = [site.pk for site in sites]
     level = national_level(as_of)
-    incidents = IncidentTable(
-        [i for i in inputs.recent_incidents(as_of - timedelta(days=INCIDENT_DAYS)) if i.occurred_on <= as_of]
-    )
+    incidents = incidents_near(as_of)
     surveys = policy.counting_surveys(ids)
     wanted = [s.pk for rows in surveys.values() for s in rows[: 2 if with_previous else 1]]
     answers = policy.scored_answers(wanted)
@@ -212,6 +210,27 @@ def assess(
         ]
         found.append(assessment)
     return found
+
+
+def vulnerability_inputs(sites: Sequence[Site]) -> dict[int, tuple[Instrument, dict[str, int | str]]]:
+    """Each site's counting survey, as the instrument it was taken under and its scored answers:
+    what vulnerability is read from, for another app's risk (the patrol planner). A site with
+    no counting survey is left out: the latest instrument with no answers stands in."""
+    surveys = policy.counting_surveys([site.pk for site in sites])
+    latest = {site_id: rows[0] for site_id, rows in surveys.items() if rows}
+    answers = policy.scored_answers([survey.pk for survey in latest.values()])
+    return {
+        site_id: (load_instrument(survey.instrument_version), answers.get(survey.pk, {}))
+        for site_id, survey in latest.items()
+    }
+
+
+def incidents_near(as_of: date) -> IncidentTable:
+    """The incidents the threat factor reads on `as_of` (the trend's whole baseline)."""
+    return IncidentTable(
+        [i for i in inputs.recent_incidents(as_of - timedelta(days=INCIDENT_DAYS))
+         if i.occurred_on <= as_of]
+    )
 
 
 def assess_one(site: Site, as_of: date | None = None) -> SiteAssessment:
