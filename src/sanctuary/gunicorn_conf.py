@@ -12,24 +12,21 @@ from typing import Any
 # pays those imports, and "Serving on" is said only when a page can be answered at once.
 preload_app = True
 
-
-def when_ready(server: Any) -> None:
-    """Say where the site is served once gunicorn listens with the application loaded."""
-    message = os.environ.get("SANCTUARY_SERVING_MESSAGE")
-    if message:
-        print(message, flush=True)
-
-
 # `sanctuary demo` runs the background worker (mail such as invitations, printed by the console
 # e-mail backend) beside the server, started and stopped with it. Production runs
 # `sanctuary worker` as a service of its own.
 _worker: subprocess.Popen[bytes] | None = None
 
 
-def on_starting(server: Any) -> None:
+def when_ready(server: Any) -> None:
+    """Say where the site is served once gunicorn listens with the application loaded (and, in
+    the demo, start the worker: only now, so that a server that cannot bind leaves none behind)."""
     global _worker
-    if os.environ.get("SANCTUARY_RUN_WORKER"):
+    if os.environ.get("SANCTUARY_RUN_WORKER") and _worker is None:
         _worker = subprocess.Popen([sys.executable, "-m", "sanctuary.cli", "worker"])
+    message = os.environ.get("SANCTUARY_SERVING_MESSAGE")
+    if message:
+        print(message, flush=True)
 
 
 def on_exit(server: Any) -> None:

@@ -201,3 +201,14 @@ def test_the_kind_of_record_is_chosen_by_its_name(cast: Cast, admin_client: Clie
     assert '<option value="registry.site">Site</option>' in page
     page = admin_client.get("/audit/", {"object_type": "registry.site"}).content.decode()
     assert "Alpha" in page and "Beta" not in page
+
+
+def test_the_sites_a_sensitive_view_saw_are_named_not_numbered(cast: Cast, admin_client: Client):
+    AuditEvent.objects.create(
+        action=Action.VIEW, actor=cast.person(Role.PATROL_OFFICER), actor_name="officer",
+        object_type="registry.site", object_repr="2 sensitive sites in the map",
+        detail={"sites": [cast.site_a.pk, cast.site_b.pk], "where": "the map"},
+    )
+    table = admin_client.get("/audit/").content.decode().split('<table class="audit">')[1]
+    assert "<li>Sites: Alpha Mosque, Bravo Church</li>" in table
+    assert "<li>Where: the map</li>" in table

@@ -27,8 +27,20 @@ from sanctuary.audit.models import AuditEvent
 # Apps whose records may be named in the log by their own name.
 NAMED_APPS = {"registry", "access"}
 EMPTY = "—"
-CHANNELS = {"page": "", "api": "through the API", "feed": "through a feed",
-            "command": "at the command line", "job": "by a background job"}
+# Details that name records by number (a sensitive view's sites, say): shown by their names.
+DETAIL_RECORDS = {
+    "sites": "registry.site",
+    "site": "registry.site",
+    "organisation": "registry.organisation",
+    "person": "access.user",
+}
+CHANNELS = {
+    "page": "",
+    "api": "through the API",
+    "feed": "through a feed",
+    "command": "at the command line",
+    "job": "by a background job",
+}
 
 
 @dataclass(frozen=True)
@@ -87,6 +99,9 @@ class _Names:
 
     def want(self, field: models.Field | None, value: Any) -> None:
         target = getattr(field, "related_model", None) if field is not None else None
+        self.want_of(target, value)
+
+    def want_of(self, target: Any, value: Any) -> None:
         if target is None or target._meta.app_label not in NAMED_APPS or value in (None, ""):
             return
         for one in value if isinstance(value, list) else [value]:
@@ -163,6 +178,15 @@ def _value(value: Any, field: models.Field | None, names: _Names) -> str:
     return _plain(value)
 
 
+def _detail(key: str, value: Any, names: _Names) -> str:
+    target = _model(DETAIL_RECORDS[key]) if key in DETAIL_RECORDS else None
+    if target is None or value in (None, "", []):
+        return _plain(value)
+    if isinstance(value, list):
+        return ", ".join(names.name(target, v) for v in value)
+    return names.name(target, value)
+
+
 def _raw(event: AuditEvent) -> str:
     record = {
         "at": event.at.isoformat() if isinstance(event.at, datetime.datetime) else event.at,
@@ -193,12 +217,17 @@ def entries(events: Iterable[AuditEvent]) -> list[Entry]:
         for key, old, new in changed:
             names.want(fields.get(key), old)
             names.want(fields.get(key), new)
+        for key, value in (event.detail or {}).items():
+            if key in DETAIL_RECORDS:
+                names.want_of(_model(DETAIL_RECORDS[key]), value)
         plans.append((event, model, fields, changed))
     names.load()
     read = []
     for event, model, fields, changed in plans:
-        kind = capfirst(str(model._meta.verbose_name)) if model else humanise(
-            event.object_type.rsplit(".", 1)[-1]
+        kind = (
+            capfirst(str(model._meta.verbose_name))
+            if model
+            else humanise(event.object_type.rsplit(".", 1)[-1])
         )
         changes = [
             Change(
@@ -209,7 +238,9 @@ def entries(events: Iterable[AuditEvent]) -> list[Entry]:
             for key, old, new in changed
             if not (fields.get(key) is not None and fields[key].name == "id")
         ]
-        details = [(humanise(str(k)), _plain(v)) for k, v in (event.detail or {}).items()]
+        details = [
+            (humanise(str(k)), _detail(str(k), v, names)) for k, v in (event.detail or {}).items()
+        ]
         read.append(
             Entry(
                 event=event,
