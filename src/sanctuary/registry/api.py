@@ -70,7 +70,9 @@ class SiteFilters(Schema):
     area: Text | None = Field(None, max_length=9, description="An area's ONS code.")
     ward: Text | None = Field(None, max_length=120)
     status: StatusFilter = StatusFilter.ACTIVE
-    limit: int = Field(500, ge=1, le=5000)
+    # a page a script reads in well under a second even at national scale (docs/benchmarks.md,
+    # "Load"); `count` says how many there are, `offset` walks them
+    limit: int = Field(100, ge=1, le=5000, description="At most this many sites (default 100).")
     offset: int = Field(0, ge=0, le=10_000_000)
 
     def site_filter(self) -> SiteFilter:
