@@ -29,7 +29,12 @@ CORES = (
 )
 CORE_COMMANDS = ("sanctuary.solvers.commands",)
 # Shared by everyone, importing nothing of ours.
-KERNEL = ("sanctuary.cli_support", "sanctuary.api_schemas", "sanctuary.log_filters")
+KERNEL = (
+    "sanctuary.cli_support",
+    "sanctuary.api_schemas",
+    "sanctuary.log_filters",
+    "sanctuary.spreadsheet_cells",
+)
 BOTTOM = ("sanctuary.access", "sanctuary.audit")
 # The audit log's page and door read the registry (which sites are in an administrator's areas):
 # they sit with the domains, while the record itself stays at the bottom.

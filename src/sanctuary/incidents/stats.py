@@ -17,12 +17,10 @@ from django.db.models.functions import TruncWeek
 
 from sanctuary.incidents.models import Category, Incident
 from sanctuary.registry.models import Faith
+from sanctuary.spreadsheet_cells import safe_cell
 
 SMALL = 5  # counts below this (and above 0) are suppressed in aggregates
 WEEKS = 26
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def suppressed(count: int) -> int | None:
     """The count, or None where it is small enough to identify someone (1 to 4)."""
     return None if 0 < count < SMALL else count
@@ -89,15 +87,9 @@ EXPORT_HEADER = [
 ]
 
 
-def neutral(value: Any) -> str:
-    """A cell a spreadsheet will not run: one starting with =, +, -, @ gets an apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def export_row(incident: Incident) -> list[str]:
     return [
-        neutral(value)
+        safe_cell(value)
         for value in (
             incident.reference,
             incident.category,

@@ -26,6 +26,7 @@ from sanctuary.access.policy import NotFound
 from sanctuary.patrols import forms, policy, reports, services
 from sanctuary.patrols.models import PlanStatus
 from sanctuary.registry import policy as registry_policy
+from sanctuary.spreadsheet_cells import safe_cell
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
 
@@ -248,17 +249,12 @@ def plan_csv(request: HttpRequest, plan_id: int) -> HttpResponse:
                      "state", "missed_reason"])
     for visit, state, _ in actual.rows:
         writer.writerow([
-            visit.unit.name, _safe(visit.site.name), visit.site.ward, visit.site.faith,
-            _safe(visit.window_label), timezone.localtime(visit.arrive).isoformat(),
+            visit.unit.name, safe_cell(visit.site.name), visit.site.ward, visit.site.faith,
+            safe_cell(visit.window_label), timezone.localtime(visit.arrive).isoformat(),
             timezone.localtime(visit.start).isoformat(), visit.dwell_minutes, state,
             visit.missed_reason,
         ])
     return response
-
-
-def _safe(text: str) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 @login_required

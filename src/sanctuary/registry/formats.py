@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from sanctuary.registry.models import Faith, SiteStatus
+from sanctuary.spreadsheet_cells import read_cell
 
 
 class FileFormat(StrEnum):
@@ -54,9 +55,6 @@ TEXT_COLUMNS = (
     "operator",
     "notes",
 )
-# Spreadsheets run a cell that starts with one of these as a formula; the export puts an
-# apostrophe in front (as spreadsheets themselves do) and the import takes it off again.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # Our faith values, their labels, and OpenStreetMap's religion=* values for the same faiths.
 FAITH_WORDS: dict[str, str] = {
@@ -414,9 +412,7 @@ def clean_text(value: Any) -> str:
     text = str(value).strip()
     if "\x00" in text:
         raise Bad("contains a NUL character (\\x00), which no text may hold")
-    if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_STARTS):
-        text = text[1:]
-    return text
+    return read_cell(text)
 
 
 def _coordinate(value: Any, low: int, high: int) -> float:

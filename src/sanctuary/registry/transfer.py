@@ -32,7 +32,6 @@ from sanctuary.registry.formats import (
     COLUMNS,
     ENCODINGS,
     FORMATS,
-    FORMULA_STARTS,
     OSM_LABELS,
     TEXT_COLUMNS,
     Bad,
@@ -50,6 +49,7 @@ from sanctuary.registry.formats import (
     refuse,
 )
 from sanctuary.registry.models import Area, Organisation, OrganisationKind, Site
+from sanctuary.spreadsheet_cells import safe_cell
 
 DEFAULT_MAX_ROWS = 50_000
 # Sites exported without an external id carry "sanctuary:<id>" so that the export re-imports onto
@@ -633,9 +633,7 @@ def _csv_cell(column: str, value: Any) -> str:
     if value is None:
         return ""
     text = str(value)
-    if column in TEXT_COLUMNS and text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
+    return safe_cell(text) if column in TEXT_COLUMNS else text
 
 
 def _to_csv(rows: list[dict[str, Any]]) -> str:

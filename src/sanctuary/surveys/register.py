@@ -7,13 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sanctuary.registry.models import Site
+from sanctuary.spreadsheet_cells import safe_cell
 from sanctuary.surveys import assess, policy
 from sanctuary.surveys.martyns_law import Applicability, DutyStatus
 from sanctuary.surveys.risk import Driver, DriverKind, Recommendation
 
 # Spreadsheets run a cell that starts with one of these as a formula: the CSV puts an apostrophe
 # in front (as registry exports do).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TOP_RECOMMENDATIONS = 3
 
 
@@ -73,11 +73,6 @@ def sort(found: list[RegisterRow], key: str) -> list[RegisterRow]:
     return sorted(ordered, key=SORTS[name], reverse=key.startswith("-"))
 
 
-def safe(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 CSV_HEADER = [
     "site_id", "name", "faith", "area", "ward", "score", "level", "threat", "vulnerability",
     "consequence", "peak_people", "surveyed_on", "change_since_previous", "low_confidence",
@@ -89,21 +84,21 @@ def csv_cells(row: RegisterRow) -> list[str]:
     risk = row.assessment.risk
     recs = row.assessment.recommendations
     return [
-        safe(row.site.pk),
-        safe(row.site.name),
-        safe(row.site.get_faith_display()),
-        safe(row.site.area.name),
-        safe(row.site.ward),
+        safe_cell(row.site.pk),
+        safe_cell(row.site.name),
+        safe_cell(row.site.get_faith_display()),
+        safe_cell(row.site.area.name),
+        safe_cell(row.site.ward),
         f"{risk.score:.1f}",
         risk.level.label,
         f"{risk.threat.value:.3f}",
         f"{risk.vulnerability.value:.3f}",
         f"{risk.consequence.value:.3f}",
         f"{risk.consequence.people:.0f}",
-        safe(row.surveyed_on.isoformat() if row.surveyed_on else ""),
+        safe_cell(row.surveyed_on.isoformat() if row.surveyed_on else ""),
         "" if row.change is None else f"{row.change:+.1f}",
-        safe("; ".join(risk.low_confidence)),
-        safe("; ".join(r.measure.name for r in row.top)),
+        safe_cell("; ".join(risk.low_confidence)),
+        safe_cell("; ".join(r.measure.name for r in row.top)),
         f"{sum(r.measure.capital_mid for r in recs.items):.0f}",
     ]
 
