@@ -52,12 +52,14 @@ def test_an_adviser_completes_a_survey_the_contact_gets_the_report_police_see_ri
     try:
         _log_in(page, "adviser")
         page.get_by_role("link", name="Risk").click()
+        page.wait_for_url(re.compile(r"/risk/$"))  # measured once the register has loaded
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         page.get_by_role("link", name="Alpha Mosque").click()
         page.get_by_role("link", name="Surveys").click()
         page.get_by_label("Date of the visit").fill("2026-12-10")
         page.get_by_role("button", name="Schedule").click()
         page.get_by_role("link", name=re.compile(f"Start: {re.escape(first.title)}")).click()
+        page.wait_for_url(re.compile(rf"/sections/{first.id}/"))
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
         # each answer saves itself as it is given
