@@ -4,6 +4,7 @@ reply, and the handler's triage."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -214,12 +215,13 @@ class MessageForm(forms.Form):
     body = forms.CharField(label=_("Message to the reporter"), widget=forms.Textarea(attrs={"rows": 3}))
     to = forms.ChoiceField(label=_("To"), choices=[("all", _("Every reporter"))])
 
-    def __init__(self, *args: Any, reports: Any = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, report_ids: Sequence[int] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         to = self.fields["to"]
         assert isinstance(to, forms.ChoiceField)
         to.choices = [("all", _("Every reporter"))] + [
-            (str(report.pk), _("The reporter of report %(n)s") % {"n": index}) for index, report in enumerate(reports, 1)
+            (str(pk), _("The reporter of report %(n)s") % {"n": index})
+            for index, pk in enumerate(report_ids, 1)
         ]
 
 

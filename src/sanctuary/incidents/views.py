@@ -220,7 +220,7 @@ def _detail_context(actor: Actor, incident: Any, **forms_given: Any) -> dict[str
                 handlers=policy.case_handlers(),
                 initial={"organisation": incident.handling_organisation_id, "assignee": incident.assignee_id},
             ),
-            message_form=forms_given.get("message_form") or forms.MessageForm(reports=[type("R", (), {"pk": pk}) for pk in report_ids]),
+            message_form=forms_given.get("message_form") or forms.MessageForm(report_ids=report_ids),
             note_form=forms_given.get("note_form") or forms.NoteForm(),
             merge_form=forms_given.get("merge_form") or forms.MergeForm(),
             candidates=services.duplicate_candidates(policy.handled_incidents(actor), incident)
@@ -299,7 +299,7 @@ def incident_assign(request: HttpRequest, incident_id: int) -> HttpResponse:
 def incident_message(request: HttpRequest, incident_id: int) -> HttpResponse:
     actor, incident = _handled(request, incident_id)
     report_ids = policy.report_ids_of(actor, incident)
-    form = forms.MessageForm(request.POST, reports=[type("R", (), {"pk": pk}) for pk in report_ids])
+    form = forms.MessageForm(request.POST, report_ids=report_ids)
     if form.is_valid():
         to = form.cleaned_data["to"]
         report = None if to == "all" else policy.get_report(actor, incident, to)

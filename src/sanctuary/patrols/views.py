@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sanctuary.access.actor import Actor, Channel
 from sanctuary.access.policy import NotFound
 from sanctuary.patrols import forms, policy, reports, services
-from sanctuary.patrols.models import PlanStatus
+from sanctuary.patrols.models import Plan, PlanStatus
 from sanctuary.registry import policy as registry_policy
 from sanctuary.spreadsheet_cells import safe_cell
 
@@ -234,13 +234,17 @@ def visit_pin(request: HttpRequest, visit_id: int) -> HttpResponse:
 # --- exports ----------------------------------------------------------------------------------------
 
 
+def _planned_against_actual(plan: Plan) -> reports.Actual:
+    visits = list(plan.visits.select_related("unit", "site").order_by("start"))
+    return reports.planned_against_actual(visits, policy.check_ins_of(plan.visits.all()))
+
+
 @login_required
 @require_GET
 def plan_csv(request: HttpRequest, plan_id: int) -> HttpResponse:
     actor = Actor.of(request)
     plan = policy.get_plan(actor, plan_id)
-    visits = list(plan.visits.select_related("unit", "site").order_by("start"))
-    actual = reports.planned_against_actual(visits, policy.check_ins_of(plan.visits.all()))
+    actual = _planned_against_actual(plan)
     services.record_export(actor, plan, "csv")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="patrol-plan-{plan.pk}.csv"'
@@ -248,12 +252,12 @@ def plan_csv(request: HttpRequest, plan_id: int) -> HttpResponse:
     writer.writerow(["unit", "site", "ward", "faith", "gathering", "arrive", "start", "minutes",
                      "state", "missed_reason"])
     for visit, state, _ in actual.rows:
-        writer.writerow([
-            visit.unit.name, safe_cell(visit.site.name), visit.site.ward, visit.site.faith,
-            safe_cell(visit.window_label), timezone.localtime(visit.arrive).isoformat(),
+        writer.writerow([safe_cell(cell) for cell in (
+            visit.unit.name, visit.site.name, visit.site.ward, visit.site.faith,
+            visit.window_label, timezone.localtime(visit.arrive).isoformat(),
             timezone.localtime(visit.start).isoformat(), visit.dwell_minutes, state,
             visit.missed_reason,
-        ])
+        )])
     return response
 
 
@@ -277,8 +281,7 @@ def plan_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
 def plan_actual(request: HttpRequest, plan_id: int) -> HttpResponse:
     actor = Actor.of(request)
     plan = policy.get_plan(actor, plan_id)
-    visits = list(plan.visits.select_related("unit", "site").order_by("start"))
-    actual = reports.planned_against_actual(visits, policy.check_ins_of(plan.visits.all()))
+    actual = _planned_against_actual(plan)
     return render(request, "patrols/actual.html", {
         "plan": plan, "actual": actual, "areas": ", ".join(a.name for a in plan.areas.all()),
         "delivered": reports.delivered_utility(plan, actual.total),
