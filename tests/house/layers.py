@@ -34,6 +34,8 @@ KERNEL = (
     "sanctuary.api_schemas",
     "sanctuary.log_filters",
     "sanctuary.spreadsheet_cells",
+    "sanctuary.uploads",
+    "sanctuary.figures",
 )
 BOTTOM = ("sanctuary.access", "sanctuary.audit")
 # The audit log's page and door read the registry (which sites are in an administrator's areas):

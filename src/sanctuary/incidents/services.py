@@ -6,7 +6,6 @@ log by id only, never in clear.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import partial
@@ -20,8 +19,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
+from sanctuary import uploads
 from sanctuary.access.actor import Actor
 from sanctuary.access.models import Membership, Role, User
 from sanctuary.access.policy import NotFound
@@ -62,37 +61,11 @@ def due_times(severity: str, start: datetime) -> tuple[datetime, datetime]:
 
 # --- photos ------------------------------------------------------------------------------------
 
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
-PHOTO_MAX_SIDE = 2560
-PHOTO_MAX_PIXELS = 40_000_000
-
-
 def clean_photo(upload: Any) -> tuple[bytes, int, int]:
     """A photo re-encoded as JPEG without any metadata (EXIF, GPS), turned the way it was
     taken and at most 2,560 px a side; ValidationError saying what is wrong otherwise."""
-    limit = settings.SANCTUARY_PHOTO_MAX_BYTES
-    if upload.size > limit:
-        raise ValidationError(
-            _("%(name)s is too large: a photo may be at most %(mb)s MB.")
-            % {"name": upload.name, "mb": limit // (1024 * 1024)}
-        )
-    data = upload.read()
-    try:
-        with Image.open(io.BytesIO(data)) as probe:
-            if probe.format not in PHOTO_FORMATS:
-                raise ValidationError(_("%(name)s is not a JPEG, PNG, WebP or GIF photo.") % {"name": upload.name})
-            if probe.width * probe.height > PHOTO_MAX_PIXELS:
-                raise ValidationError(_("%(name)s has too many pixels.") % {"name": upload.name})
-            probe.verify()
-        with Image.open(io.BytesIO(data)) as opened:
-            turned = ImageOps.exif_transpose(opened) or opened
-            image = turned.convert("RGB")
-            image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
-            out = io.BytesIO()
-            image.save(out, format="JPEG", quality=85)  # no exif= given: none is written
-            return out.getvalue(), image.width, image.height
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
-        raise ValidationError(_("%(name)s is not a photo we can read.") % {"name": upload.name}) from None
+    photo = uploads.clean_photo(upload, max_bytes=settings.SANCTUARY_PHOTO_MAX_BYTES)
+    return photo.data, photo.width, photo.height
 
 
 def _store_photos(incident: Incident, report: Report | None, photos: list[tuple[bytes, int, int]]) -> None:

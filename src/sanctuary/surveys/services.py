@@ -3,7 +3,6 @@ each one transaction with its audit record, each re-checking access through surv
 
 from __future__ import annotations
 
-import io
 import uuid
 from collections.abc import Mapping
 from datetime import date
@@ -14,8 +13,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
-from PIL import Image, ImageOps, UnidentifiedImageError
 
+from sanctuary import uploads
 from sanctuary.access.actor import Actor
 from sanctuary.access.policy import NotFound
 from sanctuary.audit.models import Action
@@ -176,25 +175,12 @@ def add_photo(
             {"image": f"The photo is {upload.size / 1_048_576:.1f} MB; the most is "
                       f"{MAX_PHOTO_BYTES // 1_048_576} MB."}
         )
-    data = upload.read()
     try:
-        Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-        with Image.open(io.BytesIO(data)) as probe:
-            probe.verify()
-        with Image.open(io.BytesIO(data)) as opened:
-            if opened.format not in {"JPEG", "PNG", "WEBP", "GIF", "MPO"}:
-                raise ValidationError({"image": "Send a photo as JPEG, PNG or WebP."})
-            upright = ImageOps.exif_transpose(opened)  # keep it upright before the EXIF goes
-            pixels = upright.convert("RGB")
-            pixels.thumbnail((MAX_SIDE, MAX_SIDE))
-            clean = Image.new("RGB", pixels.size)
-            clean.paste(pixels)
-            out = io.BytesIO()
-            clean.save(out, format="JPEG", quality=85, optimize=True)  # no exif= : none kept
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
-        raise ValidationError({"image": "This file is not a photo we can read (JPEG, PNG or WebP)."}) from None
+        clean = uploads.clean_photo(upload, max_bytes=MAX_PHOTO_BYTES, max_side=MAX_SIDE)
+    except ValidationError as refused:
+        raise ValidationError({"image": refused.messages}) from None
     name = default_storage.save(
-        f"surveys/{survey.pk}/{uuid.uuid4().hex}.jpg", ContentFile(out.getvalue())
+        f"surveys/{survey.pk}/{uuid.uuid4().hex}.jpg", ContentFile(clean.data)
     )
     photo = Photo.by_survey.create(
         survey=survey,
