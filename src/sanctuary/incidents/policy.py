@@ -34,6 +34,7 @@ from sanctuary.incidents.models import (
     SurgeAlertRecord,
 )
 from sanctuary.registry.models import Area, Organisation, OrganisationKind
+from sanctuary.registry.policy import umbrella_members
 
 
 def handler_organisation_ids(actor: Actor) -> frozenset[int]:
@@ -65,10 +66,12 @@ def visible_incidents(actor: Actor) -> QuerySet[Incident]:
     if grants.own_organisation_ids:
         condition |= Q(site__operator_id__in=grants.own_organisation_ids)
     if grants.umbrella_ids:
-        condition |= Q(site__operator__umbrellas__in=grants.umbrella_ids)
+        # a subquery, not a join through the umbrellas, so that no incident is repeated and the
+        # set needs no `pk IN (…)` wrapper (as registry.policy.visible_sites)
+        condition |= Q(site__operator_id__in=umbrella_members(grants.umbrella_ids))
     if not (areas or handling or grants.own_organisation_ids or grants.umbrella_ids):
         return Incident.objects.none()
-    return Incident.objects.filter(pk__in=Incident.objects.filter(condition).values("pk"))
+    return Incident.objects.filter(condition)
 
 
 def handled_incidents(actor: Actor) -> QuerySet[Incident]:
