@@ -7,6 +7,7 @@ names a file nobody committed (leaflet.js's source map did) fails here as it wou
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import re
@@ -171,6 +172,25 @@ def test_every_vendored_file_is_served_in_production(production_server):
     for hashed in vendored.values():
         status, _ = fetch(f"{base}/static/{hashed}")
         assert status == 200, hashed
+
+
+def test_a_connection_left_idle_between_pages_is_still_answered(production_server):
+    # (As behind the TLS proxy.) A reverse proxy, a browser and the load benchmark's simulated people keep a connection
+    # open between pages. Had the server closed it after a short idle time (gunicorn's default
+    # is 2 s), the next request could cross the close and be reset: a 502 at the proxy.
+    base, *_ = production_server
+    host, port = base.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        for pause in (0, 4, 4):
+            time.sleep(pause)
+            connection.request("GET", "/accounts/login/", headers={"X-Forwarded-Proto": "https"})
+            answer = connection.getresponse()
+            answer.read()
+            assert answer.status == 200
+            assert answer.getheader("Connection", "").lower() != "close"
+    finally:
+        connection.close()
 
 
 def test_a_sigterm_to_the_command_stops_the_whole_server(production_server):

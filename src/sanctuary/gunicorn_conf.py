@@ -12,6 +12,14 @@ from typing import Any
 # pays those imports, and "Serving on" is said only when a page can be answered at once.
 preload_app = True
 
+# Keep an idle connection open for 75 s (gunicorn's default is 2 s). A proxy or a load balancer
+# reuses its connections to us between requests, and keeps them up to 60 s idle (nginx's
+# upstream keepalive_timeout, a cloud load balancer's idle timeout): had we closed one first, a
+# request crossing the close is reset and the person gets a 502. The load benchmark's three
+# unexplained connection resets were this (docs/benchmarks.md, "Load"). Idle connections wait
+# in the gthread worker's poller, not in a thread.
+keepalive = 75
+
 # `sanctuary demo` runs the background worker (mail such as invitations, printed by the console
 # e-mail backend) beside the server, started and stopped with it. Production runs
 # `sanctuary worker` as a service of its own.
