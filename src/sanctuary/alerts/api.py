@@ -32,7 +32,7 @@ class AlertIn(Schema):
     body: str = Field(..., max_length=10_000)
     ask: str = Field(..., max_length=300, description="What each site acknowledges.")
     urgency: Urgency = Urgency.ADVICE
-    audience: AudienceIn = Field(default_factory=AudienceIn, description="Empty: every site you cover.")
+    audience: AudienceIn | None = Field(None, description="None or empty: every site you cover.")
     send: bool = Field(True, description="False keeps it as a draft to review on its page.")
 
 
@@ -100,7 +100,7 @@ def create_alert(request: HttpRequest, alert: AlertIn) -> Status[AlertOut] | Sta
     actor = Actor.of(request)
     if not policy.may_send(actor):
         return Status(403, Error(detail="Only administrators and police supervisors send alerts."))
-    audience = alert.audience
+    audience = alert.audience or AudienceIn(faith=None, area=None, ward=None, site_ids=[])
     area = None
     if audience.area:
         area = policy.reachable_areas(actor).filter(code=audience.area).first()

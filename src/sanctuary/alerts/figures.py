@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.urls import reverse
@@ -12,6 +12,7 @@ from sanctuary.access.actor import Actor
 from sanctuary.alerts import policy
 from sanctuary.alerts.models import AlertSite, AlertStatus
 from sanctuary.figures import Figure, Table
+from sanctuary.surveys import policy as survey_policy
 
 # How long a sent alert counts as "in force" on the staff home page.
 IN_FORCE_DAYS = 14
@@ -26,7 +27,7 @@ def home(actor: Actor) -> list[Figure]:
     if waiting.exists() or not policy.may_send(actor):
         figures.append(Figure("alerts.to_acknowledge", "Alerts to acknowledge", waiting.count(), link))
     if policy.may_send(actor):
-        since = timezone.now() - timezone.timedelta(days=IN_FORCE_DAYS)
+        since = timezone.now() - timedelta(days=IN_FORCE_DAYS)
         recent = policy.visible_alerts(actor).filter(status=AlertStatus.SENT, sent_at__gte=since)
         outstanding = AlertSite.objects.filter(alert__in=recent, acknowledged_at__isnull=True)
         figures.append(Figure("alerts.in_force", "Alerts in force", recent.count(), link))
@@ -38,10 +39,9 @@ def _moment(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def month(actor: Actor, area: Any, start: date, end: date, heightened: int | None = None) -> list[Figure | Table]:
-    """Alerts sent in the month to the area's sites, and the share of their sites that
-    acknowledged. `heightened`: the heightened alerts raised, as surveys counts them (given by
-    the caller so that alerts need not read surveys)."""
+def month(actor: Actor, area: Any, start: date, end: date) -> list[Figure | Table]:
+    """Alerts sent in the month to the area's sites, the share of their sites that acknowledged,
+    and the heightened alerts raised for the area (surveys' records)."""
     sent = policy.visible_alerts(actor).filter(
         status=AlertStatus.SENT, sent_at__gte=_moment(start), sent_at__lt=_moment(end),
         recipients__site__area=area,
@@ -54,6 +54,9 @@ def month(actor: Actor, area: Any, start: date, end: date, heightened: int | Non
         Figure("alerts.acknowledged_share", "Sites that acknowledged",
                round(100 * done / total, 1) if total else None, reverse("alerts"), unit="%"),
     ]
-    if heightened is not None:
-        found.append(Figure("alerts.heightened", "Heightened alerts raised", heightened))
+    raised = survey_policy.visible_heightened_alerts(actor).filter(
+        area=area, set_at__gte=_moment(start), set_at__lt=_moment(end)
+    )
+    found.append(Figure("alerts.heightened", "Heightened alerts raised", raised.count(),
+                        reverse("heightened_alerts")))
     return found

@@ -21,9 +21,9 @@ class AlertForm(forms.Form):
         help_text="For example: “We have reviewed our lockdown procedure.”",
     )
     faith = forms.ChoiceField(label="Faith", required=False, choices=[("", "Every faith"), *Faith.choices])
-    area = forms.ModelChoiceField(label="Area", required=False, queryset=None, empty_label="Every area of yours")
+    area: forms.ModelChoiceField = forms.ModelChoiceField(label="Area", required=False, queryset=None, empty_label="Every area of yours")
     ward = forms.CharField(label="Ward", required=False, max_length=120, help_text="Within the area chosen.")
-    sites = forms.ModelMultipleChoiceField(
+    sites: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label="Or choose the sites", required=False, queryset=None,
         widget=forms.CheckboxSelectMultiple,
         help_text="Chosen sites replace the faith, area and ward above.",
@@ -44,7 +44,7 @@ class AlertForm(forms.Form):
 
 
 class AcknowledgeForm(forms.Form):
-    site = forms.ModelChoiceField(label="For the site", queryset=None, empty_label=None)
+    site: forms.ModelChoiceField = forms.ModelChoiceField(label="For the site", queryset=None, empty_label=None)
     note = forms.CharField(label="Note (optional)", required=False, max_length=500)
 
     def __init__(self, *args: Any, sites: QuerySet[Any], **kwargs: Any) -> None:

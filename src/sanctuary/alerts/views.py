@@ -52,7 +52,7 @@ def _alert_form(request: HttpRequest, actor: Actor, alert: Alert | None = None) 
     else:
         chosen = templates().get(request.GET.get("template", ""))
         if chosen is not None:
-            initial = chosen.filled()
+            initial = dict(chosen.filled())
     return AlertForm(
         request.POST or None, initial=initial,
         areas=policy.reachable_areas(actor), sites=policy.reachable_sites(actor),

@@ -128,9 +128,9 @@ class ThreatLevelForm(forms.Form):
 
 
 class HeightenedAlertForm(forms.Form):
-    area = forms.ModelChoiceField(label="Area", queryset=None, empty_label=None)
+    area: forms.ModelChoiceField = forms.ModelChoiceField(label="Area", queryset=None, empty_label=None)
     faith = forms.ChoiceField(label="Faith", required=False, choices=[("", "Every faith"), *Faith.choices])
-    sites = forms.ModelMultipleChoiceField(
+    sites: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label="Or only these sites", required=False, queryset=None,
         widget=forms.CheckboxSelectMultiple, help_text="Chosen sites replace the faith.",
     )
