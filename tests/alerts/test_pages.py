@@ -90,3 +90,13 @@ def test_a_sent_alert_cannot_be_revised_or_sent_again(cast: Cast):
     admin = log_in(Client(), cast.person(Role.PROGRAMME_ADMIN))
     assert admin.get(f"/alerts/{alert.pk}/edit/").status_code == 404
     assert admin.post(f"/alerts/{alert.pk}/send/").status_code == 404
+
+
+def test_a_contact_s_list_says_nothing_of_other_sites(cast: Cast):
+    _sent(cast, cast.site_a, cast.site_b)
+    contact = log_in(Client(), cast.person(Role.SITE_CONTACT))
+    page = contact.get("/alerts/").content.decode()
+    assert "Lockdown review" in page
+    assert "Acknowledged</th>" not in page and "Bravo Church" not in page
+    sender = log_in(Client(), cast.person(Role.PROGRAMME_ADMIN)).get("/alerts/").content.decode()
+    assert "Acknowledged</th>" in sender

@@ -161,3 +161,9 @@ def test_a_national_change_needs_its_source_and_reason(cast: Cast):
     response = national.post("/risk/threat-level/", {"level": "severe", "since": "2026-11-30"})
     assert {"source", "reason"} <= set(response.context["form"].errors)
     assert not NationalThreatLevel.objects.exists()
+
+
+def test_a_malformed_change_in_the_address_is_ignored(cast: Cast):
+    national = log_in(Client(), cast.person(Role.NATIONAL_ADMIN))
+    for value in ("abc", "99999999999999999999", "-1"):
+        assert national.get(f"/risk/threat-level/?changed={value}").status_code == 200

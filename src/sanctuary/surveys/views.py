@@ -22,7 +22,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sanctuary.access.actor import Actor
-from sanctuary.access.policy import NotFound, grants_for
+from sanctuary.access.policy import NotFound, grants_for, parse_id
 from sanctuary.alerts import policy as alert_policy
 from sanctuary.patrols import policy as patrol_policy
 from sanctuary.registry import policy as registry_policy
@@ -430,7 +430,12 @@ def threat_level(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"National threat level recorded: {change}.")
             return redirect(f"{reverse('threat_level')}?changed={change.pk}")
     history = policy.threat_level_history()
-    changed = history.filter(pk=request.GET.get("changed") or 0, set_by=actor.user).first() if actor.user else None
+    changed = None
+    if actor.user is not None and request.GET.get("changed"):
+        try:
+            changed = history.filter(pk=parse_id(request.GET["changed"]), set_by=actor.user).first()
+        except NotFound:
+            changed = None
     return render(
         request,
         "surveys/threat_level.html",
