@@ -167,3 +167,18 @@ def test_a_malformed_change_in_the_address_is_ignored(cast: Cast):
     national = log_in(Client(), cast.person(Role.NATIONAL_ADMIN))
     for value in ("abc", "99999999999999999999", "-1"):
         assert national.get(f"/risk/threat-level/?changed={value}").status_code == 200
+
+
+def test_a_national_change_offers_the_area_s_planner_a_re_plan_for_a_fortnight(cast: Cast):
+    services.set_threat_level(
+        Actor.person(cast.person(Role.NATIONAL_ADMIN), Channel.PAGE), "severe", timezone.localdate(),
+        source="MI5", reason="An attack abroad",
+    )
+    sergeant = log_in(Client(), cast.person(Role.POLICE_SUPERVISOR))
+    page = sergeant.get("/risk/threat-level/").content.decode()
+    assert "Re-plan patrols for Tower Hamlets" in page
+    assert "review and send it" not in page  # the draft is its author's
+    NationalThreatLevel.objects.update(set_at=timezone.now() - timedelta(days=15))
+    assert "Re-plan patrols" not in sergeant.get("/risk/threat-level/").content.decode()
+    adviser = log_in(Client(), cast.person(Role.SECURITY_ADVISER))
+    assert "Re-plan patrols" not in adviser.get("/risk/threat-level/").content.decode()

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sanctuary.access.actor import Actor
+from sanctuary.access.policy import grants_for
 from sanctuary.alerts import policy
 from sanctuary.alerts.models import AlertSite, AlertStatus
 from sanctuary.figures import Figure, Table
@@ -24,7 +25,7 @@ def home(actor: Actor) -> list[Figure]:
     link = reverse("alerts")
     figures = []
     waiting = policy.unacknowledged_for(actor)
-    if waiting.exists() or not policy.may_send(actor):
+    if grants_for(actor).own_organisation_ids:
         figures.append(Figure("alerts.to_acknowledge", "Alerts to acknowledge", waiting.count(), link))
     if policy.may_send(actor):
         since = timezone.now() - timedelta(days=IN_FORCE_DAYS)

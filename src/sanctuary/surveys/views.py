@@ -399,6 +399,9 @@ def risk_register_csv(request: HttpRequest) -> HttpResponse:
 # --- the national threat level --------------------------------------------------------------------
 
 
+REPLAN_OFFER_DAYS = 14
+
+
 def _replan_offers(actor: Actor, areas: list[Any], starts_on: date) -> list[dict[str, Any]]:
     """The patrol re-plans a change offers: the areas concerned that the actor plans, for the
     week the change first touches (never started automatically)."""
@@ -436,6 +439,9 @@ def threat_level(request: HttpRequest) -> HttpResponse:
             changed = history.filter(pk=parse_id(request.GET["changed"]), set_by=actor.user).first()
         except NotFound:
             changed = None
+    # a planner sees the offer of a re-plan for a fortnight after a national change
+    if changed is None and patrol_policy.may_plan(actor):
+        changed = history.filter(set_at__gte=timezone.now() - timedelta(days=REPLAN_OFFER_DAYS)).first()
     return render(
         request,
         "surveys/threat_level.html",
@@ -444,7 +450,7 @@ def threat_level(request: HttpRequest) -> HttpResponse:
             "current": assess.national_level(),
             "form": form if may_set else None,
             "changed": changed,
-            "drafted": _drafted(actor, changed.alert_id) if changed else None,
+            "drafted": _drafted(actor, changed.alert_id) if changed and actor.user is not None and changed.set_by_id == actor.user.pk else None,
             "replan": _replan_offers(actor, list(patrol_policy.areas_to_plan(actor)), changed.since) if changed else [],
             "heightened": policy.visible_heightened_alerts(actor).filter(ends_on__gte=timezone.localdate())[:20],
         },
