@@ -106,3 +106,37 @@ def test_a_failed_delivery_is_recorded_and_the_others_still_go(transactional_db,
     assert all(row.status == DeliveryStatus.FAILED and row.error for row in rows)
     page = log_in(Client(), cast.person(Role.PROGRAMME_ADMIN)).get(f"/alerts/{alert.pk}/").content.decode()
     assert "0 of 2 messages delivered, 2 failed" in page
+
+
+def test_a_second_provider_gets_its_own_deliveries_through_the_seam(
+    transactional_db, mailed_cast: Cast, smtp_server, monkeypatch
+):
+    """The SMS seam (docs/alerts.md): a provider outside the machine, stood in for at the one
+    seam, receives the deliveries of its channel while e-mail goes on as before."""
+    from sanctuary.alerts import providers
+    from sanctuary.alerts.providers import Recipient
+
+    texts: list[tuple[str, str]] = []
+
+    class TextMessages:
+        channel = "sms"
+
+        def addresses(self, sites):
+            return {site.pk: [Recipient(f"+44 20 7946 0{site.pk:03d}", site.name)] for site in sites}
+
+        def send(self, address, message):
+            texts.append((address, message.subject))
+
+    monkeypatch.setitem(providers.PROVIDERS, "sms", TextMessages())
+    cast = mailed_cast
+    admin = Actor.person(cast.person(Role.PROGRAMME_ADMIN), Channel.PAGE)
+    alert = services.compose_and_send(
+        admin, services.Content("Both ways", "Lock up.", "Locked."), services.Audience(sites=[cast.site_a]),
+    )
+    _run_worker()
+    smtp_server.wait_for(2)
+    assert texts == [(f"+44 20 7946 0{cast.site_a.pk:03d}", "[Advice] Both ways")]
+    assert smtp_server.recipients() == ["contact-a@example.org", "secretary-a@example.org"]
+    assert sorted(Delivery.objects.filter(alert=alert).values_list("channel", "status")) == [
+        ("email", "sent"), ("email", "sent"), ("sms", "sent"),
+    ]

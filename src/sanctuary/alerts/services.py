@@ -144,13 +144,17 @@ def send(actor: Actor, alert: Alert, *, site_url: str = "") -> Alert:
         if not alert.is_draft:
             raise ValidationError({"status": "This alert has been sent already."})
         sites = audience_sites(actor, _audience_of(alert))
-        AlertSite.objects.filter(alert=alert).exclude(site__in=sites).delete()
-        have = set(AlertSite.objects.filter(alert=alert).values_list("site_id", flat=True))
+        have = dict(AlertSite.objects.filter(alert=alert).values_list("site_id", "pk"))
+        wanted = {site.pk for site in sites}
+        gone = [pk for site_id, pk in have.items() if site_id not in wanted]
+        for start in range(0, len(gone), 5000):
+            AlertSite.objects.filter(pk__in=gone[start : start + 5000]).delete()
         AlertSite.objects.bulk_create(AlertSite(alert=alert, site=s) for s in sites if s.pk not in have)
         deliveries: dict[tuple[str, str], Delivery] = {}
-        for site in sites:
-            for channel, provider in PROVIDERS.items():
-                for person in provider.addresses(site):
+        for channel, provider in PROVIDERS.items():
+            reached = provider.addresses(sites)
+            for site in sites:
+                for person in reached[site.pk]:
                     key = (channel, person.address)
                     if key not in deliveries:
                         deliveries[key] = Delivery(alert=alert, channel=channel,
