@@ -16,6 +16,7 @@ from django.test import Client
 from sanctuary.access.models import Role, User
 from sanctuary.registry.models import Faith, Organisation, Site
 from tests.access.access_probes import PROBES as ACCESS_PROBES
+from tests.alerts.access_probes import PROBES as ALERT_PROBES
 from tests.audit.access_probes import PROBES as AUDIT_PROBES
 from tests.calendars.access_probes import PROBES as CALENDAR_PROBES
 from tests.conftest import Cast, api_client_for, log_in
@@ -33,6 +34,7 @@ PROBES: dict[str, Probe] = {
     **INCIDENT_PROBES,
     **SURVEY_PROBES,
     **PATROL_PROBES,
+    **ALERT_PROBES,
 }
 
 

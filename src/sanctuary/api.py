@@ -17,6 +17,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from sanctuary.access import services as access_services
 from sanctuary.access.policy import NotFound
+from sanctuary.alerts.api import router as alerts_router
 from sanctuary.calendars.api import router as calendars_router
 from sanctuary.incidents.api import router as incidents_router
 from sanctuary.patrols.api import router as patrols_router
@@ -69,6 +70,7 @@ api.add_router("/", calendars_router)
 api.add_router("/", incidents_router)
 api.add_router("/", surveys_router)
 api.add_router("/", patrols_router)
+api.add_router("/", alerts_router)
 
 
 

@@ -33,6 +33,7 @@ def load() -> bool:
     """Load every app's demo into an empty database; False if it was there already."""
     from django.db import transaction
 
+    from sanctuary.alerts import demo as alerts_demo
     from sanctuary.calendars import demo as calendars_demo
     from sanctuary.incidents import demo as incidents_demo
     from sanctuary.patrols import demo as patrols_demo
@@ -46,6 +47,7 @@ def load() -> bool:
         incidents_demo.load()
         surveys_demo.load()
         patrols_demo.load()
+        alerts_demo.load()
     return True
 
 

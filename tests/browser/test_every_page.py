@@ -80,6 +80,9 @@ def pages(cast: Cast) -> list[str]:
         "/patrols/today/",
         "/patrols/summary/",
         "/patrols/rota/",
+        "/risk/heightened/",
+        "/alerts/",
+        "/alerts/new/",
     ]
 
 

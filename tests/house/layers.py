@@ -53,6 +53,7 @@ DOMAINS = (
     "sanctuary.surveys",
     "sanctuary.incidents",
     "sanctuary.patrols",
+    "sanctuary.alerts",
     "sanctuary.fund",
     "sanctuary.partnership",
 )

@@ -160,7 +160,8 @@ def probe_martyns_law_record(client: Client, user: User, cast: Cast, target: str
 
 def probe_threat_level_set(client: Client, user: User, cast: Cast, target: str) -> bool:
     response = client.post(
-        "/risk/threat-level/", {"level": "severe", "since": "2026-11-30", "note": "Matrix"}
+        "/risk/threat-level/", {"level": "severe", "since": "2026-11-30", "note": "Matrix",
+         "source": "MI5", "reason": "Matrix change"}
     )
     saved = NationalThreatLevel.objects.filter(note="Matrix").exists()
     assert saved == function(response)

@@ -73,7 +73,8 @@ def test_recording_the_national_threat_level_raises_every_sites_score(surveyed: 
     before = {r["name"]: float(r["score"]) for r in _csv(admin.get("/risk/export.csv"))}
     national = log_in(client, surveyed.person(Role.NATIONAL_ADMIN))
     response = national.post(
-        "/risk/threat-level/", {"level": "critical", "since": "2020-01-01", "note": "Test"}
+        "/risk/threat-level/",
+        {"level": "critical", "since": "2020-01-01", "note": "Test", "source": "MI5", "reason": "Test"},
     )
     assert response.status_code == 302
     assert "National threat level: critical" in national.get("/risk/threat-level/").content.decode()
@@ -86,7 +87,9 @@ def test_recording_the_national_threat_level_raises_every_sites_score(surveyed: 
 
 def test_an_invalid_threat_level_form_says_what_is_wrong_beside_the_field(cast: Cast, client):
     national = log_in(client, cast.person(Role.NATIONAL_ADMIN))
-    response = national.post("/risk/threat-level/", {"level": "apocalyptic", "since": ""})
+    response = national.post(
+        "/risk/threat-level/", {"level": "apocalyptic", "since": "", "source": "MI5", "reason": "x"}
+    )
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert set(errors) == {"level", "since"}

@@ -38,6 +38,7 @@ from sanctuary.surveys.risk import (
     ThreatLevel,
     assess_site,
     gathering_risk,
+    heightened_level,
     level_on,
     recommend,
     risk_with_answers,
@@ -61,6 +62,14 @@ def national_history() -> list[tuple[date, ThreatLevel]]:
         (row.since, ThreatLevel(row.level))
         for row in reversed(list(policy.threat_level_history()))
     ]
+
+
+def site_level(site: Site, day: date | None = None) -> ThreatLevel:
+    """The level the site is assessed at on a day: the national level, raised by the local
+    heightened alerts in force for it (docs/risk-model.md, 3.1)."""
+    day = day or timezone.localdate()
+    raised = policy.raised_levels([site], day)[site.pk]
+    return heightened_level(national_level(day), [ThreatLevel(value) for value in raised])
 
 
 def national_level(day: date | None = None) -> ThreatLevel:
@@ -182,8 +191,11 @@ def assess(
     gatherings = _gatherings(
         sites, as_of, as_of + timedelta(days=PLANNING_DAYS - 1), max(1, gatherings_listed)
     )
+    raised = policy.raised_levels(sites, as_of)
     found = []
+    national = level
     for site in sites:
+        level = heightened_level(national, [ThreatLevel(value) for value in raised[site.pk]])
         chosen = surveys.get(site.pk, [])
         survey = chosen[0] if chosen else None
         instrument = load_instrument(survey.instrument_version) if survey else latest_instrument()

@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
+from sanctuary.registry.models import Faith
 from sanctuary.surveys.instrument import NOT_APPLICABLE, Section
 from sanctuary.surveys.models import DutyStatus, SurveyKind, ThreatLevel
 
@@ -115,7 +117,40 @@ class CompleteForm(forms.Form):
 class ThreatLevelForm(forms.Form):
     level = forms.ChoiceField(label="National threat level", choices=ThreatLevel.choices)
     since = forms.DateField(label="In force from", widget=forms.DateInput(attrs={"type": "date"}))
+    source = forms.CharField(
+        label="Source", max_length=200, help_text="Where it was announced, e.g. MI5's website, 14 May."
+    )
+    reason = forms.CharField(
+        label="Reason", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why it changed, as announced. It goes into the alert drafted to the sites.",
+    )
     note = forms.CharField(label="Note", required=False, max_length=200)
+
+
+class HeightenedAlertForm(forms.Form):
+    area: forms.ModelChoiceField = forms.ModelChoiceField(label="Area", queryset=None, empty_label=None)
+    faith = forms.ChoiceField(label="Faith", required=False, choices=[("", "Every faith"), *Faith.choices])
+    sites: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label="Or only these sites", required=False, queryset=None,
+        widget=forms.CheckboxSelectMultiple, help_text="Chosen sites replace the faith.",
+    )
+    level = forms.ChoiceField(label="Threat level for these sites", choices=ThreatLevel.choices,
+                              initial=ThreatLevel.SEVERE)
+    starts_on = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label="Until (inclusive)", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(
+        label="Reason", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For instance: after an attack abroad; a surge of incidents against the faith.",
+    )
+
+    def __init__(self, *args: Any, areas: QuerySet[Any], sites: QuerySet[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas  # type: ignore[attr-defined]
+        self.fields["sites"].queryset = sites  # type: ignore[attr-defined]
+
+
+class EndHeightenedAlertForm(forms.Form):
+    reason = forms.CharField(label="Why end it now", required=False, max_length=500)
 
 
 class DutyForm(forms.Form):

@@ -8,12 +8,14 @@ site has no CCTV): they have no default manager, only named ones, and pages reac
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from sanctuary.registry.models import Site
+from sanctuary.registry.models import Area, Faith, Site
 from sanctuary.surveys.martyns_law import DutyStatus as CoreDutyStatus
 from sanctuary.surveys.risk.parameters import ThreatLevel as CoreThreatLevel
 
@@ -203,10 +205,18 @@ class NationalThreatLevel(models.Model):
     level = models.CharField(max_length=20, choices=ThreatLevel.choices)
     since = models.DateField("in force from")
     note = models.CharField(max_length=200, blank=True)
+    source = models.CharField(
+        max_length=200, blank=True, help_text="Where the change was announced, e.g. MI5's website."
+    )
+    reason = models.TextField(max_length=2000, blank=True, help_text="Why it changed, as announced.")
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     set_at = models.DateTimeField(auto_now_add=True)
+    # the alert to the sites drafted with the change, for its author to review and send
+    alert = models.ForeignKey(
+        "alerts.Alert", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = models.Manager()
 
@@ -215,6 +225,49 @@ class NationalThreatLevel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_level_display()} from {self.since:%d %B %Y}"
+
+
+class HeightenedAlert(models.Model):
+    """A local heightened alert: for its days, the sites concerned (an area's, perhaps only one
+    faith's, or chosen sites) are assessed at `level` when the national level is lower
+    (docs/risk-model.md, 3.1)."""
+
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    faith = models.CharField(max_length=20, choices=Faith.choices, blank=True)
+    sites = models.ManyToManyField(Site, blank=True, related_name="+")
+    starts_on = models.DateField("from")
+    ends_on = models.DateField("until (inclusive)")
+    level = models.CharField(max_length=20, choices=ThreatLevel.choices)
+    reason = models.TextField(max_length=2000)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    set_at = models.DateTimeField(auto_now_add=True)
+    ended_on = models.DateField(null=True, blank=True)  # ended early: not in force from this day
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    alert = models.ForeignKey(
+        "alerts.Alert", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = models.Manager()
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} in {self.area.name} from {self.starts_on:%d %B %Y}"
+
+    @property
+    def last_day(self) -> date:
+        """The last day in force (ended early: the day before it ended)."""
+        if self.ended_on is not None:
+            return min(self.ends_on, self.ended_on - timedelta(days=1))
+        return self.ends_on
+
+    def in_force_on(self, day: date) -> bool:
+        return self.starts_on <= day <= self.last_day
 
 
 class DutyRecord(models.Model):

@@ -10,11 +10,14 @@
 - An adviser's survey is conducted by an adviser (or administrator) of the area; a site contact
   fills a self-assessment of their own site, which an adviser reviews before it counts.
 - The national threat level is set by a national programme administrator; everyone reads it.
+- A local heightened alert is raised by the administrators and police supervisors of its area
+  (the alerts' senders); every staff member who reads the area's sites reads it.
 Anything else is NotFound, the same as a survey that does not exist.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -22,14 +25,16 @@ from django.db.models import Q, QuerySet
 from sanctuary.access.actor import Actor
 from sanctuary.access.models import Membership, Role
 from sanctuary.access.policy import EVERY_AREA, NO_AREAS, Areas, NotFound, grants_for, parse_id
+from sanctuary.alerts import policy as alert_policy
 from sanctuary.audit.models import Action
 from sanctuary.audit.services import record
 from sanctuary.registry import policy as registry_policy
-from sanctuary.registry.models import Site
+from sanctuary.registry.models import Area, Site
 from sanctuary.surveys.models import (
     COUNTS,
     Answer,
     DutyRecord,
+    HeightenedAlert,
     NationalThreatLevel,
     Photo,
     Survey,
@@ -251,6 +256,72 @@ def threat_level_history() -> QuerySet[NationalThreatLevel]:
 
 def may_set_threat_level(actor: Actor) -> bool:
     return grants_for(actor).is_national_admin
+
+
+# --- local heightened alerts ---------------------------------------------------------------------
+# Staff who read an area's sites read its heightened alerts (they change its sites' risk);
+# its administrators and police supervisors raise and end them (the alerts' senders).
+
+
+def visible_heightened_alerts(actor: Actor) -> QuerySet[HeightenedAlert]:
+    areas = grants_for(actor).read_areas
+    if not areas:
+        return HeightenedAlert.objects.none()
+    rows = HeightenedAlert.objects.select_related("area", "set_by")
+    return rows if areas.every else rows.filter(area__in=areas.ids)
+
+
+def heightened_alert_areas(actor: Actor) -> QuerySet[Area]:
+    """Where the actor raises heightened alerts."""
+    return alert_policy.reachable_areas(actor)
+
+
+def may_raise_heightened_alerts(actor: Actor) -> bool:
+    return alert_policy.may_send(actor)
+
+
+def get_heightened_alert(actor: Actor, alert_id: Any, *, for_edit: bool = False) -> HeightenedAlert:
+    rows = visible_heightened_alerts(actor)
+    if for_edit:
+        rows = rows.filter(area__in=heightened_alert_areas(actor))
+    try:
+        return rows.get(pk=parse_id(alert_id))
+    except HeightenedAlert.DoesNotExist:
+        raise NotFound("No such heightened alert.") from None
+
+
+def heightened_sites(alert: HeightenedAlert) -> QuerySet[Site]:
+    """The sites a heightened alert concerns: its chosen sites, or its area's (of its faith)."""
+    chosen = alert.sites.all()
+    if chosen.exists():
+        return chosen
+    sites = Site.objects.filter(area=alert.area)
+    return sites.filter(faith=alert.faith) if alert.faith else sites
+
+
+def raised_levels(sites: list[Site], day: date) -> dict[int, list[str]]:
+    """The levels of the heightened alerts in force on `day` for each site (for the risk model;
+    not a door: the levels are applied whoever reads the risk)."""
+    found: dict[int, list[str]] = {site.pk: [] for site in sites}
+    if not sites:
+        return found
+    areas = {site.area_id for site in sites}
+    in_force = (
+        HeightenedAlert.objects.filter(area__in=areas, starts_on__lte=day, ends_on__gte=day)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+        .prefetch_related("sites")
+    )
+    for alert in in_force:
+        chosen = {site.pk for site in alert.sites.all()}
+        for site in sites:
+            if site.area_id != alert.area_id:
+                continue
+            if chosen and site.pk not in chosen:
+                continue
+            if not chosen and alert.faith and site.faith != alert.faith:
+                continue
+            found[site.pk].append(alert.level)
+    return found
 
 
 # --- Martyn's Law ---------------------------------------------------------------------------------

@@ -1,11 +1,12 @@
-"""Every change to surveys, answers, photos, the national threat level and Martyn's Law records:
+"""Every change to surveys, answers, photos, the national threat level, local heightened alerts
+and Martyn's Law records:
 each one transaction with its audit record, each re-checking access through surveys.policy."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,9 +18,12 @@ from django.utils import timezone
 from sanctuary import uploads
 from sanctuary.access.actor import Actor
 from sanctuary.access.policy import NotFound
+from sanctuary.alerts import policy as alert_policy
+from sanctuary.alerts import services as alert_services
+from sanctuary.alerts.templates_data import templates
 from sanctuary.audit.models import Action
 from sanctuary.audit.services import record, snapshot
-from sanctuary.registry.models import Site
+from sanctuary.registry.models import Area, Faith, Site
 from sanctuary.solvers.validation import InvalidInput
 from sanctuary.surveys import policy
 from sanctuary.surveys.instrument import (
@@ -34,6 +38,7 @@ from sanctuary.surveys.models import (
     Answer,
     DutyRecord,
     DutyStatus,
+    HeightenedAlert,
     NationalThreatLevel,
     Photo,
     Survey,
@@ -241,16 +246,110 @@ def review_survey(actor: Actor, survey: Survey, summary: str = "") -> Survey:
 
 
 @transaction.atomic
-def set_threat_level(actor: Actor, level: str, since: date, note: str = "") -> NationalThreatLevel:
+def set_threat_level(
+    actor: Actor, level: str, since: date, note: str = "", *, source: str = "", reason: str = ""
+) -> NationalThreatLevel:
+    """Record a change of the national level (risk reads it at once: nothing is cached) and
+    draft an alert to every site the actor reaches, for them to review and send."""
     if not policy.may_set_threat_level(actor):
         raise NotFound("No such page.")
     if level not in ThreatLevel.values:
         raise ValidationError({"level": f"{level!r} is not a threat level."})
     change = NationalThreatLevel.objects.create(
-        level=level, since=since, note=note.strip()[:200], set_by=actor.user
+        level=level, since=since, note=note.strip()[:200], source=source.strip()[:200],
+        reason=reason.strip()[:2000], set_by=actor.user,
     )
+    label = ThreatLevel(level).label
+    change.alert = _draft_alert(
+        actor, f"national threat level {label.lower()} from {since:%d %B %Y}",
+        f"The national threat level is now {label.upper()} (from {since:%d %B %Y}). {reason.strip()}",
+        alert_services.Audience(),
+    )
+    change.save(update_fields=["alert"])
     record(Action.CREATE, actor=actor, obj=change, after=snapshot(change))
     return change
+
+
+def _draft_alert(actor: Actor, origin: str, reason: str, audience: Any) -> Any:
+    """The alert a change drafts (from the "after an attack elsewhere" template), or None when
+    the actor sends no alerts or no site is concerned."""
+    if not alert_policy.may_send(actor):
+        return None
+    content = alert_services.Content(**{
+        key: value for key, value in templates()["after_attack"].filled(reason).items()
+    })
+    try:
+        return alert_services.draft(actor, content, audience, origin=origin)
+    except ValidationError:
+        return None
+
+
+# --- local heightened alerts ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def raise_heightened_alert(
+    actor: Actor, *, area: Area, level: str, starts_on: date, ends_on: date, reason: str,
+    faith: str = "", sites: list[Site] | None = None,
+) -> HeightenedAlert:
+    """Raise the threat for an area's sites (of one faith, or chosen sites) for some days; the
+    risk model reads it at once, and an alert to the sites concerned is drafted."""
+    if not policy.heightened_alert_areas(actor).filter(pk=area.pk).exists():
+        raise NotFound("No such area.")
+    errors = {}
+    if level not in ThreatLevel.values:
+        errors["level"] = f"{level!r} is not a threat level."
+    if ends_on < starts_on:
+        errors["ends_on"] = "The alert must end on or after the day it starts."
+    if not reason.strip():
+        errors["reason"] = "Say why: an attack elsewhere, a surge of incidents, a gathering…"
+    if faith and faith not in Faith.values:
+        errors["faith"] = f"{faith!r} is not a faith."
+    chosen = list(sites or [])
+    if any(site.area_id != area.pk for site in chosen):
+        errors["sites"] = "Choose sites of the alert's area only."
+    if errors:
+        raise ValidationError(errors)
+    alert = HeightenedAlert.objects.create(
+        area=area, faith="" if chosen else faith, starts_on=starts_on, ends_on=ends_on,
+        level=level, reason=reason.strip(), set_by=actor.user,
+    )
+    alert.sites.set(chosen)
+    label = ThreatLevel(level).label
+    audience = alert_services.Audience(
+        faith="" if chosen else faith, area=None if chosen else area, sites=chosen
+    )
+    alert.alert = _draft_alert(
+        actor, f"heightened alert {alert.pk} ({label.lower()}, {area.name})",
+        f"A local heightened alert ({label.upper()}) is in force from {starts_on:%d %B} to "
+        f"{ends_on:%d %B %Y}: {reason.strip()}",
+        audience,
+    )
+    alert.save(update_fields=["alert"])
+    record(Action.CREATE, actor=actor, obj=alert, after=snapshot(alert),
+           detail={"sites": [site.pk for site in chosen]})
+    return alert
+
+
+def replan_week(day: date) -> date:
+    """The Monday of the first week a patrol re-plan can still cover from `day` (today or later):
+    that Monday itself, or the next."""
+    day = max(day, timezone.localdate())
+    return day + timedelta(days=(7 - day.weekday()) % 7)
+
+
+@transaction.atomic
+def end_heightened_alert(actor: Actor, alert: HeightenedAlert, reason: str = "") -> HeightenedAlert:
+    """End an alert early: from today it no longer raises the threat."""
+    alert = policy.get_heightened_alert(actor, alert.pk, for_edit=True)
+    if alert.ended_on is not None or alert.last_day < timezone.localdate():
+        raise ValidationError({"ended_on": "This alert is no longer in force."})
+    before = snapshot(alert)
+    alert.ended_on, alert.ended_by = timezone.localdate(), actor.user
+    alert.save(update_fields=["ended_on", "ended_by"])
+    record(Action.UPDATE, actor=actor, obj=alert, before=before, after=snapshot(alert),
+           detail={"ended": True, "reason": reason.strip()[:500]})
+    return alert
 
 
 # --- Martyn's Law -------------------------------------------------------------------------------

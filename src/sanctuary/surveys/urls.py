@@ -27,5 +27,8 @@ urlpatterns = [
     path("risk/", views.risk_register, name="risk_register"),
     path("risk/export.csv", views.risk_register_csv, name="risk_register_csv"),
     path("risk/threat-level/", views.threat_level, name="threat_level"),
+    path("risk/heightened/", views.heightened_alerts, name="heightened_alerts"),
+    path("risk/heightened/<int:alert_id>/", views.heightened_alert, name="heightened_alert"),
+    path("risk/heightened/<int:alert_id>/end/", views.heightened_alert_end, name="heightened_alert_end"),
     path("martyns-law/", views.martyns_law_register, name="martyns_law_register"),
 ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,7 +22,9 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sanctuary.access.actor import Actor
-from sanctuary.access.policy import NotFound
+from sanctuary.access.policy import NotFound, grants_for, parse_id
+from sanctuary.alerts import policy as alert_policy
+from sanctuary.patrols import policy as patrol_policy
 from sanctuary.registry import policy as registry_policy
 from sanctuary.registry.forms import SiteFilterForm
 from sanctuary.registry.models import Site
@@ -28,6 +32,8 @@ from sanctuary.surveys import assess, policy, register, report, services
 from sanctuary.surveys.forms import (
     CompleteForm,
     DutyForm,
+    EndHeightenedAlertForm,
+    HeightenedAlertForm,
     PhotoForm,
     ScheduleForm,
     SectionForm,
@@ -393,6 +399,23 @@ def risk_register_csv(request: HttpRequest) -> HttpResponse:
 # --- the national threat level --------------------------------------------------------------------
 
 
+REPLAN_OFFER_DAYS = 14
+
+
+def _replan_offers(actor: Actor, areas: list[Any], starts_on: date) -> list[dict[str, Any]]:
+    """The patrol re-plans a change offers: the areas concerned that the actor plans, for the
+    week the change first touches (never started automatically)."""
+    planned = set(patrol_policy.areas_to_plan(actor).values_list("pk", flat=True))
+    week = services.replan_week(starts_on)
+    return [{"area": area, "week": week} for area in areas if area.pk in planned]
+
+
+def _drafted(actor: Actor, alert_id: int | None) -> Any:
+    if alert_id is None:
+        return None
+    return alert_policy.visible_alerts(actor).filter(pk=alert_id).first()
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def threat_level(request: HttpRequest) -> HttpResponse:
@@ -403,20 +426,110 @@ def threat_level(request: HttpRequest) -> HttpResponse:
         if not may_set:
             raise PermissionDenied
         if form.is_valid():
+            data = form.cleaned_data
             change = services.set_threat_level(
-                actor, form.cleaned_data["level"], form.cleaned_data["since"], form.cleaned_data["note"]
+                actor, data["level"], data["since"], data["note"], source=data["source"], reason=data["reason"]
             )
             messages.success(request, f"National threat level recorded: {change}.")
-            return redirect("threat_level")
+            return redirect(f"{reverse('threat_level')}?changed={change.pk}")
+    history = policy.threat_level_history()
+    changed = None
+    if actor.user is not None and request.GET.get("changed"):
+        try:
+            changed = history.filter(pk=parse_id(request.GET["changed"]), set_by=actor.user).first()
+        except NotFound:
+            changed = None
+    # a planner sees the offer of a re-plan for a fortnight after a national change
+    if changed is None and patrol_policy.may_plan(actor):
+        changed = history.filter(set_at__gte=timezone.now() - timedelta(days=REPLAN_OFFER_DAYS)).first()
     return render(
         request,
         "surveys/threat_level.html",
         {
-            "history": policy.threat_level_history()[:50],
+            "history": history[:50],
             "current": assess.national_level(),
             "form": form if may_set else None,
+            "changed": changed,
+            "drafted": _drafted(actor, changed.alert_id) if changed and actor.user is not None and changed.set_by_id == actor.user.pk else None,
+            "replan": _replan_offers(actor, list(patrol_policy.areas_to_plan(actor)), changed.since) if changed else [],
+            "heightened": policy.visible_heightened_alerts(actor).filter(ends_on__gte=timezone.localdate())[:20],
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def heightened_alerts(request: HttpRequest) -> HttpResponse:
+    actor = Actor.of(request)
+    if not grants_for(actor).read_areas:
+        raise PermissionDenied("Heightened alerts are for the staff of an area.")
+    may_raise = policy.may_raise_heightened_alerts(actor)
+    areas = policy.heightened_alert_areas(actor)
+    today = timezone.localdate()
+    form = HeightenedAlertForm(
+        request.POST or None, areas=areas,
+        sites=alert_policy.reachable_sites(actor).order_by("name"),
+        initial={"starts_on": today, "ends_on": today + timedelta(days=13)},
+    )
+    if request.method == "POST":
+        if not may_raise:
+            raise PermissionDenied("Only administrators and police supervisors raise heightened alerts.")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                raised = services.raise_heightened_alert(
+                    actor, area=data["area"], level=data["level"], starts_on=data["starts_on"],
+                    ends_on=data["ends_on"], reason=data["reason"], faith=data["faith"],
+                    sites=list(data["sites"]),
+                )
+            except ValidationError as error:
+                for name, problems in error.message_dict.items():
+                    form.add_error(name if name in form.fields else None, problems)
+            else:
+                messages.success(request, f"Heightened alert raised: {raised}. Risk is recomputed from now.")
+                return redirect("heightened_alert", alert_id=raised.pk)
+    page = Paginator(policy.visible_heightened_alerts(actor), 25).get_page(request.GET.get("page"))
+    return render(request, "surveys/heightened_alerts.html", {
+        "page": page, "form": form if may_raise else None, "today": today,
+    })
+
+
+@login_required
+@require_GET
+def heightened_alert(request: HttpRequest, alert_id: int) -> HttpResponse:
+    actor = Actor.of(request)
+    alert = policy.get_heightened_alert(actor, alert_id)
+    may_end = (
+        alert.ended_on is None and alert.last_day >= timezone.localdate()
+        and policy.heightened_alert_areas(actor).filter(pk=alert.area_id).exists()
+    )
+    sites = registry_policy.sites_shown(
+        actor, registry_policy.visible_sites(actor).filter(pk__in=policy.heightened_sites(alert)),
+        "heightened alert",
+    )
+    return render(request, "surveys/heightened_alert.html", {
+        "alert": alert,
+        "sites": sites,
+        "in_force": alert.in_force_on(timezone.localdate()),
+        "drafted": _drafted(actor, alert.alert_id),
+        "replan": _replan_offers(actor, [alert.area], max(alert.starts_on, timezone.localdate())),
+        "end_form": EndHeightenedAlertForm() if may_end else None,
+    })
+
+
+@login_required
+@require_POST
+def heightened_alert_end(request: HttpRequest, alert_id: int) -> HttpResponse:
+    actor = Actor.of(request)
+    alert = policy.get_heightened_alert(actor, alert_id, for_edit=True)
+    form = EndHeightenedAlertForm(request.POST)
+    try:
+        services.end_heightened_alert(actor, alert, form.data.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The heightened alert has ended: risk is recomputed without it.")
+    return redirect("heightened_alert", alert_id=alert.pk)
 
 
 # --- Martyn's Law ---------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ What the Django side calls:
   `risk_with_measures(site_risk, instrument, answers, measure_ids)` for the fund's packages
 - `threat`, `vulnerability`, `consequence` and `site_risk` to compute or recompute one part
 - `level_on(history, day)`: the national threat level in force on a day
+- `heightened_level(national, raised)`: a site's level with the local heightened alerts in force
 - `IncidentTable(incidents)`: incidents prepared once for scoring many sites
 Inputs are small frozen dataclasses (`SiteProfile`, `Incident`, any gathering with start, end,
 expected_attendance and label) and answers by question id; the instrument and measures come
@@ -55,6 +56,7 @@ from sanctuary.surveys.risk.threat import (
     NearbyIncident,
     SiteProfile,
     Threat,
+    heightened_level,
     level_on,
     threat,
 )
@@ -100,6 +102,7 @@ __all__ = [
     "consequence_of",
     "equivalent_annual_cost",
     "gathering_risk",
+    "heightened_level",
     "level_on",
     "recommend",
     "risk_with_answers",

@@ -248,6 +248,19 @@ def threat(
     )
 
 
+LEVEL_ORDER = tuple(ThreatLevel)  # low … critical
+
+
+def heightened_level(national: ThreatLevel, raised: Sequence[ThreatLevel] = ()) -> ThreatLevel:
+    """The level a site is assessed at: the national level, or the highest local heightened
+    alert in force for it if that is higher (docs/risk-model.md, 3.1):
+
+        L_s(d) = max(L_national(d), max{ L_a : alert a in force on d and concerning s })
+
+    An alert never lowers the threat."""
+    return max((national, *raised), key=LEVEL_ORDER.index)
+
+
 def level_on(history: Sequence[tuple[date, ThreatLevel]], day: date) -> ThreatLevel:
     """The national level in force on ``day``, from an administrator's (date set, level) records."""
     in_force = [(set_on, level) for set_on, level in history if set_on <= day]

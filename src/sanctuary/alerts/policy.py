@@ -1,0 +1,158 @@
+"""The doors to alerts (docs/access.md, Alerts and advice).
+
+- Administrators and police supervisors of an area send alerts to its sites; they see every
+  alert that reaches a site of their areas, drafts included, and the drafts they wrote.
+- A site contact sees the alerts sent to a site of their organisation, and acknowledges them.
+- Everyone else sees nothing of alerts; an alert not yours looks missing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from sanctuary.access.actor import Actor
+from sanctuary.access.models import Membership, Role
+from sanctuary.access.policy import EVERY_AREA, NO_AREAS, Areas, NotFound, grants_for, parse_id
+from sanctuary.alerts.models import Alert, AlertSite, AlertStatus
+from sanctuary.registry.models import Area, Site, SiteStatus
+
+SENDER_ROLES = frozenset({Role.NATIONAL_ADMIN, Role.PROGRAMME_ADMIN, Role.POLICE_SUPERVISOR})
+
+
+def sender_areas(actor: Actor) -> Areas:
+    """Where the actor sends alerts: the areas of their administrator and police supervisor roles."""
+    if actor.is_system:
+        return EVERY_AREA
+    user = actor.user
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NO_AREAS
+    cached = getattr(user, "_sanctuary_alert_areas", None)
+    if cached is not None:
+        return cached
+    found = NO_AREAS
+    rows = Membership.objects.filter(user=user, role__in=SENDER_ROLES).values_list(
+        "organisation__covers_all_areas", "organisation__areas"
+    )
+    for national, area in rows:
+        if national:
+            found = found | EVERY_AREA
+        elif area is not None:
+            found = found | Areas(frozenset({area}))
+    user._sanctuary_alert_areas = found
+    return found
+
+
+def may_send(actor: Actor) -> bool:
+    return bool(sender_areas(actor))
+
+
+def _in(areas: Areas, field: str) -> Q:
+    return Q() if areas.every else Q(**{f"{field}__in": areas.ids})
+
+
+def reachable_sites(actor: Actor) -> QuerySet[Site]:
+    """The active sites an actor may send to: every one in their sender areas."""
+    areas = sender_areas(actor)
+    if not areas:
+        return Site.objects.none()
+    return Site.objects.filter(_in(areas, "area"), status=SiteStatus.ACTIVE).select_related("area", "operator")
+
+
+def reachable_areas(actor: Actor) -> QuerySet[Area]:
+    areas = sender_areas(actor)
+    if not areas:
+        return Area.objects.none()
+    return Area.objects.filter(_in(areas, "pk")).order_by("name")
+
+
+def _audience_of(actor: Actor) -> Q:
+    """Sent alerts to a site of the actor's own organisations."""
+    own = grants_for(actor).own_organisation_ids
+    if not own:
+        return Q(pk__in=[])
+    return Q(status=AlertStatus.SENT, recipients__site__operator__in=own)
+
+
+def _sent_into(actor: Actor) -> Q:
+    """(Not for every area: an empty Q would vanish when or-ed with another.)"""
+    areas = sender_areas(actor)
+    if not areas:
+        return Q(pk__in=[])
+    if areas.every:
+        return Q(pk__isnull=False)
+    mine = Q(created_by=actor.user) if actor.user is not None else Q(pk__in=[])
+    return Q(recipients__site__area__in=areas.ids) | mine
+
+
+def visible_alerts(actor: Actor) -> QuerySet[Alert]:
+    if actor.is_system or sender_areas(actor).every:
+        return Alert.objects.select_related("created_by", "sent_by", "audience_area")
+    ids = Alert.objects.filter(_sent_into(actor) | _audience_of(actor)).values("pk")
+    return Alert.objects.filter(pk__in=ids).select_related("created_by", "sent_by", "audience_area")
+
+
+def editable_alerts(actor: Actor) -> QuerySet[Alert]:
+    """Drafts a sender may change and send: the alert must not reach beyond their areas."""
+    areas = sender_areas(actor)
+    if not areas:
+        return Alert.objects.none()
+    drafts = Alert.objects.filter(status=AlertStatus.DRAFT)
+    if areas.every:
+        return drafts
+    beyond = AlertSite.objects.exclude(site__area__in=areas.ids).values("alert")
+    return drafts.filter(_sent_into(actor)).exclude(pk__in=beyond).distinct()
+
+
+def get_alert(actor: Actor, alert_id: Any, *, for_edit: bool = False) -> Alert:
+    alerts = editable_alerts(actor) if for_edit else visible_alerts(actor)
+    try:
+        return alerts.get(pk=parse_id(alert_id))
+    except Alert.DoesNotExist:
+        raise NotFound("No such alert.") from None
+
+
+def may_see_delivery(actor: Actor, alert: Alert) -> bool:
+    """Who was sent it and who has not acknowledged: its senders' side, not the audience."""
+    return actor.is_system or visible_alerts(actor).filter(pk=alert.pk).filter(_sent_into(actor)).exists()
+
+
+def recipients_shown(actor: Actor, alert: Alert) -> QuerySet[AlertSite]:
+    """The alert's sites a person sees: every one for its senders' side, their own for a contact."""
+    rows = AlertSite.objects.filter(alert=alert).select_related("site", "site__operator", "acknowledged_by")
+    if may_see_delivery(actor, alert):
+        return rows
+    return rows.filter(site__operator__in=grants_for(actor).own_organisation_ids)
+
+
+def to_acknowledge(actor: Actor, alert: Alert) -> QuerySet[AlertSite]:
+    """The sites of the actor's organisations this sent alert still asks to acknowledge."""
+    own = grants_for(actor).own_organisation_ids
+    if not own or alert.status != AlertStatus.SENT:
+        return AlertSite.objects.none()
+    return AlertSite.objects.filter(
+        alert=alert, site__operator__in=own, acknowledged_at__isnull=True
+    ).select_related("site")
+
+
+def get_recipient(actor: Actor, alert: Alert, site_id: Any) -> AlertSite:
+    try:
+        return to_acknowledge(actor, alert).get(site_id=parse_id(site_id))
+    except AlertSite.DoesNotExist:
+        raise NotFound("No such site to acknowledge for.") from None
+
+
+def unacknowledged_for(actor: Actor) -> QuerySet[AlertSite]:
+    """A contact's inbox: sent alerts their organisation's sites have not acknowledged."""
+    own = grants_for(actor).own_organisation_ids
+    if not own:
+        return AlertSite.objects.none()
+    return AlertSite.objects.filter(
+        alert__status=AlertStatus.SENT, site__operator__in=own, acknowledged_at__isnull=True
+    ).select_related("alert", "site")
+
+
+def reachable_for_acknowledgement(rows: QuerySet[AlertSite]) -> QuerySet[Site]:
+    """The sites of those rows, for the acknowledgement form's choice."""
+    return Site.objects.filter(pk__in=rows.values("site")).order_by("name")

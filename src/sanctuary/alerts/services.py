@@ -1,0 +1,191 @@
+"""Every change to alerts: draft, revise, send, acknowledge — each one transaction with its audit
+record. Sending queues one delivery per address (`tasks.deliver_alert`, run by the worker)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from sanctuary.access.actor import Actor
+from sanctuary.access.policy import NotFound
+from sanctuary.alerts import policy
+from sanctuary.alerts.models import Alert, AlertSite, AlertStatus, Delivery, Urgency
+from sanctuary.alerts.providers import PROVIDERS
+from sanctuary.alerts.tasks import deliver_alert
+from sanctuary.audit.models import Action
+from sanctuary.audit.services import record, snapshot
+from sanctuary.registry.models import Area, Faith, Site
+
+
+@dataclass
+class Audience:
+    """Who an alert is for: chosen sites, or every active site of the sender's areas narrowed by
+    faith, area and ward (each optional)."""
+
+    faith: str = ""
+    area: Area | None = None
+    ward: str = ""
+    sites: Sequence[Site] = field(default_factory=tuple)
+
+
+@dataclass
+class Content:
+    title: str
+    body: str
+    ask: str
+    urgency: str = Urgency.ADVICE
+    template: str = ""
+
+
+def audience_sites(actor: Actor, audience: Audience) -> list[Site]:
+    """The sites an audience names, within the areas the actor sends to; a site or area beyond
+    them is an error on its field (it looks like one that does not exist)."""
+    reachable = policy.reachable_sites(actor)
+    if audience.faith and audience.faith not in Faith.values:
+        raise ValidationError({"faith": f"{audience.faith!r} is not a faith."})
+    if audience.area is not None and not policy.sender_areas(actor).covers(audience.area.pk):
+        raise ValidationError({"area": "No such area among yours."})
+    if audience.sites:
+        wanted = {site.pk for site in audience.sites}
+        found = list(reachable.filter(pk__in=wanted))
+        missing = wanted - {site.pk for site in found}
+        if missing:
+            raise ValidationError({"sites": f"No such site among yours: {sorted(missing)}."})
+        return sorted(found, key=lambda s: s.name)
+    sites = reachable
+    if audience.faith:
+        sites = sites.filter(faith=audience.faith)
+    if audience.area is not None:
+        sites = sites.filter(area=audience.area)
+    if audience.ward:
+        if audience.area is None:
+            raise ValidationError({"ward": "Give the ward's area too."})
+        sites = sites.filter(ward__iexact=audience.ward.strip())
+    found = list(sites.order_by("name"))
+    if not found:
+        raise ValidationError({"faith": "No site of yours is in this audience."})
+    return found
+
+
+def _check(content: Content) -> None:
+    errors = {}
+    if not content.title.strip():
+        errors["title"] = "Give the alert a title."
+    if not content.body.strip():
+        errors["body"] = "Say what the sites should know or do."
+    if not content.ask.strip():
+        errors["ask"] = "Say what each site confirms it has done."
+    if content.urgency not in Urgency.values:
+        errors["urgency"] = f"{content.urgency!r} is not an urgency."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _set_audience(alert: Alert, audience: Audience, sites: list[Site]) -> None:
+    alert.audience_faith = "" if audience.sites else audience.faith
+    alert.audience_area = None if audience.sites else audience.area
+    alert.audience_ward = "" if audience.sites else audience.ward.strip()
+    alert.audience_chosen = bool(audience.sites)
+
+
+def _audience_of(alert: Alert) -> Audience:
+    if alert.audience_chosen:
+        return Audience(sites=[row.site for row in alert.recipients.select_related("site")])
+    return Audience(alert.audience_faith, alert.audience_area, alert.audience_ward)
+
+
+def draft(actor: Actor, content: Content, audience: Audience, *, origin: str = "") -> Alert:
+    """An alert kept as a draft for its sender to review and send."""
+    if not policy.may_send(actor):
+        raise NotFound("No such page.")
+    _check(content)
+    with transaction.atomic():
+        sites = audience_sites(actor, audience)
+        alert = Alert(
+            title=content.title.strip(), body=content.body.strip(), ask=content.ask.strip(),
+            urgency=content.urgency, template=content.template, origin=origin[:200],
+            created_by=actor.user,
+        )
+        _set_audience(alert, audience, sites)
+        alert.save()
+        AlertSite.objects.bulk_create(AlertSite(alert=alert, site=site) for site in sites)
+        record(Action.CREATE, actor=actor, obj=alert, after=snapshot(alert),
+               detail={"sites": [site.pk for site in sites]})
+    return alert
+
+
+def revise(actor: Actor, alert: Alert, content: Content, audience: Audience) -> Alert:
+    _check(content)
+    with transaction.atomic():
+        alert = policy.get_alert(actor, alert.pk, for_edit=True)
+        before = snapshot(alert)
+        sites = audience_sites(actor, audience)
+        alert.title, alert.body, alert.ask = content.title.strip(), content.body.strip(), content.ask.strip()
+        alert.urgency = content.urgency
+        _set_audience(alert, audience, sites)
+        alert.save()
+        AlertSite.objects.filter(alert=alert).delete()
+        AlertSite.objects.bulk_create(AlertSite(alert=alert, site=site) for site in sites)
+        record(Action.UPDATE, actor=actor, obj=alert, before=before, after=snapshot(alert),
+               detail={"sites": [site.pk for site in sites]})
+    return alert
+
+
+def send(actor: Actor, alert: Alert, *, site_url: str = "") -> Alert:
+    """Send a draft: its audience resolved once more, one delivery per address of every site's
+    contacts, queued for the worker; the sites' contacts see it in their inbox at once."""
+    with transaction.atomic():
+        alert = policy.get_alert(actor, alert.pk, for_edit=True)
+        alert = Alert.objects.select_for_update().get(pk=alert.pk)
+        if not alert.is_draft:
+            raise ValidationError({"status": "This alert has been sent already."})
+        sites = audience_sites(actor, _audience_of(alert))
+        have = dict(AlertSite.objects.filter(alert=alert).values_list("site_id", "pk"))
+        wanted = {site.pk for site in sites}
+        gone = [pk for site_id, pk in have.items() if site_id not in wanted]
+        for start in range(0, len(gone), 5000):
+            AlertSite.objects.filter(pk__in=gone[start : start + 5000]).delete()
+        AlertSite.objects.bulk_create(AlertSite(alert=alert, site=s) for s in sites if s.pk not in have)
+        deliveries: dict[tuple[str, str], Delivery] = {}
+        for channel, provider in PROVIDERS.items():
+            reached = provider.addresses(sites)
+            for site in sites:
+                for person in reached[site.pk]:
+                    key = (channel, person.address)
+                    if key not in deliveries:
+                        deliveries[key] = Delivery(alert=alert, channel=channel,
+                                                   address=person.address, name=person.name)
+                    if site.name not in deliveries[key].site_names:
+                        deliveries[key].site_names.append(site.name)
+        Delivery.objects.bulk_create(deliveries.values())
+        alert.status, alert.sent_at, alert.sent_by = AlertStatus.SENT, timezone.now(), actor.user
+        alert.save(update_fields=["status", "sent_at", "sent_by"])
+        record(Action.UPDATE, actor=actor, obj=alert, detail={
+            "sent": True, "sites": len(sites), "deliveries": len(deliveries),
+        })
+        alert_id = alert.pk
+        transaction.on_commit(lambda: deliver_alert.enqueue(alert_id, site_url))
+    return alert
+
+
+def compose_and_send(actor: Actor, content: Content, audience: Audience, *, site_url: str = "") -> Alert:
+    with transaction.atomic():
+        alert = draft(actor, content, audience)
+        return send(actor, alert, site_url=site_url)
+
+
+def acknowledge(actor: Actor, alert: Alert, site: Site, note: str = "") -> AlertSite:
+    """A contact of the site confirms what the alert asks."""
+    with transaction.atomic():
+        row = policy.get_recipient(actor, alert, site.pk)
+        row = AlertSite.objects.select_for_update().get(pk=row.pk)
+        row.acknowledged_at, row.acknowledged_by, row.note = timezone.now(), actor.user, note.strip()[:500]
+        row.save(update_fields=["acknowledged_at", "acknowledged_by", "note"])
+        record(Action.UPDATE, actor=actor, obj=alert, detail={
+            "acknowledged": True, "site": site.pk, "note": row.note,
+        })
+    return row

@@ -1,0 +1,14 @@
+"""Alert pages under /alerts/."""
+
+from django.urls import path
+
+from sanctuary.alerts import views
+
+urlpatterns = [
+    path("alerts/", views.alerts_page, name="alerts"),
+    path("alerts/new/", views.alert_new, name="alert_new"),
+    path("alerts/<int:alert_id>/", views.alert_page, name="alert"),
+    path("alerts/<int:alert_id>/edit/", views.alert_edit, name="alert_edit"),
+    path("alerts/<int:alert_id>/send/", views.alert_send, name="alert_send"),
+    path("alerts/<int:alert_id>/acknowledge/", views.alert_acknowledge, name="alert_acknowledge"),
+]
