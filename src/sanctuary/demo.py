@@ -35,6 +35,7 @@ def load() -> bool:
 
     from sanctuary.calendars import demo as calendars_demo
     from sanctuary.incidents import demo as incidents_demo
+    from sanctuary.partnership import demo as partnership_demo
     from sanctuary.patrols import demo as patrols_demo
     from sanctuary.registry import demo as registry_demo
     from sanctuary.surveys import demo as surveys_demo
@@ -46,6 +47,7 @@ def load() -> bool:
         incidents_demo.load()
         surveys_demo.load()
         patrols_demo.load()
+        partnership_demo.load()
     return True
 
 
