@@ -152,13 +152,13 @@ def get_action(request: HttpRequest, action_id: int) -> ActionOut:
     "/partnership/actions/{action_id}/status",
     response={200: ActionOut, 401: Error, 404: Error, 422: ValidationFailure},
 )
-def set_action_status(request: HttpRequest, action_id: int, change: StatusIn) -> Status[ActionOut] | Status[ValidationFailure]:
+def set_action_status(request: HttpRequest, action_id: int, changes: StatusIn) -> Status[ActionOut] | Status[ValidationFailure]:
     """Change an action's status with a dated note: its owner or an administrator of its
     meeting (404 for anyone else, as for a missing action)."""
     actor = Actor.of(request)
     action = policy.get_action(actor, action_id, for_edit=True)
     try:
-        action = services.update_action(actor, action, change.status, change.note)
+        action = services.update_action(actor, action, changes.status, changes.note)
     except ValidationError as error:
         problems = [FieldError(field=f, message=m) for f, ms in error.message_dict.items() for m in ms]
         return Status(422, ValidationFailure(detail="The change is not valid.", errors=problems))

@@ -139,7 +139,7 @@ def load(today: date | None = None) -> int:
             action_title, owner_kind = ACTIONS[(number + index * 3) % len(ACTIONS)]
             owner = owner_by_kind[owner_kind]
             if not policy.owners_for(meeting).filter(pk=owner.pk).exists():
-                owner = people["admin"]
+                owner = policy.owners_for(meeting).filter(username__in=list(people)).first()
             due = day + timedelta(days=random_stream.choice([21, 35, 60, 90]))
             action = services.add_action(ACTOR, meeting, {
                 "title": action_title, "owner": owner, "due_on": due,
