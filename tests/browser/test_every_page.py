@@ -80,6 +80,10 @@ def pages(cast: Cast) -> list[str]:
         "/patrols/today/",
         "/patrols/summary/",
         "/patrols/rota/",
+        "/partnership/",
+        "/partnership/meetings/new/",
+        "/partnership/overdue/",
+        "/partnership/feeds/",
     ]
 
 

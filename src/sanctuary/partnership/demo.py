@@ -30,7 +30,7 @@ LONDON = ZoneInfo("Europe/London")
 SEED = 15
 ACTOR = Actor.system("demo")
 
-AGENDA = {
+AGENDA: dict[str, str] = {
     MeetingKind.BOARD: "Incidents and surges since the last board\nPatrols planned and delivered\n"
     "Surveys and the fund\nActions from the last board\nAny other business",
     MeetingKind.BRIEFING: "The threat picture\nAdvice for the coming festivals\nLockdown and "
@@ -138,8 +138,9 @@ def load(today: date | None = None) -> int:
         for index in range(1 + random_stream.randrange(2)):
             action_title, owner_kind = ACTIONS[(number + index * 3) % len(ACTIONS)]
             owner = owner_by_kind[owner_kind]
-            if not policy.owners_for(meeting).filter(pk=owner.pk).exists():
-                owner = policy.owners_for(meeting).filter(username__in=list(people)).first()
+            owners = policy.owners_for(meeting)
+            if not owners.filter(pk=owner.pk).exists():  # someone of the meeting's own
+                owner = owners.filter(username__in=list(people)).first() or people["admin"]
             due = day + timedelta(days=random_stream.choice([21, 35, 60, 90]))
             action = services.add_action(ACTOR, meeting, {
                 "title": action_title, "owner": owner, "due_on": due,

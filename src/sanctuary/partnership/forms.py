@@ -62,11 +62,11 @@ class DecisionForm(forms.Form):
 class ActionForm(forms.Form):
     title = forms.CharField(label="What is to be done", max_length=200)
     detail = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    owner = forms.ModelChoiceField(queryset=None, help_text="Someone invited to or present at the meeting.")
+    owner: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, help_text="Someone invited to or present at the meeting.")
     due_on = forms.DateField(label="Due", widget=DateInput())
-    site = forms.ModelChoiceField(queryset=None, required=False, label="Site it concerns")
-    incident = forms.ModelChoiceField(queryset=None, required=False, label="Incident it concerns")
-    survey = forms.ModelChoiceField(queryset=None, required=False, label="Survey it concerns")
+    site: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, required=False, label="Site it concerns")
+    incident: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, required=False, label="Incident it concerns")
+    survey: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, required=False, label="Survey it concerns")
     fund_round_ref = forms.IntegerField(
         required=False, min_value=1, label="Fund round (number)",
         help_text="The fund round it concerns, until the fund's rounds are in Sanctuary.",

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,7 +24,7 @@ from sanctuary.registry import policy as registry_policy
 from sanctuary.surveys import policy as surveys_policy
 
 
-def _errors_to(form: Form, error: ValidationError) -> None:
+def _errors_to(form: BaseForm, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, found in error.message_dict.items():
             form.add_error(field if field in form.fields else None, found)
