@@ -94,10 +94,13 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def _queue_the_days_work() -> None:
-    """The surge check and the overdue reminders, for the worker beside the demo's server."""
+    """The surge check, the overdue reminders and the partnership's action reminders, for the
+    worker beside the demo's server (sent to the console unless EMAIL_URL says otherwise)."""
     from sanctuary.incidents.tasks import enqueue_daily
+    from sanctuary.partnership.tasks import enqueue_daily as enqueue_partnership_daily
 
     enqueue_daily()
+    enqueue_partnership_daily()
 
 
 def _national(args: argparse.Namespace, database: Path) -> int:
