@@ -128,3 +128,28 @@ def test_the_api_lets_the_owner_change_the_status_and_names_a_bad_field(cast: Ca
     assert good.status_code == 200 and good.json()["status"] == "in_progress"
     listed = api.get("/api/partnership/actions?overdue=true").json()
     assert [item["id"] for item in listed["items"]] == [action.pk] and listed["items"][0]["overdue"]
+
+
+def test_what_an_action_concerns_is_shown_only_to_those_who_may_see_it(cast: Cast):
+    meeting = make_meeting(cast, "own")
+    action = make_action(cast, "own", meeting, title="Check the gate", site=cast.site_b)
+    admin = cast.client_for(cast.person(Role.PROGRAMME_ADMIN))
+    assert "Bravo Church" in admin.get(f"/partnership/actions/{action.pk}/").content.decode()
+    # the coordinator sees the action (their body was invited) but not site B, which is not theirs
+    coordinator = cast.client_for(cast.person(Role.UMBRELLA_COORDINATOR))
+    page = coordinator.get(f"/partnership/actions/{action.pk}/")
+    assert page.status_code == 200 and "Check the gate" in page.content.decode()
+    assert "Bravo Church" not in page.content.decode()
+    from tests.partnership.test_documents import pdf_text
+
+    minutes = pdf_text(coordinator.get(f"/partnership/meetings/{meeting.pk}/minutes.pdf").content)
+    assert "Check the gate" in minutes and "Bravo Church" not in minutes
+    assert "Bravo Church" in pdf_text(admin.get(f"/partnership/meetings/{meeting.pk}/minutes.pdf").content)
+
+
+def test_the_api_names_only_the_sites_one_may_see(cast: Cast):
+    action = make_action(cast, "own", site=cast.site_b)
+    as_admin = api_client_for(cast.person(Role.PROGRAMME_ADMIN)).get(f"/api/partnership/actions/{action.pk}")
+    as_coordinator = api_client_for(cast.person(Role.UMBRELLA_COORDINATOR)).get("/api/partnership/actions")
+    assert as_admin.json()["site_id"] == cast.site_b.pk
+    assert [(i["id"], i["site_id"]) for i in as_coordinator.json()["items"]] == [(action.pk, None)]

@@ -91,13 +91,22 @@ def _meeting(m: Meeting) -> dict[str, object]:
     }
 
 
-def _action(a: Action, today: date) -> ActionOut:
+def _actions(actor: Actor, actions: list[Action], today: date) -> list[ActionOut]:
+    """What an action concerns only where the reader may see it (partnership.policy)."""
+    sites, incidents, surveys = policy.visible_concern_ids(actor, actions)
+    return [_action(a, today, sites, incidents, surveys) for a in actions]
+
+
+def _action(a: Action, today: date, sites: set[int], incidents: set[int], surveys: set[int]) -> ActionOut:
     return ActionOut(
         id=a.pk, meeting_id=a.meeting_id, title=a.title,
         owner=a.owner.get_full_name() or a.owner.get_username(),
         owner_organisation=a.owner_organisation.name, due_on=a.due_on, status=a.status,  # type: ignore[arg-type]
-        overdue=a.is_overdue(today), site_id=a.site_id, incident_id=a.incident_id,
-        survey_id=a.survey_id, fund_round_ref=a.fund_round_ref,
+        overdue=a.is_overdue(today),
+        site_id=a.site_id if a.site_id in sites else None,
+        incident_id=a.incident_id if a.incident_id in incidents else None,
+        survey_id=a.survey_id if a.survey_id in surveys else None,
+        fund_round_ref=a.fund_round_ref,
     )
 
 
@@ -131,13 +140,14 @@ def get_meeting(request: HttpRequest, meeting_id: int) -> MeetingDetailOut:
 def list_actions(request: HttpRequest, filters: Query[ActionFilters]) -> ActionPage:
     """The actions you may see, soonest due first; `overdue=true` for those past due."""
     today = timezone.localdate()
-    actions = policy.visible_actions(Actor.of(request))
+    actor = Actor.of(request)
+    actions = policy.visible_actions(actor)
     if filters.status:
         actions = actions.filter(status=filters.status)
     if filters.overdue is True:
         actions = policy.overdue(actions, today)
     page = actions[filters.offset : filters.offset + filters.limit]
-    return ActionPage(count=actions.count(), items=[_action(a, today) for a in page])
+    return ActionPage(count=actions.count(), items=_actions(actor, list(page), today))
 
 
 @router.get(
@@ -145,7 +155,8 @@ def list_actions(request: HttpRequest, filters: Query[ActionFilters]) -> ActionP
     response={200: ActionOut, 401: Error, 404: Error, 422: ValidationFailure},
 )
 def get_action(request: HttpRequest, action_id: int) -> ActionOut:
-    return _action(policy.get_action(Actor.of(request), action_id), timezone.localdate())
+    actor = Actor.of(request)
+    return _actions(actor, [policy.get_action(actor, action_id)], timezone.localdate())[0]
 
 
 @router.post(
@@ -162,4 +173,4 @@ def set_action_status(request: HttpRequest, action_id: int, changes: StatusIn) -
     except ValidationError as error:
         problems = [FieldError(field=f, message=m) for f, ms in error.message_dict.items() for m in ms]
         return Status(422, ValidationFailure(detail="The change is not valid.", errors=problems))
-    return Status(200, _action(action, timezone.localdate()))
+    return Status(200, _actions(actor, [action], timezone.localdate())[0])

@@ -9,11 +9,15 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from sanctuary.access.actor import Actor
+from sanctuary.partnership import policy
 from sanctuary.partnership.models import ActionStatus, Meeting
 
 
-def minutes_context(meeting: Meeting, today: date) -> dict[str, Any]:
-    actions = list(meeting.actions.select_related("owner", "owner_organisation", "site", "incident"))
+def minutes_context(actor: Actor, meeting: Meeting, today: date) -> dict[str, Any]:
+    """The minutes as the reader may see them: what an action concerns only where the reader
+    may see it (partnership.policy.concerns)."""
+    actions = list(meeting.actions.select_related("owner", "owner_organisation"))
     return {
         "meeting": meeting,
         "areas": ", ".join(a.name for a in meeting.areas.all()),
@@ -23,6 +27,10 @@ def minutes_context(meeting: Meeting, today: date) -> dict[str, Any]:
         "present_people": list(meeting.present_people.all()),
         "decisions": list(meeting.decisions.all()),
         "actions": actions,
+        "concerned": [
+            (action, policy.concerns(actor, action, "the minutes of a partnership meeting"))
+            for action in actions
+        ],
         "today": today,
     }
 
@@ -70,8 +78,8 @@ def _pdf(template: str, context: dict[str, Any]) -> bytes:
     return HTML(string=render_to_string(template, context), base_url=".").write_pdf()
 
 
-def minutes_pdf(meeting: Meeting, today: date) -> bytes:
-    return _pdf("partnership/minutes_pdf.html", minutes_context(meeting, today))
+def minutes_pdf(actor: Actor, meeting: Meeting, today: date) -> bytes:
+    return _pdf("partnership/minutes_pdf.html", minutes_context(actor, meeting, today))
 
 
 def summary_pdf(meeting: Meeting, today: date) -> bytes:

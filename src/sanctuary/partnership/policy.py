@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -19,6 +20,8 @@ from django.db.models import Q, QuerySet
 from sanctuary.access.actor import Actor
 from sanctuary.access.models import Membership, User
 from sanctuary.access.policy import EVERY_AREA, Areas, NotFound, grants_for, parse_id
+from sanctuary.incidents import policy as incidents_policy
+from sanctuary.incidents.models import Incident
 from sanctuary.partnership.models import (
     CLOSED_STATUSES,
     Action,
@@ -27,7 +30,9 @@ from sanctuary.partnership.models import (
     MeetingStatus,
 )
 from sanctuary.registry import policy as registry_policy
-from sanctuary.registry.models import Area, Organisation
+from sanctuary.registry.models import Area, Organisation, Site
+from sanctuary.surveys import policy as surveys_policy
+from sanctuary.surveys.models import Survey
 
 
 def _user(actor: Actor) -> Any:
@@ -186,6 +191,45 @@ def may_update_action(actor: Actor, action: Action) -> bool:
     if user is not None and action.owner_id == user.pk:
         return True
     return may_edit_meeting(actor, action.meeting)
+
+
+@dataclass(frozen=True)
+class Concerns:
+    """What an action concerns, as far as the reader may see it: a site, incident or survey
+    they may not see is left out, as if the action named none."""
+
+    site: Site | None = None
+    incident: Incident | None = None
+    survey: Survey | None = None
+
+
+def concerns(actor: Actor, action: Action, where: str) -> Concerns:
+    """Through each app's door; showing a sensitive site is audited (registry.sites_shown)."""
+    site = None
+    if action.site_id is not None:
+        site = registry_policy.visible_sites(actor).filter(pk=action.site_id).first()
+        if site is not None:
+            registry_policy.sites_shown(actor, [site], where)
+    incident = None
+    if action.incident_id is not None:
+        incident = incidents_policy.visible_incidents(actor).filter(pk=action.incident_id).first()
+    survey = None
+    if action.survey_id is not None:
+        survey = surveys_policy.visible_surveys(actor).filter(pk=action.survey_id).first()
+    return Concerns(site, incident, survey)
+
+
+def visible_concern_ids(actor: Actor, actions: list[Action]) -> tuple[set[int], set[int], set[int]]:
+    """Of the sites, incidents and surveys these actions concern, the ids the reader may see
+    (three queries for a whole page of actions)."""
+    sites = {a.site_id for a in actions if a.site_id is not None}
+    incidents = {a.incident_id for a in actions if a.incident_id is not None}
+    surveys = {a.survey_id for a in actions if a.survey_id is not None}
+    return (
+        set(registry_policy.visible_sites(actor).filter(pk__in=sites).values_list("pk", flat=True)) if sites else set(),
+        set(incidents_policy.visible_incidents(actor).filter(pk__in=incidents).values_list("pk", flat=True)) if incidents else set(),
+        set(surveys_policy.visible_surveys(actor).filter(pk__in=surveys).values_list("pk", flat=True)) if surveys else set(),
+    )
 
 
 def overdue(actions: QuerySet[Action], today: date) -> QuerySet[Action]:

@@ -91,7 +91,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 def _meeting_context(actor: Actor, meeting: Meeting, **extra: Any) -> dict[str, Any]:
     today = timezone.localdate()
     editable = policy.may_edit_meeting(actor, meeting)
-    context = documents.minutes_context(meeting, today)
+    context = documents.minutes_context(actor, meeting, today)
     context.update({
         "editable": editable,
         "decision_form": forms.DecisionForm() if editable else None,
@@ -172,8 +172,9 @@ def _pdf_response(body: bytes, name: str) -> HttpResponse:
 @login_required
 @require_GET
 def minutes_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = policy.get_meeting(Actor.of(request), meeting_id)
-    return _pdf_response(documents.minutes_pdf(meeting, timezone.localdate()), f"minutes-{meeting.pk}.pdf")
+    actor = Actor.of(request)
+    meeting = policy.get_meeting(actor, meeting_id)
+    return _pdf_response(documents.minutes_pdf(actor, meeting, timezone.localdate()), f"minutes-{meeting.pk}.pdf")
 
 
 @login_required
@@ -198,6 +199,7 @@ def action_page(request: HttpRequest, action_id: int) -> HttpResponse:
     may_update = policy.may_update_action(actor, action)
     return render(request, "partnership/action.html", {
         "action": action,
+        "concerns": policy.concerns(actor, action, "a partnership action"),
         "updates": policy.updates_of(action),
         "form": forms.ActionUpdateForm(initial={"status": action.status}) if may_update else None,
         "today": timezone.localdate(),
@@ -219,8 +221,8 @@ def action_update(request: HttpRequest, action_id: int) -> HttpResponse:
             messages.success(request, "Action updated.")
             return redirect("partnership_action", action_id=action.pk)
     return render(request, "partnership/action.html", {
-        "action": action, "updates": policy.updates_of(action), "form": form,
-        "today": timezone.localdate(),
+        "action": action, "concerns": policy.concerns(actor, action, "a partnership action"),
+        "updates": policy.updates_of(action), "form": form, "today": timezone.localdate(),
     }, status=422)
 
 
