@@ -103,3 +103,16 @@ def test_nobody_without_an_address_or_no_longer_active_is_written_to(transaction
     assert reminder.recipients == ["convenor@example.org"]
     _wait_for(mailbox, 1)
     assert [to for to, _ in mailbox] == [["convenor@example.org"]]
+
+
+def test_the_reminders_command_sends_todays_now_and_says_to_whom(transactional_db, cast: Cast, mailbox, capsys):
+    import json
+
+    _emails(cast)
+    action = make_action(cast, "own", title="Overdue", due_on=timezone.localdate() - timedelta(days=1))
+    assert main(["partnership", "reminders"]) == 0
+    said = json.loads(capsys.readouterr().out)
+    assert said == {"reminders": [{"action": action.pk, "kind": "overdue", "day": timezone.localdate().isoformat(),
+                                   "to": ["owner-a@example.org", "convenor@example.org"]}]}
+    _wait_for(mailbox, 1)
+    assert [to for to, _ in mailbox] == [["convenor@example.org", "owner-a@example.org"]]

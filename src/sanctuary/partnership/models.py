@@ -63,6 +63,10 @@ class Meeting(models.Model):
             raise ValidationError({"ends_at": "A meeting ends after it starts."})
 
     @property
+    def is_held(self) -> bool:
+        return self.status == MeetingStatus.HELD
+
+    @property
     def agenda_items(self) -> list[str]:
         return [line.strip() for line in self.agenda.splitlines() if line.strip()]
 

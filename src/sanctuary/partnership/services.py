@@ -25,6 +25,7 @@ from sanctuary.partnership.models import (
     Decision,
     Meeting,
     MeetingFeed,
+    MeetingStatus,
 )
 from sanctuary.registry import policy as registry_policy
 from sanctuary.surveys import policy as surveys_policy
@@ -188,6 +189,6 @@ def meetings_ical(meetings: Any) -> bytes:
         event.add("summary", f"{meeting.title} ({meeting.get_kind_display()})")
         event.add("location", meeting.place)
         event.add("description", "\n".join(meeting.agenda_items))
-        event.add("status", "CANCELLED" if meeting.status == "cancelled" else "CONFIRMED")
+        event.add("status", "CANCELLED" if meeting.status == MeetingStatus.CANCELLED else "CONFIRMED")
         calendar.add_component(event)
     return bytes(calendar.to_ical())

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sanctuary.access.actor import Actor
 from sanctuary.incidents import policy as incidents_policy
 from sanctuary.partnership import documents, forms, policy, services
-from sanctuary.partnership.models import Meeting
+from sanctuary.partnership.models import CLOSED_STATUSES, Meeting
 from sanctuary.registry import policy as registry_policy
 from sanctuary.surveys import policy as surveys_policy
 
@@ -55,7 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
     actor = Actor.of(request)
     today = timezone.localdate()
     meetings = policy.visible_meetings(actor).prefetch_related("areas")
-    user_actions = policy.visible_actions(actor).filter(owner=actor.user).exclude(status__in=["done", "dropped"])
+    user_actions = policy.visible_actions(actor).filter(owner=actor.user).exclude(status__in=CLOSED_STATUSES)
     return render(request, "partnership/home.html", {
         "upcoming": meetings.filter(starts_at__gte=timezone.now()).order_by("starts_at")[:20],
         "past": meetings.filter(starts_at__lt=timezone.now())[:50],
