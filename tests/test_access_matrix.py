@@ -22,6 +22,7 @@ from tests.calendars.access_probes import PROBES as CALENDAR_PROBES
 from tests.conftest import Cast, api_client_for, log_in
 from tests.incidents.access_probes import PROBES as INCIDENT_PROBES
 from tests.matrix import MATRIX, Cell, Probe, site_form_data
+from tests.partnership.access_probes import PROBES as PARTNERSHIP_PROBES
 from tests.patrols.access_probes import PROBES as PATROL_PROBES
 from tests.registry.access_probes import PROBES as REGISTRY_PROBES
 from tests.surveys.access_probes import PROBES as SURVEY_PROBES
@@ -35,6 +36,7 @@ PROBES: dict[str, Probe] = {
     **SURVEY_PROBES,
     **PATROL_PROBES,
     **ALERT_PROBES,
+    **PARTNERSHIP_PROBES,
 }
 
 

@@ -21,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     from sanctuary.calendars import commands as calendar_commands
     from sanctuary.fund import commands as fund_commands
     from sanctuary.incidents import commands as incident_commands
+    from sanctuary.partnership import commands as partnership_commands
     from sanctuary.registry import commands as registry_commands
     from sanctuary.solvers import commands as solver_commands
     from sanctuary.surveys import commands as survey_commands
@@ -38,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         calendar_commands,
         survey_commands,
         incident_commands,
+        partnership_commands,
         fund_commands,
         solver_commands,
     ):

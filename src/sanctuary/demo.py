@@ -36,6 +36,7 @@ def load() -> bool:
     from sanctuary.alerts import demo as alerts_demo
     from sanctuary.calendars import demo as calendars_demo
     from sanctuary.incidents import demo as incidents_demo
+    from sanctuary.partnership import demo as partnership_demo
     from sanctuary.patrols import demo as patrols_demo
     from sanctuary.registry import demo as registry_demo
     from sanctuary.surveys import demo as surveys_demo
@@ -48,6 +49,7 @@ def load() -> bool:
         surveys_demo.load()
         patrols_demo.load()
         alerts_demo.load()
+        partnership_demo.load()
     return True
 
 
@@ -94,10 +96,13 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def _queue_the_days_work() -> None:
-    """The surge check and the overdue reminders, for the worker beside the demo's server."""
+    """The surge check, the overdue reminders and the partnership's action reminders, for the
+    worker beside the demo's server (sent to the console unless EMAIL_URL says otherwise)."""
     from sanctuary.incidents.tasks import enqueue_daily
+    from sanctuary.partnership.tasks import enqueue_daily as enqueue_partnership_daily
 
     enqueue_daily()
+    enqueue_partnership_daily()
 
 
 def _national(args: argparse.Namespace, database: Path) -> int:

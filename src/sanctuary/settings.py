@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "sanctuary.surveys",
     "sanctuary.patrols",
     "sanctuary.alerts",
+    "sanctuary.partnership",
 ]
 
 MIDDLEWARE = [
@@ -313,6 +314,20 @@ SANCTUARY_INCIDENT_REOPEN_DAYS = env_int("SANCTUARY_INCIDENT_REOPEN_DAYS", 28)
 SANCTUARY_REPORT_LIMIT_PER_ADDRESS = env_int("SANCTUARY_REPORT_LIMIT_PER_ADDRESS", 60)
 SANCTUARY_REPORT_LIMIT_WINDOW_MINUTES = env_int("SANCTUARY_REPORT_LIMIT_WINDOW_MINUTES", 60)
 SANCTUARY_PHOTO_MAX_BYTES = env_int("SANCTUARY_PHOTO_MAX_BYTES", 8 * 1024 * 1024)
+# The partnership's actions (docs/partnership.md): reminders this many days before the due date,
+# and once overdue on the first day and every so many days after.
+def _days(name: str, default: list[str]) -> list[int]:
+    try:
+        days = sorted({int(day) for day in env_list(name, default)}, reverse=True)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be whole numbers of days, like 7,1") from None
+    if any(day < 0 for day in days):
+        raise ImproperlyConfigured(f"{name} must not be negative")
+    return days
+
+
+PARTNERSHIP_REMINDER_DAYS = _days("PARTNERSHIP_REMINDER_DAYS", ["7", "1"])
+PARTNERSHIP_OVERDUE_EVERY_DAYS = env_int("PARTNERSHIP_OVERDUE_EVERY_DAYS", 7)
 
 SANCTUARY_IMPORT_MAX_BYTES = env_int("SANCTUARY_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = SANCTUARY_IMPORT_MAX_BYTES + 1024 * 1024

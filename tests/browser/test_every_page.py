@@ -83,6 +83,10 @@ def pages(cast: Cast) -> list[str]:
         "/risk/heightened/",
         "/alerts/",
         "/alerts/new/",
+        "/partnership/",
+        "/partnership/meetings/new/",
+        "/partnership/overdue/",
+        "/partnership/feeds/",
     ]
 
 
