@@ -21,6 +21,7 @@ from tests.calendars.access_probes import PROBES as CALENDAR_PROBES
 from tests.conftest import Cast, api_client_for, log_in
 from tests.incidents.access_probes import PROBES as INCIDENT_PROBES
 from tests.matrix import MATRIX, Cell, Probe, site_form_data
+from tests.overview.access_probes import PROBES as OVERVIEW_PROBES
 from tests.patrols.access_probes import PROBES as PATROL_PROBES
 from tests.registry.access_probes import PROBES as REGISTRY_PROBES
 from tests.surveys.access_probes import PROBES as SURVEY_PROBES
@@ -33,6 +34,7 @@ PROBES: dict[str, Probe] = {
     **INCIDENT_PROBES,
     **SURVEY_PROBES,
     **PATROL_PROBES,
+    **OVERVIEW_PROBES,
 }
 
 
@@ -43,7 +45,6 @@ def test_every_row_of_the_documented_matrix_has_a_probe_and_every_probe_a_row():
 
 # Routes that are not rows of the matrix, and why: each is about one's own session or nothing.
 EXEMPT = {
-    "home": "a redirect to the map",
     "favicon": "the site's icon, the same for everyone",
     "login": "open to everyone: it is how one logs in",
     "logout": "ends one's own session",
