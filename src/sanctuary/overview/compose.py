@@ -35,10 +35,14 @@ def _sources(function: str) -> Iterator[tuple[str, Callable[..., Any]]]:
 def shown(figure: Figure) -> str:
     """A figure's value as a person reads it (the pages and the PDF say it alike)."""
     value = figure.value
-    if value is None:
-        return "fewer than 5" if figure.note.startswith("fewer than 5") else "not shown"
-    if isinstance(value, float | Decimal) and value != int(value):
+    if value is None:  # the note says why: a small count, nothing to know, or not yours
+        if figure.note.startswith("fewer than 5"):
+            return "fewer than 5"
+        return "—" if figure.note.startswith("not known") else "not shown"
+    if isinstance(value, float):
         text = f"{value:,.1f}"
+    elif isinstance(value, Decimal) and value != int(value):
+        text = f"{value:,.2f}"
     else:
         text = f"{int(value):,}"
     if figure.unit == "£":

@@ -75,18 +75,27 @@ def by_faith(actor: Actor, area: Area) -> dict[str, list[Figure]]:
         if found.change is not None:
             changes[found.site.faith].append(found.change)
     may_see_answers, may_see_risk = bool(answerable), bool(risky)
+    hidden = "not shown to your role"
+
+    def known(value: float | None, why: str) -> tuple[float | None, str]:
+        return (value, "") if value is not None else (None, f"not known: {why}")
+
     result = {}
     for faith in Faith.values:
         ids = sites_of[faith]
         share = round(100 * len(surveyed.intersection(ids)) / len(ids)) if ids else None
+        mean, mean_note = known(_mean(scores[faith]), "no site") if may_see_risk else (None, hidden)
+        change, change_note = (
+            known(_mean(changes[faith]), "no site has a previous survey")
+            if may_see_risk else (None, hidden)
+        )
+        share_note = ("" if share is not None else "not known: no site") if may_see_answers else hidden
         result[faith] = [
             Figure("surveys.share", "Sites surveyed", share if may_see_answers else None,
-                   link="/surveys/", unit="%",
-                   note="" if may_see_answers else "not shown to your role"),
-            Figure("surveys.mean_risk", "Mean risk (0–100)",
-                   _mean(scores[faith]) if may_see_risk else None, link="/risk/"),
-            Figure("surveys.risk_change", "Change since the previous survey (points)",
-                   _mean(changes[faith]) if may_see_risk else None, link="/risk/"),
+                   link="/surveys/", unit="%", note=share_note),
+            Figure("surveys.mean_risk", "Mean risk (0–100)", mean, link="/risk/", note=mean_note),
+            Figure("surveys.risk_change", "Change since the previous survey (points)", change,
+                   link="/risk/", note=change_note),
         ]
     return result
 
@@ -125,7 +134,7 @@ def month(actor: Actor, area: Area, start: date, end: date) -> list[Figure | Tab
         Figure("surveys.done", "Surveys done", len(done), link="/surveys/"),
         Figure("surveys.risk_change", "Mean risk change of the sites surveyed (points)",
                _mean(every_change), link="/risk/",
-               note="" if every_change else "no site surveyed had a previous survey"),
+               note="" if every_change else "not known: no site surveyed had a previous survey"),
         Table(
             "surveys.by_faith", "Surveys done by faith",
             ("Faith", "Surveys done", "Mean risk change (points)"),
