@@ -80,7 +80,14 @@ def pages(cast: Cast) -> list[str]:
         "/patrols/today/",
         "/patrols/summary/",
         "/patrols/rota/",
+        *overview_pages(cast),
     ]
+
+
+def overview_pages(cast: Cast) -> list[str]:
+    """The home page and an area's picture (tests/browser/test_overview.py checks them alone)."""
+    code = cast.area.code
+    return ["/", f"/overview/{code}/faiths/", f"/overview/{code}/monthly/?month=2026-03"]
 
 
 # What axe finds in markup that is not ours, page by page, with the reason it is let through.
