@@ -36,7 +36,7 @@ def write_monthly_report(args: argparse.Namespace) -> int:
 
     form = MonthForm({"month": args.month})
     if not form.is_valid():
-        raise CommandFailed(f"--month: {' '.join(form.errors['month'])}")
+        raise CommandFailed(f"--month: {' '.join(str(e) for e in form.errors['month'])}")
     actor = Actor.system("command line")
     try:
         area = policy.get_area(actor, args.area)
