@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from sanctuary.access.models import Role, User
 from tests.conftest import Cast
-from tests.matrix import Probe, found
+from tests.matrix import Probe, found, function_page
 from tests.overview.records import incident
 
 
@@ -42,6 +42,7 @@ def area_page(template: str, text: str) -> Probe:
 
 PROBES: dict[str, Probe] = {
     "GET /": probe_home,
+    "GET /overview/": function_page("/overview/"),
     "GET /overview/{code}/faiths/": area_page("/overview/{code}/faiths/", "Islam"),
     "GET /overview/{code}/monthly/": area_page(
         "/overview/{code}/monthly/?month={month}", "Incidents by category"

@@ -74,3 +74,30 @@ def test_site_contacts_home_shows_their_sites_and_what_asks_them_for_something(c
     assert figure(page, "surveys.due") == "1"
     assert figure(page, "incidents.open") == "1"
     assert "across faiths" not in page  # no area's picture for a site contact
+
+
+def test_a_case_handler_has_no_sites_of_their_own_to_list(cast: Cast):
+    page = cast.client_for(cast.person(Role.CASE_HANDLER)).get("/").content.decode()
+    assert "Your places of worship" not in page and "across faiths" not in page
+    assert 'data-key="incidents.open"' in page
+
+
+def test_a_coordinator_sees_the_member_organisations_sites(cast: Cast):
+    page = cast.client_for(cast.person(Role.UMBRELLA_COORDINATOR)).get("/").content.decode()
+    assert "Your places of worship" in page and "Alpha Mosque" in page
+    assert "Bravo Church" not in page
+
+
+def test_staff_with_many_areas_get_a_link_to_every_area(cast: Cast):
+    from sanctuary.registry.models import Area
+
+    for n in range(10):
+        Area.objects.create(name=f"Area {n:02d}", code=f"E0900{n:04d}")
+    client = cast.client_for(cast.person(Role.NATIONAL_ADMIN))
+    page = client.get("/").content.decode()
+    assert 'href="/overview/"' in page and "Area 09" not in page
+    every = client.get("/overview/").content.decode()
+    assert "Area 09 across faiths" in every and "Hackney across faiths" in every
+    admin = cast.client_for(cast.person(Role.PROGRAMME_ADMIN))
+    assert "Hackney" not in admin.get("/overview/").content.decode()
+    assert cast.client_for(cast.person(Role.SITE_CONTACT)).get("/overview/").status_code == 403

@@ -21,6 +21,8 @@ from sanctuary.registry.models import Area, Site, SiteStatus
 
 # A site contact's home lists their sites up to this many (then a link to the whole list).
 HOME_SITES = 20
+# Staff's home lists their areas up to this many (then a link to the list of every area).
+HOME_AREAS = 8
 
 
 def overview_areas(actor: Actor) -> QuerySet[Area]:
@@ -54,9 +56,17 @@ def sites_by_faith(actor: Actor, area: Area) -> dict[str, int]:
     return {row["faith"]: row["n"] for row in rows}
 
 
+def has_own_sites(actor: Actor) -> bool:
+    """A site contact (their organisation's sites) or an umbrella coordinator (its members')."""
+    grants = grants_for(actor)
+    return bool(grants.own_organisation_ids or grants.umbrella_ids)
+
+
 def home_sites(actor: Actor) -> tuple[list[Site], int]:
     """A site contact's or a coordinator's own sites for their home page (the first few), and
     how many there are; the shown ones are audited as any list is."""
+    if not has_own_sites(actor):
+        return [], 0
     sites = registry_policy.visible_sites(actor).filter(status=SiteStatus.ACTIVE)
     shown = list(sites.select_related("area").order_by("name", "pk")[:HOME_SITES])
     registry_policy.sites_shown(actor, shown, "the home page")

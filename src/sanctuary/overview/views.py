@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -17,14 +18,29 @@ from sanctuary.overview.forms import MonthForm, default_month
 def home(request: HttpRequest) -> HttpResponse:
     actor = Actor.of(request)
     staff = policy.is_staff(actor)
-    sites, site_count = ([], 0) if staff else policy.home_sites(actor)
+    own = not staff and policy.has_own_sites(actor)
+    sites, site_count = policy.home_sites(actor) if own else ([], 0)
+    areas = list(policy.overview_areas(actor)[: policy.HOME_AREAS + 1]) if staff else []
     return render(request, "overview/home.html", {
         "sections": compose.home(actor),
-        "areas": list(policy.overview_areas(actor)[:12]) if staff else [],
-        "staff": staff,
+        "areas": areas[: policy.HOME_AREAS],
+        "more_areas": len(areas) > policy.HOME_AREAS,
+        "own": own,
         "sites": sites,
         "site_count": site_count,
         "last_month": default_month(),
+    })
+
+
+@login_required
+@require_GET
+def areas(request: HttpRequest) -> HttpResponse:
+    """Every area whose picture the reader may see: staff only (a function, 403 otherwise)."""
+    actor = Actor.of(request)
+    if not policy.is_staff(actor):
+        raise PermissionDenied("The partnership's picture is for the staff of an area.")
+    return render(request, "overview/areas.html", {
+        "areas": policy.overview_areas(actor), "last_month": default_month(),
     })
 
 
