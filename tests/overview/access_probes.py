@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from sanctuary.access.models import Role, User
-from tests.conftest import Cast
+from tests.conftest import Cast, api_client_for
 from tests.matrix import Probe, found, function_page
 from tests.overview.records import incident
 
@@ -40,6 +40,18 @@ def area_page(template: str, text: str) -> Probe:
     return probe
 
 
+def api_page(template: str, key: str) -> Probe:
+    def probe(client: Client, user: User, cast: Cast, target: str) -> bool:
+        path = template.format(code=_area_code(cast, target), month=f"{timezone.localdate():%Y-%m}")
+        response = api_client_for(user).get(path)
+        if found(response):
+            assert key in response.content.decode()
+            return True
+        return False
+
+    return probe
+
+
 PROBES: dict[str, Probe] = {
     "GET /": probe_home,
     "GET /overview/": function_page("/overview/"),
@@ -49,5 +61,9 @@ PROBES: dict[str, Probe] = {
     ),
     "GET /overview/{code}/monthly.pdf": area_page(
         "/overview/{code}/monthly.pdf?month={month}", "%PDF"
+    ),
+    "GET /api/overview/{id}/faiths": api_page("/api/overview/{code}/faiths", "incidents.recent"),
+    "GET /api/overview/{id}/monthly": api_page(
+        "/api/overview/{code}/monthly?month={month}", "incidents.by_category"
     ),
 }
