@@ -207,3 +207,10 @@ def test_the_command_names_the_bad_argument(cast: Cast, tmp_path, capsys):
     assert "--area: no area has the code 'E99999999'" in capsys.readouterr().err
     assert main(["report", "monthly", "--area", cast.area.code, "--month", "2026-3x", "--out", out]) == 2
     assert "--month:" in capsys.readouterr().err
+
+
+def test_a_month_without_patrols_says_the_share_is_not_known(cast: Cast):
+    page = cast.client_for(cast.person(Role.PROGRAMME_ADMIN)).get(
+        f"/overview/{cast.area.code}/monthly/?month=2026-03").content.decode()
+    assert figure(page, "patrols.planned") == "0"
+    assert figure(page, "patrols.delivered_share") == "—"

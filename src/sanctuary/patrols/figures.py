@@ -101,7 +101,8 @@ def month(actor: Actor, area: Area, start: date, end: date) -> list[Figure | Tab
         Figure("patrols.delivered", "Patrol visits delivered", total.delivered,
                link="/patrols/summary/"),
         Figure("patrols.delivered_share", "Delivered of planned",
-               round(100 * total.share) if total.planned else None, unit="%"),
+               round(100 * total.share) if total.planned else None, unit="%",
+               note="" if total.planned else "not known: no visit was due"),
         table("patrols.by_faith", "Patrols planned against delivered, by faith", "Faith", faiths),
         table("patrols.by_ward", "Patrols planned against delivered, by ward", "Ward", wards),
     ]
