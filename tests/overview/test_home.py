@@ -101,3 +101,14 @@ def test_staff_with_many_areas_get_a_link_to_every_area(cast: Cast):
     admin = cast.client_for(cast.person(Role.PROGRAMME_ADMIN))
     assert "Hackney" not in admin.get("/overview/").content.decode()
     assert cast.client_for(cast.person(Role.SITE_CONTACT)).get("/overview/").status_code == 403
+
+
+def test_overdue_incidents_are_counted_for_those_who_handle_them(cast: Cast):
+    late = incident(cast.area, timezone.localdate())
+    late.acknowledge_by = timezone.now() - timedelta(hours=1)
+    late.save()
+    incident(cast.area, timezone.localdate())  # not yet due
+    admin = cast.client_for(cast.person(Role.PROGRAMME_ADMIN)).get("/").content.decode()
+    assert figure(admin, "incidents.overdue") == "1"
+    sergeant = cast.client_for(cast.person(Role.POLICE_SUPERVISOR)).get("/").content.decode()
+    assert "incidents.overdue" not in sergeant  # reads incidents, handles none

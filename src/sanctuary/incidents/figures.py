@@ -17,6 +17,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from sanctuary.access.actor import Actor
+from sanctuary.access.policy import grants_for
 from sanctuary.figures import Figure, Table
 from sanctuary.incidents import policy
 from sanctuary.incidents.models import OPEN_STATUSES, Category, Incident
@@ -41,11 +42,15 @@ def home(actor: Actor) -> list[Figure]:
             "incidents.open", "Open incidents",
             incidents.filter(status__in=OPEN_STATUSES).count(), link="/incidents/?view=open",
         ),
-        Figure(
-            "incidents.overdue", "Incidents past a due time",
-            policy.overdue(incidents).count(), link="/incidents/?view=overdue",
-        ),
     ]
+    if grants_for(actor).admin_areas or policy.handler_organisation_ids(actor):
+        figures.append(
+            Figure(
+                "incidents.overdue", "Incidents you handle past a due time",
+                policy.overdue(policy.handled_incidents(actor)).count(),
+                link="/incidents/?view=overdue",
+            )
+        )
     if policy.sees_surge_alerts(actor):
         since = timezone.localdate() - timedelta(days=SURGE_DAYS)
         figures.append(
