@@ -22,6 +22,7 @@ from tests.calendars.access_probes import PROBES as CALENDAR_PROBES
 from tests.conftest import Cast, api_client_for, log_in
 from tests.incidents.access_probes import PROBES as INCIDENT_PROBES
 from tests.matrix import MATRIX, Cell, Probe, site_form_data
+from tests.overview.access_probes import PROBES as OVERVIEW_PROBES
 from tests.partnership.access_probes import PROBES as PARTNERSHIP_PROBES
 from tests.patrols.access_probes import PROBES as PATROL_PROBES
 from tests.registry.access_probes import PROBES as REGISTRY_PROBES
@@ -37,6 +38,7 @@ PROBES: dict[str, Probe] = {
     **PATROL_PROBES,
     **ALERT_PROBES,
     **PARTNERSHIP_PROBES,
+    **OVERVIEW_PROBES,
 }
 
 
@@ -47,7 +49,6 @@ def test_every_row_of_the_documented_matrix_has_a_probe_and_every_probe_a_row():
 
 # Routes that are not rows of the matrix, and why: each is about one's own session or nothing.
 EXEMPT = {
-    "home": "a redirect to the map",
     "favicon": "the site's icon, the same for everyone",
     "login": "open to everyone: it is how one logs in",
     "logout": "ends one's own session",

@@ -20,6 +20,7 @@ from sanctuary.access.policy import NotFound
 from sanctuary.alerts.api import router as alerts_router
 from sanctuary.calendars.api import router as calendars_router
 from sanctuary.incidents.api import router as incidents_router
+from sanctuary.overview.api import router as overview_router
 from sanctuary.partnership.api import router as partnership_router
 from sanctuary.patrols.api import router as patrols_router
 from sanctuary.registry.api import router as registry_router
@@ -73,6 +74,7 @@ api.add_router("/", surveys_router)
 api.add_router("/", patrols_router)
 api.add_router("/", alerts_router)
 api.add_router("/", partnership_router)
+api.add_router("/", overview_router)
 
 
 

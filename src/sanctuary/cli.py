@@ -21,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     from sanctuary.calendars import commands as calendar_commands
     from sanctuary.fund import commands as fund_commands
     from sanctuary.incidents import commands as incident_commands
+    from sanctuary.overview import commands as overview_commands
     from sanctuary.partnership import commands as partnership_commands
     from sanctuary.registry import commands as registry_commands
     from sanctuary.solvers import commands as solver_commands
@@ -42,8 +43,15 @@ def build_parser() -> argparse.ArgumentParser:
         partnership_commands,
         fund_commands,
         solver_commands,
+        overview_commands,
     ):
         commands.register(subparsers)
+    # One `report` group, each app adding its kinds: a second add_parser("report") would
+    # replace the first and lose its kinds.
+    report = subparsers.add_parser("report", help="reports as PDF")
+    kinds = report.add_subparsers(dest="report_kind", required=True, metavar="KIND")
+    for commands in (survey_commands, overview_commands):
+        commands.register_reports(kinds)
     return parser
 
 

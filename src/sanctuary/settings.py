@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "sanctuary.patrols",
     "sanctuary.alerts",
     "sanctuary.partnership",
+    "sanctuary.overview",
 ]
 
 MIDDLEWARE = [
@@ -202,7 +203,9 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+# A login lands on the map, as it always has (the journeys say so); the home page at / is one
+# click away (the brand and every "back" link lead there).
+LOGIN_REDIRECT_URL = "site_map"
 LOGOUT_REDIRECT_URL = "login"
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)

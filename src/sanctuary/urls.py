@@ -6,7 +6,6 @@ from django.http import FileResponse, HttpRequest
 from django.urls import include, path
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
-from django.views.generic import RedirectView
 
 from sanctuary.api import api
 
@@ -21,8 +20,8 @@ def favicon(request: HttpRequest) -> FileResponse:
 
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="site_map"), name="home"),
     path("favicon.ico", favicon, name="favicon"),
+    path("", include("sanctuary.overview.urls")),
     path("", include("sanctuary.access.urls")),
     path("", include("sanctuary.audit.urls")),
     path("", include("sanctuary.registry.urls")),

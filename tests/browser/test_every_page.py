@@ -87,7 +87,14 @@ def pages(cast: Cast) -> list[str]:
         "/partnership/meetings/new/",
         "/partnership/overdue/",
         "/partnership/feeds/",
+        *overview_pages(cast),
     ]
+
+
+def overview_pages(cast: Cast) -> list[str]:
+    """The home page and an area's picture (tests/browser/test_overview.py checks them alone)."""
+    code = cast.area.code
+    return ["/", "/overview/", f"/overview/{code}/faiths/", f"/overview/{code}/monthly/?month=2026-03"]
 
 
 # What axe finds in markup that is not ours, page by page, with the reason it is let through.

@@ -26,6 +26,7 @@ CORES = (
     "sanctuary.incidents.surge_documents",
     "sanctuary.incidents.matching",
     "sanctuary.registry.geometry",
+    "sanctuary.overview.chart",
 )
 CORE_COMMANDS = ("sanctuary.solvers.commands",)
 # Shared by everyone, importing nothing of ours.
@@ -56,6 +57,8 @@ DOMAINS = (
     "sanctuary.alerts",
     "sanctuary.fund",
     "sanctuary.partnership",
+    # composes the others' figures.py (named in overview/sources.py, imported by path)
+    "sanctuary.overview",
 )
 # What one domain app may not import of another: its pages and answers belong to it alone.
 PRIVATE_PARTS = ("views", "urls", "api", "forms", "commands", "demo")

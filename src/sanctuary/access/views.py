@@ -121,7 +121,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             if not device.confirmed:
                 services.confirm_second_factor(Actor.of(request), device)
             otp_login(request, device)
-            return redirect("home")
+            return redirect(settings.LOGIN_REDIRECT_URL)  # where a login lands
         else:
             form.add_error("token", "That code is wrong or has expired. Try the newest one.")
     context = {"form": form, "setting_up": not device.confirmed}

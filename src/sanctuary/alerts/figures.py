@@ -15,6 +15,8 @@ from sanctuary.alerts.models import AlertSite, AlertStatus
 from sanctuary.figures import Figure, Table
 from sanctuary.surveys import policy as survey_policy
 
+TITLE = "Alerts to sites"
+
 # How long a sent alert counts as "in force" on the staff home page.
 IN_FORCE_DAYS = 14
 

@@ -15,6 +15,8 @@ from sanctuary.figures import Figure, Table
 from sanctuary.partnership import policy
 from sanctuary.partnership.models import CLOSED_STATUSES, MeetingStatus
 
+TITLE = "Meetings and actions"
+
 
 def home(actor: Actor) -> list[Figure]:
     today = timezone.localdate()

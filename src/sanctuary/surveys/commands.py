@@ -46,8 +46,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     instrument.set_defaults(handler=print_instrument)
 
-    report = subparsers.add_parser("report", help="reports as PDF")
-    kinds = report.add_subparsers(dest="report_kind", required=True, metavar="KIND")
+
+
+def register_reports(kinds: argparse._SubParsersAction) -> None:
+    """Surveys' kind of the shared `report` group (cli.py makes the group once)."""
     survey = kinds.add_parser(
         "survey", help="a site's security survey report: its latest survey (or --survey)"
     )

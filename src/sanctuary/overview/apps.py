@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OverviewConfig(AppConfig):
+    name = "sanctuary.overview"
+    label = "overview"
+    verbose_name = "The partnership's picture"
