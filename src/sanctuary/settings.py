@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "sanctuary.incidents",
     "sanctuary.surveys",
     "sanctuary.patrols",
+    "sanctuary.fund",
 ]
 
 MIDDLEWARE = [
