@@ -26,6 +26,8 @@ CORES = (
     "sanctuary.incidents.surge_documents",
     "sanctuary.incidents.matching",
     "sanctuary.registry.geometry",
+    "sanctuary.fund.eligibility",
+    "sanctuary.fund.scoring",
 )
 CORE_COMMANDS = ("sanctuary.solvers.commands",)
 # Shared by everyone, importing nothing of ours.
