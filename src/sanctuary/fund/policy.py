@@ -157,13 +157,17 @@ def may_run_national_rounds(actor: Actor) -> bool:
     return managing_areas(actor).every
 
 
-def managing_organisations(actor: Actor) -> QuerySet[Organisation]:
-    """The council services or national bodies a manager runs rounds for."""
+def managing_organisations(actor: Actor, round_: Round | None = None) -> QuerySet[Organisation]:
+    """The council services or national bodies a manager runs rounds for (and the round's own)."""
+    kinds = [OrganisationKind.COUNCIL, OrganisationKind.NATIONAL]
     if actor.is_system:
-        return Organisation.objects.filter(kind__in=[OrganisationKind.COUNCIL, OrganisationKind.NATIONAL])
+        return Organisation.objects.filter(kind__in=kinds)
+    condition = Q(memberships__user=actor.user, memberships__role__in=MANAGER_ROLES)
+    if round_ is not None:
+        condition |= Q(pk=round_.managed_by_id)
     return Organisation.objects.filter(
-        memberships__user=actor.user, memberships__role__in=MANAGER_ROLES
-    ).distinct()
+        pk__in=Organisation.objects.filter(condition, kind__in=kinds).values("pk")
+    )
 
 
 # --- applications ----------------------------------------------------------------------------

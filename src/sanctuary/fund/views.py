@@ -57,7 +57,7 @@ def fund_home(request: HttpRequest) -> HttpResponse:
 def _round_form(actor: Actor, request: HttpRequest, instance: Any = None) -> forms.RoundForm:
     return forms.RoundForm(
         request.POST or None, instance=instance, areas=policy.areas_for_rounds(actor),
-        organisations=policy.managing_organisations(actor),
+        organisations=policy.managing_organisations(actor, instance),
         national=policy.may_run_national_rounds(actor),
     )
 
