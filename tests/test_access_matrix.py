@@ -20,6 +20,7 @@ from tests.alerts.access_probes import PROBES as ALERT_PROBES
 from tests.audit.access_probes import PROBES as AUDIT_PROBES
 from tests.calendars.access_probes import PROBES as CALENDAR_PROBES
 from tests.conftest import Cast, api_client_for, log_in
+from tests.fund.access_probes import PROBES as FUND_PROBES
 from tests.incidents.access_probes import PROBES as INCIDENT_PROBES
 from tests.matrix import MATRIX, Cell, Probe, site_form_data
 from tests.overview.access_probes import PROBES as OVERVIEW_PROBES
@@ -39,6 +40,7 @@ PROBES: dict[str, Probe] = {
     **ALERT_PROBES,
     **PARTNERSHIP_PROBES,
     **OVERVIEW_PROBES,
+    **FUND_PROBES,
 }
 
 

@@ -35,6 +35,7 @@ def load() -> bool:
 
     from sanctuary.alerts import demo as alerts_demo
     from sanctuary.calendars import demo as calendars_demo
+    from sanctuary.fund import demo as fund_demo
     from sanctuary.incidents import demo as incidents_demo
     from sanctuary.partnership import demo as partnership_demo
     from sanctuary.patrols import demo as patrols_demo
@@ -50,6 +51,7 @@ def load() -> bool:
         patrols_demo.load()
         alerts_demo.load()
         partnership_demo.load()
+        fund_demo.load()
     return True
 
 
@@ -68,6 +70,7 @@ def run_demo(args: argparse.Namespace) -> int:
     setup_django()
     from django.core.management import call_command
 
+    from sanctuary.fund import demo as fund_demo
     from sanctuary.incidents import demo as incidents_demo
     from sanctuary.registry import demo as registry_demo
     from sanctuary.serving import gunicorn
@@ -82,7 +85,7 @@ def run_demo(args: argparse.Namespace) -> int:
         + f" the demo borough in {database} ({registry_demo.site_count()} places of worship)."
     )
     print(f"Demo logins (password '{registry_demo.DEMO_PASSWORD}' for all):")
-    for username, role, organisation in registry_demo.DEMO_LOGINS + incidents_demo.DEMO_LOGINS:
+    for username, role, organisation in registry_demo.DEMO_LOGINS + incidents_demo.DEMO_LOGINS + fund_demo.DEMO_LOGINS:
         print(f"  {username:<12} {role}, {organisation}")
     print("A reporter's tracking link: /report/track/demo-tracking-1/ (the public form: /report/)")
     if args.no_serve:

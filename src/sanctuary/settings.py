@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "sanctuary.alerts",
     "sanctuary.partnership",
     "sanctuary.overview",
+    "sanctuary.fund",
 ]
 
 MIDDLEWARE = [

@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("sanctuary.patrols.urls")),
     path("", include("sanctuary.alerts.urls")),
     path("", include("sanctuary.partnership.urls")),
+    path("", include("sanctuary.fund.urls")),
     path("api/", api.urls),
 ]
 

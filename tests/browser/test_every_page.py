@@ -88,6 +88,8 @@ def pages(cast: Cast) -> list[str]:
         "/partnership/overdue/",
         "/partnership/feeds/",
         *overview_pages(cast),
+        "/fund/",
+        "/fund/rounds/new/",
     ]
 
 

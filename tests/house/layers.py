@@ -27,6 +27,8 @@ CORES = (
     "sanctuary.incidents.matching",
     "sanctuary.registry.geometry",
     "sanctuary.overview.chart",
+    "sanctuary.fund.eligibility",
+    "sanctuary.fund.scoring",
 )
 CORE_COMMANDS = ("sanctuary.solvers.commands",)
 # Shared by everyone, importing nothing of ours.
