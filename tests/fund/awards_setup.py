@@ -1,0 +1,67 @@
+"""A round that has been scored, ready to allocate, for the tests of the decided side (part 2).
+
+Made directly in the database (part 1's services apply and score; these tests begin after)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from sanctuary.access.actor import Actor, Channel
+from sanctuary.access.models import Role
+from sanctuary.fund.models import Application, ApplicationStatus, Package, Round, RoundStatus
+from sanctuary.registry.models import Site
+from tests.conftest import Cast
+
+PACKAGES = {
+    "minimal": ([{"measure": "door_hardening"}], Decimal("6000")),
+    "standard": ([{"measure": "door_hardening"}, {"measure": "cctv_fixed"}], Decimal("18000")),
+    "full": (
+        [{"measure": "door_hardening"}, {"measure": "cctv_fixed"}, {"measure": "guards"}],
+        Decimal("40000"),
+    ),
+}
+
+
+def make_round(cast: Cast, *, budget: str = "30000", national: bool = False, **fields) -> Round:
+    today = timezone.localdate()
+    round_ = Round.objects.create(
+        name=fields.pop("name", "Borough protective security fund 2026"),
+        national=national,
+        managed_by=cast.council,
+        budget=Decimal(budget),
+        opens_on=today - timedelta(days=60),
+        closes_on=today - timedelta(days=20),
+        status=fields.pop("status", RoundStatus.SCORING),
+        **fields,
+    )
+    if not national:
+        round_.areas.set([cast.area])
+    return round_
+
+
+def apply(round_: Round, site: Site, applicant, *, score: float = 60.0, days_ago: int = 30,
+          packages: dict | None = None) -> Application:
+    application = Application.objects.create(
+        round=round_, site=site, organisation=site.operator, applicant=applicant,
+        status=ApplicationStatus.MODERATED, final_score=score,
+        submitted_at=timezone.now() - timedelta(days=days_ago),
+    )
+    for label, (measures, cost) in (packages or PACKAGES).items():
+        Package.objects.create(application=application, label=label, measures=measures,
+                               cost=cost, contribution=cost * Decimal("0.2"))
+    return application
+
+
+def scored_round(cast: Cast, **fields) -> Round:
+    """Tower Hamlets' round: site A (organisation A) and site B (organisation B) applied."""
+    round_ = make_round(cast, **fields)
+    apply(round_, cast.site_a, cast.person(Role.SITE_CONTACT), score=55, days_ago=10)
+    apply(round_, cast.site_b, cast.person("contact_b"), score=80, days_ago=30)
+    return round_
+
+
+def as_(user) -> Actor:
+    return Actor.person(user, Channel.PAGE)
