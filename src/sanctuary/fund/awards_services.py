@@ -18,12 +18,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from sanctuary.access.actor import Actor
 from sanctuary.access.policy import NotFound
 from sanctuary.audit.models import Action
-from sanctuary.audit.services import record, snapshot
+from sanctuary.audit.services import record
+from sanctuary.audit.services import snapshot as _snapshot
 from sanctuary.fund import allocating
 from sanctuary.fund import awards_policy as policy
 from sanctuary.fund import benefit as benefits
@@ -51,6 +53,14 @@ MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_INVOICE_BYTES = 10 * 1024 * 1024
 GUARDING_MEASURES = frozenset({"guards"})
 MAINTENANCE_DAYS = 365
+
+
+def snapshot(instance: Any) -> dict[str, Any]:
+    """The audit snapshot, files by their stored name."""
+    return {
+        key: (value.name or "") if isinstance(value, FieldFile) else value
+        for key, value in _snapshot(instance).items()
+    }
 
 
 class AllocationRefused(Exception):
