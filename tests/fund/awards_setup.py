@@ -65,3 +65,38 @@ def scored_round(cast: Cast, **fields) -> Round:
 
 def as_(user) -> Actor:
     return Actor.person(user, Channel.PAGE)
+
+
+def jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (120, 80), "grey").save(out, format="JPEG")
+    return out.getvalue()
+
+
+def pdf() -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def decide(cast: Cast, **fields) -> Round:
+    """A scored round, allocated and confirmed by the programme administrator."""
+    from sanctuary.fund import awards_services, tasks
+    from sanctuary.fund.models import Allocation
+
+    round_ = scored_round(cast, **fields)
+    manager = as_(cast.person(Role.PROGRAMME_ADMIN))
+    started = awards_services.start_allocation(manager, round_)
+    tasks.allocate_round.call(started.pk)
+    awards_services.confirm_allocation(manager, Allocation.objects.get(pk=started.pk))
+    return round_

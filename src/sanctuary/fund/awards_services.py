@@ -10,6 +10,7 @@ removes, `fund/benefit.py`), its groups "faith:<faith>" and "area:<area id>" for
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -224,6 +225,7 @@ def save_installation(actor: Actor, award: Award, fields: dict[str, Any]) -> Ins
     """The applicant (or the fund manager) records the contractor and the dates."""
     if not policy.may_edit_installation(actor, award):
         raise NotFound("No such award.")
+    award = Award.objects.get(pk=award.pk)
     _accepted(award)
     installation = Installation.objects.filter(award=award).first()
     if installation is not None and installation.signed_off_at is not None:
@@ -254,7 +256,7 @@ def add_installation_photo(
         raise NotFound("No such award.")
     clean = clean_photo(upload, max_bytes=MAX_PHOTO_BYTES)
     photo = InstallationPhoto(installation=installation, caption=caption[:200])
-    photo.photo.save(clean.name, ContentFile(clean.data), save=False)
+    photo.photo.save(f"{uuid.uuid4().hex}.jpg", ContentFile(clean.data), save=False)
     photo.save()
     record(Action.CREATE, actor=actor, obj=photo, after=snapshot(photo))
     return photo
@@ -330,7 +332,7 @@ def submit_claim(actor: Actor, award: Award, amount: Decimal, invoice: Any) -> C
     clean = clean_document(invoice, max_bytes=MAX_INVOICE_BYTES)
     claim = Claim(award=award, amount=amount)
     claim.full_clean(exclude=["invoice"])
-    claim.invoice.save(clean.name, ContentFile(clean.data), save=False)
+    claim.invoice.save(f"{uuid.uuid4().hex}.{clean.extension}", ContentFile(clean.data), save=False)
     claim.save()
     record(Action.CREATE, actor=actor, obj=claim, after=snapshot(claim))
     return claim
