@@ -19,6 +19,7 @@ from tests.access.access_probes import PROBES as ACCESS_PROBES
 from tests.audit.access_probes import PROBES as AUDIT_PROBES
 from tests.calendars.access_probes import PROBES as CALENDAR_PROBES
 from tests.conftest import Cast, api_client_for, log_in
+from tests.fund.access_probes_awards import PROBES as FUND_AWARD_PROBES
 from tests.incidents.access_probes import PROBES as INCIDENT_PROBES
 from tests.matrix import MATRIX, Cell, Probe, site_form_data
 from tests.patrols.access_probes import PROBES as PATROL_PROBES
@@ -33,6 +34,7 @@ PROBES: dict[str, Probe] = {
     **INCIDENT_PROBES,
     **SURVEY_PROBES,
     **PATROL_PROBES,
+    **FUND_AWARD_PROBES,
 }
 
 

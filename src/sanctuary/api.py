@@ -18,6 +18,7 @@ from ninja.security import HttpBearer, SessionAuth
 from sanctuary.access import services as access_services
 from sanctuary.access.policy import NotFound
 from sanctuary.calendars.api import router as calendars_router
+from sanctuary.fund.awards_api import router as fund_awards_router
 from sanctuary.incidents.api import router as incidents_router
 from sanctuary.patrols.api import router as patrols_router
 from sanctuary.registry.api import router as registry_router
@@ -69,6 +70,7 @@ api.add_router("/", calendars_router)
 api.add_router("/", incidents_router)
 api.add_router("/", surveys_router)
 api.add_router("/", patrols_router)
+api.add_router("/", fund_awards_router)
 
 
 

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("sanctuary.incidents.urls")),
     path("", include("sanctuary.surveys.urls")),
     path("", include("sanctuary.patrols.urls")),
+    path("", include("sanctuary.fund.urls")),
     path("api/", api.urls),
 ]
 

@@ -310,3 +310,11 @@ def applications_to_allocate(round_: Round) -> QuerySet[Any]:
         .prefetch_related("packages")
         .order_by("submitted_at", "pk")
     )
+
+
+def is_manager(actor: Actor) -> bool:
+    return bool(_areas(actor, MANAGER_ROLES))
+
+
+def may_sign_off(actor: Actor, award: Award) -> bool:
+    return installations_to_sign_off(actor).filter(award=award).exists()
