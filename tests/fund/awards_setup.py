@@ -100,3 +100,27 @@ def decide(cast: Cast, **fields) -> Round:
     tasks.allocate_round.call(started.pk)
     awards_services.confirm_allocation(manager, Allocation.objects.get(pk=started.pk))
     return round_
+
+
+def resurvey(award, adviser):
+    """A completed adviser survey of the award's site, answered as the package's measures leave
+    it (each question they raise at the grade they achieve)."""
+    from sanctuary.fund.benefit import measure_ids
+    from sanctuary.surveys.instrument import latest_instrument
+    from sanctuary.surveys.models import Answer, Survey, SurveyKind, SurveyStatus
+
+    instrument = latest_instrument()
+    survey = Survey.objects.create(
+        site=award.application.site, kind=SurveyKind.ADVISER, status=SurveyStatus.COMPLETED,
+        instrument_version=instrument.version, adviser=adviser, completed_at=timezone.now(),
+    )
+    grades: dict[str, int] = {}
+    for measure in measure_ids(award.package):
+        for question, grade in instrument.improvements(measure).items():
+            grades[question] = max(grades.get(question, 0), int(grade))
+    Answer.by_survey.bulk_create(
+        [Answer(survey=survey, question_id=q, grade=g) for q, g in grades.items()]
+    )
+    award.resurvey = survey
+    award.save(update_fields=["resurvey"])
+    return survey
