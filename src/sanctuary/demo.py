@@ -34,6 +34,7 @@ def load() -> bool:
     from django.db import transaction
 
     from sanctuary.calendars import demo as calendars_demo
+    from sanctuary.fund import demo_decided as fund_decided_demo
     from sanctuary.incidents import demo as incidents_demo
     from sanctuary.patrols import demo as patrols_demo
     from sanctuary.registry import demo as registry_demo
@@ -46,6 +47,7 @@ def load() -> bool:
         incidents_demo.load()
         surveys_demo.load()
         patrols_demo.load()
+        fund_decided_demo.load()
     return True
 
 
