@@ -21,6 +21,7 @@ from tests.audit.access_probes import PROBES as AUDIT_PROBES
 from tests.calendars.access_probes import PROBES as CALENDAR_PROBES
 from tests.conftest import Cast, api_client_for, log_in
 from tests.fund.access_probes import PROBES as FUND_PROBES
+from tests.fund.access_probes_awards import PROBES as FUND_AWARD_PROBES
 from tests.incidents.access_probes import PROBES as INCIDENT_PROBES
 from tests.matrix import MATRIX, Cell, Probe, site_form_data
 from tests.overview.access_probes import PROBES as OVERVIEW_PROBES
@@ -41,6 +42,7 @@ PROBES: dict[str, Probe] = {
     **PARTNERSHIP_PROBES,
     **OVERVIEW_PROBES,
     **FUND_PROBES,
+    **FUND_AWARD_PROBES,
 }
 
 

@@ -20,6 +20,7 @@ from sanctuary.access.policy import NotFound
 from sanctuary.alerts.api import router as alerts_router
 from sanctuary.calendars.api import router as calendars_router
 from sanctuary.fund.api import router as fund_router
+from sanctuary.fund.awards_api import router as fund_awards_router
 from sanctuary.incidents.api import router as incidents_router
 from sanctuary.overview.api import router as overview_router
 from sanctuary.partnership.api import router as partnership_router
@@ -77,6 +78,7 @@ api.add_router("/", alerts_router)
 api.add_router("/", partnership_router)
 api.add_router("/", overview_router)
 api.add_router("/", fund_router)
+api.add_router("/", fund_awards_router)
 
 
 

@@ -36,6 +36,7 @@ def load() -> bool:
     from sanctuary.alerts import demo as alerts_demo
     from sanctuary.calendars import demo as calendars_demo
     from sanctuary.fund import demo as fund_demo
+    from sanctuary.fund import demo_decided as fund_decided_demo
     from sanctuary.incidents import demo as incidents_demo
     from sanctuary.partnership import demo as partnership_demo
     from sanctuary.patrols import demo as patrols_demo
@@ -52,6 +53,7 @@ def load() -> bool:
         alerts_demo.load()
         partnership_demo.load()
         fund_demo.load()
+        fund_decided_demo.load()
     return True
 
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("sanctuary.alerts.urls")),
     path("", include("sanctuary.partnership.urls")),
     path("", include("sanctuary.fund.urls")),
+    path("", include("sanctuary.fund.awards_urls")),
     path("api/", api.urls),
 ]
 

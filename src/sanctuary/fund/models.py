@@ -78,6 +78,16 @@ class Round(models.Model):
         help_text="Two assessors' weighted totals further apart than this go to moderation "
         "(in rubric points, 0–100).",
     )
+    # Part 2, the allocation (docs/fund-decisions.md): what a package's benefit is read from,
+    # and the side rules as data {"min_share": {"faith:judaism": 0.15}, "max_per_group":
+    # {"area:<id>": 800000}} — groups are "faith:<faith>" and "area:<area id>".
+    benefit_source = models.CharField(
+        max_length=10,
+        choices=[("risk", "Risk removed (risk model)"), ("score", "Moderated score")],
+        default="risk",
+        help_text="A package's benefit: the risk its measures remove, or the application's score.",
+    )
+    allocation_rules = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -194,6 +204,9 @@ class Package(models.Model):
     contribution = _money(default=Decimal("0"), help_text="What the applicant pays (£).")
     # The risk it removes; filled by the allocation (part 2).
     benefit = models.FloatField(null=True, blank=True)
+    # The site's risk score today and with this package's measures in place (fund/benefit.py).
+    risk_now = models.FloatField(null=True, blank=True)
+    risk_after = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["application", "label"]
@@ -333,9 +346,29 @@ class AllocationMethod(models.TextChoices):
     FCFS = "fcfs", "First come, first served"
 
 
+class AllocationStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting for the worker"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
 class Allocation(models.Model):
+    """One method's allocation of a round. A run saves the optimal row (with the explanations
+    and "what a further £100,000 would fund" in `result`) and one row per baseline, linked to it
+    by `run`."""
+
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="allocations")
     method = models.CharField(max_length=10, choices=AllocationMethod.choices)
+    run = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="baselines"
+    )
+    status = models.CharField(
+        max_length=10, choices=AllocationStatus.choices, default=AllocationStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(default=0)
+    message = models.CharField(max_length=300, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
     result = models.JSONField(default=dict)
     total_cost = _money(default=Decimal("0"))
     total_benefit = models.FloatField(default=0)
@@ -366,6 +399,7 @@ class Decision(models.Model):
     letter = models.FileField(upload_to="fund/letters/%Y/%m/", blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     appeal_until = models.DateField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{'Funded' if self.funded else 'Declined'}: {self.application}"
@@ -396,9 +430,24 @@ class Award(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     maintenance_until = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The site's risk score when the award was decided, the re-survey scheduled at sign-off, and
+    # the contracted guarding unit it funds in patrol planning (if the package has guards).
+    risk_before = models.FloatField(null=True, blank=True)
+    resurvey = models.ForeignKey(
+        "surveys.Survey", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    guard_unit = models.ForeignKey(
+        "patrols.PatrolUnit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"Award of £{self.amount} to {self.application}"
+
+    @property
+    def claimed(self) -> Decimal:
+        """What the claims not rejected already ask for."""
+        total = self.claims.exclude(status=ClaimStatus.REJECTED).aggregate(t=models.Sum("amount"))
+        return total["t"] or Decimal("0")
 
 
 class Installation(models.Model):
@@ -446,5 +495,11 @@ class Claim(models.Model):
         return f"Claim of £{self.amount} on {self.award}"
 
     def clean(self) -> None:
-        if self.amount is not None and self.award_id and self.amount > self.award.amount:
-            raise ValidationError({"amount": "A claim cannot be more than the award."})
+        if self.amount is not None and self.award_id:
+            others = self.award.claims.exclude(status=ClaimStatus.REJECTED).exclude(pk=self.pk)
+            claimed = others.aggregate(t=models.Sum("amount"))["t"] or Decimal("0")
+            left = self.award.amount - claimed
+            if self.amount > left:
+                raise ValidationError(
+                    {"amount": f"A claim cannot be more than what is left of the award (£{left:,.2f})."}
+                )
