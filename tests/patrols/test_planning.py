@@ -16,6 +16,7 @@ from sanctuary.patrols import planning, policy, services, tasks
 from sanctuary.patrols.models import PatrolUnit, Plan, PlanStatus
 from sanctuary.solvers.rosters import is_feasible
 from sanctuary.solvers.travel import Mode, StraightLineTravelTimes
+from sanctuary.surveys.models import HeightenedAlert
 from tests.patrols.conftest import Patrols, add_shifts, generate
 
 
@@ -267,3 +268,31 @@ def test_with_a_routing_server_the_plan_travels_at_its_times(patrols: Patrols, s
             metres = float(haversine_km(here, there)[0, 0]) * 1000
             assert (visit.arrive - free).total_seconds() >= np.ceil(round(metres, 1) - 1e-9) - 1
             here, free = there, visit.end
+
+
+def test_a_local_heightened_alert_raises_only_its_sites_gatherings_on_its_days(patrols: Patrols):
+    """The planner values a gathering at the level a site's risk page shows for that day: the
+    national level, raised by a heightened alert in force for the site (docs/risk-model.md)."""
+    supervisor = patrols.actor(Role.POLICE_SUPERVISOR)
+    plan = services.create_plan(supervisor, [patrols.cast.area], patrols.week, seed=3)
+    before = {w.key: w for w in planning.build_problem(plan).windows}
+    alert_day = patrols.week + timedelta(days=2)
+    alert = HeightenedAlert.objects.create(
+        area=patrols.cast.area, starts_on=alert_day, ends_on=alert_day, level="critical",
+        reason="An attack abroad",
+    )
+    alert.sites.add(patrols.cast.site_a)
+    after = {w.key: w for w in planning.build_problem(plan).windows}
+    assert before.keys() == after.keys()
+    raised = [
+        key for key, w in after.items()
+        if w.site == patrols.cast.site_a.pk and w.start.startswith(alert_day.isoformat())
+    ]
+    assert raised, "the cast's site A has no gathering on the alert's day"
+    for key, window in after.items():
+        if not window.payoffs:
+            continue
+        if key in raised:
+            assert window.payoffs[3] > before[key].payoffs[3]  # the attacker's stakes rose
+        else:
+            assert window.payoffs == before[key].payoffs

@@ -28,10 +28,11 @@ from sanctuary.solvers.pricing import unit_reach
 from sanctuary.solvers.rosters import TravelTable, schedule
 from sanctuary.solvers.travel import Mode, StraightLineTravelTimes, TravelTimes
 from sanctuary.surveys import assess
+from sanctuary.surveys import policy as survey_policy
 from sanctuary.surveys.instrument import Instrument, latest_instrument
 from sanctuary.surveys.risk.parameters import ThreatLevel
 from sanctuary.surveys.risk.site import SiteRisk, assess_site, gathering_risk
-from sanctuary.surveys.risk.threat import Incident, IncidentTable, SiteProfile
+from sanctuary.surveys.risk.threat import Incident, IncidentTable, SiteProfile, heightened_level
 
 # The UK national threat level (JTAC) in force when this was written: substantial.
 NATIONAL_THREAT_LEVEL = ThreatLevel.SUBSTANTIAL
@@ -152,13 +153,23 @@ def build_problem(plan: Plan, pinned: Sequence[Any] = ()) -> Built:
     outside: list[WindowInfo] = []
     surveyed = assess.vulnerability_inputs(sites)
     incidents = assess.incidents_near(first)
+    # A local heightened alert in force on a gathering's (local) day raises that gathering's threat
+    # above the plan's national level (docs/risk-model.md, 3.1): the same rule as a site's risk.
+    national = ThreatLevel(plan.threat_level)
+    days = sorted({g.start.date() for gs in by_site.values() for g in gs})
+    raised = {day: survey_policy.raised_levels(list(sites), day) for day in days}
     for site_id, gatherings in sorted(by_site.items(), key=lambda item: int(item[0])):
         site = site_by_id[site_id]
-        risk = site_risk_for(
-            site, gatherings, first, ThreatLevel(plan.threat_level),
-            surveyed.get(site.pk), incidents,
-        )
+        risk_at: dict[ThreatLevel, SiteRisk] = {}
         for index, g in enumerate(gatherings):
+            level = heightened_level(
+                national, [ThreatLevel(v) for v in raised[g.start.date()][site.pk]]
+            )
+            if level not in risk_at:
+                risk_at[level] = site_risk_for(
+                    site, gatherings, first, level, surveyed.get(site.pk), incidents
+                )
+            risk = risk_at[level]
             if g.expected_attendance < minimum:
                 continue
             if (g.end - g.start).total_seconds() < dwell:
