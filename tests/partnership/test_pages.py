@@ -3,16 +3,21 @@ errors name their field; the overdue list and the meetings feed show only what o
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 from icalendar import Calendar
 
+from sanctuary.access.actor import Actor, Channel
 from sanctuary.access.models import Role
 from sanctuary.audit.models import AuditEvent
+from sanctuary.partnership import services
 from sanctuary.partnership.models import Action, ActionStatus, Meeting, MeetingFeed, MeetingStatus
 from tests.conftest import Cast, api_client_for
+from tests.fund.conftest import make_round
 from tests.partnership.meetings import make_action, make_meeting
 
 
@@ -29,6 +34,7 @@ def _meeting_data(cast: Cast, **changes: object) -> dict[str, object]:
 
 
 def test_an_administrator_records_a_meeting_a_decision_and_an_action_all_audited(cast: Cast):
+    fund_round = make_round(cast)
     admin = cast.client_for(cast.person(Role.PROGRAMME_ADMIN))
     response = admin.post("/partnership/meetings/new/", _meeting_data(cast))
     meeting = Meeting.objects.get()
@@ -37,11 +43,11 @@ def test_an_administrator_records_a_meeting_a_decision_and_an_action_all_audited
     admin.post(f"/partnership/meetings/{meeting.pk}/decisions/", {"text": "Advice goes to every mosque."})
     response = admin.post(f"/partnership/meetings/{meeting.pk}/actions/", {
         "title": "Send the advice", "owner": cast.person(Role.UMBRELLA_COORDINATOR).pk,
-        "due_on": "2030-03-18", "site": cast.site_a.pk, "fund_round_ref": 3,
+        "due_on": "2030-03-18", "site": cast.site_a.pk, "fund_round": fund_round.pk,
     })
     assert response.status_code == 302
     action = Action.objects.get()
-    assert (action.owner_organisation, action.site, action.fund_round_ref) == (cast.umbrella, cast.site_a, 3)
+    assert (action.owner_organisation, action.site, action.fund_round) == (cast.umbrella, cast.site_a, fund_round)
     page = admin.get(f"/partnership/meetings/{meeting.pk}/").content.decode()
     assert "Advice goes to every mosque." in page and "Send the advice" in page
     recorded = set(AuditEvent.objects.filter(object_type__startswith="partnership").values_list("object_type", flat=True))
@@ -153,3 +159,23 @@ def test_the_api_names_only_the_sites_one_may_see(cast: Cast):
     as_coordinator = api_client_for(cast.person(Role.UMBRELLA_COORDINATOR)).get("/api/partnership/actions")
     assert as_admin.json()["site_id"] == cast.site_b.pk
     assert [(i["id"], i["site_id"]) for i in as_coordinator.json()["items"]] == [(action.pk, None)]
+
+
+def test_an_action_cannot_name_a_fund_round_its_author_may_not_see(cast: Cast):
+    """Another area's round is refused as if it did not exist, naming the field."""
+    away_round = make_round(cast, away=True)
+    admin = cast.client_for(cast.person(Role.PROGRAMME_ADMIN))
+    admin.post("/partnership/meetings/new/", _meeting_data(cast))
+    meeting = Meeting.objects.get()
+    response = admin.post(f"/partnership/meetings/{meeting.pk}/actions/", {
+        "title": "Apply to the round", "owner": cast.person(Role.UMBRELLA_COORDINATOR).pk,
+        "due_on": "2030-03-18", "fund_round": away_round.pk,
+    })
+    assert response.status_code == 422
+    assert not Action.objects.exists()
+    assert "Select a valid choice" in response.content.decode()
+    with pytest.raises(ValidationError, match="No such fund round that you may see"):
+        services.add_action(Actor.person(cast.person(Role.PROGRAMME_ADMIN), Channel.PAGE), meeting, {
+            "title": "Apply", "owner": cast.person(Role.UMBRELLA_COORDINATOR),
+            "due_on": date(2030, 3, 18), "fund_round": away_round.pk,
+        })

@@ -56,7 +56,7 @@ class ActionOut(Schema):
     site_id: int | None
     incident_id: int | None
     survey_id: int | None
-    fund_round_ref: int | None = Field(None, description="The fund round it concerns (a seam: docs/partnership.md).")
+    fund_round_id: int | None = Field(None, description="The fund round it concerns, if you may see it.")
 
 
 class MeetingPage(Schema):
@@ -93,11 +93,13 @@ def _meeting(m: Meeting) -> dict[str, object]:
 
 def _actions(actor: Actor, actions: list[Action], today: date) -> list[ActionOut]:
     """What an action concerns only where the reader may see it (partnership.policy)."""
-    sites, incidents, surveys = policy.visible_concern_ids(actor, actions)
-    return [_action(a, today, sites, incidents, surveys) for a in actions]
+    seen = policy.visible_concern_ids(actor, actions)
+    return [_action(a, today, *seen) for a in actions]
 
 
-def _action(a: Action, today: date, sites: set[int], incidents: set[int], surveys: set[int]) -> ActionOut:
+def _action(
+    a: Action, today: date, sites: set[int], incidents: set[int], surveys: set[int], rounds: set[int]
+) -> ActionOut:
     return ActionOut(
         id=a.pk, meeting_id=a.meeting_id, title=a.title,
         owner=a.owner.get_full_name() or a.owner.get_username(),
@@ -106,7 +108,7 @@ def _action(a: Action, today: date, sites: set[int], incidents: set[int], survey
         site_id=a.site_id if a.site_id in sites else None,
         incident_id=a.incident_id if a.incident_id in incidents else None,
         survey_id=a.survey_id if a.survey_id in surveys else None,
-        fund_round_ref=a.fund_round_ref,
+        fund_round_id=a.fund_round_id if a.fund_round_id in rounds else None,
     )
 
 

@@ -67,16 +67,14 @@ class ActionForm(forms.Form):
     site: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, required=False, label="Site it concerns")
     incident: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, required=False, label="Incident it concerns")
     survey: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, required=False, label="Survey it concerns")
-    fund_round_ref = forms.IntegerField(
-        required=False, min_value=1, label="Fund round (number)",
-        help_text="The fund round it concerns, until the fund's rounds are in Sanctuary.",
-    )
+    fund_round: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, required=False, label="Fund round it concerns")
     confidential = forms.BooleanField(
         required=False, help_text="Left out of the community summary (counted only)."
     )
 
     def __init__(self, *args: Any, owners: QuerySet[Any], sites: QuerySet[Any],
-                 incidents: QuerySet[Any], surveys: QuerySet[Any], **kwargs: Any) -> None:
+                 incidents: QuerySet[Any], surveys: QuerySet[Any], rounds: QuerySet[Any],
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
         self.fields["owner"].label_from_instance = (  # type: ignore[attr-defined]
@@ -85,6 +83,7 @@ class ActionForm(forms.Form):
         self.fields["site"].queryset = sites  # type: ignore[attr-defined]
         self.fields["incident"].queryset = incidents  # type: ignore[attr-defined]
         self.fields["survey"].queryset = surveys  # type: ignore[attr-defined]
+        self.fields["fund_round"].queryset = rounds  # type: ignore[attr-defined]
 
 
 class ActionUpdateForm(forms.Form):

@@ -114,9 +114,10 @@ class Action(models.Model):
     survey = models.ForeignKey(
         "surveys.Survey", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    # The seam for the fund (docs/partnership.md): the id of a fund round, kept as a number
-    # until the fund app has rounds; it will become a foreign key by a migration of this app.
-    fund_round_ref = models.PositiveBigIntegerField("fund round", null=True, blank=True)
+    fund_round = models.ForeignKey(
+        "fund.Round", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="fund round",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 

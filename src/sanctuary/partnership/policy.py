@@ -20,6 +20,8 @@ from django.db.models import Q, QuerySet
 from sanctuary.access.actor import Actor
 from sanctuary.access.models import Membership, User
 from sanctuary.access.policy import EVERY_AREA, Areas, NotFound, grants_for, parse_id
+from sanctuary.fund import policy as fund_policy
+from sanctuary.fund.models import Round
 from sanctuary.incidents import policy as incidents_policy
 from sanctuary.incidents.models import Incident
 from sanctuary.partnership.models import (
@@ -201,6 +203,7 @@ class Concerns:
     site: Site | None = None
     incident: Incident | None = None
     survey: Survey | None = None
+    fund_round: Round | None = None
 
 
 def concerns(actor: Actor, action: Action, where: str) -> Concerns:
@@ -216,19 +219,26 @@ def concerns(actor: Actor, action: Action, where: str) -> Concerns:
     survey = None
     if action.survey_id is not None:
         survey = surveys_policy.visible_surveys(actor).filter(pk=action.survey_id).first()
-    return Concerns(site, incident, survey)
+    fund_round = None
+    if action.fund_round_id is not None:
+        fund_round = fund_policy.visible_rounds(actor).filter(pk=action.fund_round_id).first()
+    return Concerns(site, incident, survey, fund_round)
 
 
-def visible_concern_ids(actor: Actor, actions: list[Action]) -> tuple[set[int], set[int], set[int]]:
-    """Of the sites, incidents and surveys these actions concern, the ids the reader may see
-    (three queries for a whole page of actions)."""
+def visible_concern_ids(
+    actor: Actor, actions: list[Action]
+) -> tuple[set[int], set[int], set[int], set[int]]:
+    """Of the sites, incidents, surveys and fund rounds these actions concern, the ids the reader
+    may see (four queries at most for a whole page of actions)."""
     sites = {a.site_id for a in actions if a.site_id is not None}
     incidents = {a.incident_id for a in actions if a.incident_id is not None}
     surveys = {a.survey_id for a in actions if a.survey_id is not None}
+    rounds = {a.fund_round_id for a in actions if a.fund_round_id is not None}
     return (
         set(registry_policy.visible_sites(actor).filter(pk__in=sites).values_list("pk", flat=True)) if sites else set(),
         set(incidents_policy.visible_incidents(actor).filter(pk__in=incidents).values_list("pk", flat=True)) if incidents else set(),
         set(surveys_policy.visible_surveys(actor).filter(pk__in=surveys).values_list("pk", flat=True)) if surveys else set(),
+        set(fund_policy.visible_rounds(actor).filter(pk__in=rounds).values_list("pk", flat=True)) if rounds else set(),
     )
 
 

@@ -15,6 +15,7 @@ from sanctuary.access.actor import Actor
 from sanctuary.access.policy import NotFound
 from sanctuary.audit.models import Action as AuditAction
 from sanctuary.audit.services import record, snapshot
+from sanctuary.fund import policy as fund_policy
 from sanctuary.incidents import policy as incidents_policy
 from sanctuary.partnership import policy
 from sanctuary.partnership.models import (
@@ -71,11 +72,12 @@ def add_decision(actor: Actor, meeting: Meeting, text: str, confidential: bool) 
 def _concerned(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     """What the action concerns, each through its own app's door: an id the actor may not see
     is refused as if it did not exist, naming the field."""
-    found: dict[str, Any] = {"site": None, "incident": None, "survey": None}
+    found: dict[str, Any] = {"site": None, "incident": None, "survey": None, "fund_round": None}
     doors = {
         "site": registry_policy.get_site,
         "incident": incidents_policy.get_incident,
         "survey": surveys_policy.get_survey,
+        "fund_round": fund_policy.get_round,
     }
     for field, door in doors.items():
         value = data.get(field)
@@ -84,13 +86,13 @@ def _concerned(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
         try:
             found[field] = door(actor, getattr(value, "pk", value))
         except NotFound:
-            raise ValidationError({field: f"No such {field} that you may see."}) from None
+            raise ValidationError({field: f"No such {field.replace('_', ' ')} that you may see."}) from None
     return found
 
 
 def add_action(actor: Actor, meeting: Meeting, data: dict[str, Any]) -> Action:
     """An action the meeting commits to: data holds title, detail, owner (a user), due_on and
-    optionally site, incident, survey (objects or ids), fund_round_ref and confidential."""
+    optionally site, incident, survey, fund_round (objects or ids) and confidential."""
     with transaction.atomic():
         meeting = policy.get_meeting(actor, meeting.pk, for_edit=True)
         owner = data.get("owner")
@@ -109,7 +111,6 @@ def add_action(actor: Actor, meeting: Meeting, data: dict[str, Any]) -> Action:
             meeting=meeting, title=title[:200], detail=(data.get("detail") or "").strip(),
             confidential=bool(data.get("confidential")), owner=owner,
             owner_organisation=organisation, due_on=due_on,
-            fund_round_ref=data.get("fund_round_ref") or None,
             **_concerned(actor, data),
         )
         action.full_clean()

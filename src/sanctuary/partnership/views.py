@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sanctuary.access.actor import Actor
+from sanctuary.fund import policy as fund_policy
 from sanctuary.incidents import policy as incidents_policy
 from sanctuary.partnership import documents, forms, policy, services
 from sanctuary.partnership.models import CLOSED_STATUSES, Meeting
@@ -46,6 +47,7 @@ def _action_form(actor: Actor, meeting: Meeting, data: Any = None) -> forms.Acti
         sites=registry_policy.visible_sites(actor).order_by("name"),
         incidents=incidents_policy.visible_incidents(actor).order_by("-pk"),
         surveys=surveys_policy.visible_surveys(actor).order_by("-pk"),
+        rounds=fund_policy.visible_rounds(actor).order_by("-opens_on", "name"),
     )
 
 
