@@ -204,9 +204,9 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
 ]
 LOGIN_URL = "login"
-# A login lands on the map, as it always has (the journeys say so); the home page at / is one
-# click away (the brand and every "back" link lead there).
-LOGIN_REDIRECT_URL = "site_map"
+# A login lands on the home page: what needs attention today, each figure a link into its page
+# (docs/overview.md); the map is one click away.
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)

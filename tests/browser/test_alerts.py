@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from sanctuary.alerts.models import AlertSite, AlertStatus
 from sanctuary.surveys.models import HeightenedAlert
+from tests.browser.home import HOME
 from tests.browser.test_journeys import log_in_with_password
 from tests.conftest import Cast
 
@@ -29,7 +30,7 @@ def test_an_administrator_raises_a_local_alert_and_a_contact_acknowledges_it_on_
     admin = desk.new_page()
     admin.set_default_timeout(15_000)
     log_in_with_password(admin, "admin")
-    admin.wait_for_url(re.compile(r"/sites/map/"))
+    admin.wait_for_url(HOME)
     admin.goto("/risk/heightened/")
     admin.get_by_label(re.compile(r"^Area\b")).select_option(label="Tower Hamlets")
     admin.get_by_label(re.compile(r"^Faith\b")).select_option(label="Islam")
@@ -53,7 +54,7 @@ def test_an_administrator_raises_a_local_alert_and_a_contact_acknowledges_it_on_
     contact = phone.new_page()
     contact.set_default_timeout(15_000)
     log_in_with_password(contact, "contact-a")
-    contact.wait_for_url(re.compile(r"/sites/map/"))
+    contact.wait_for_url(HOME)
     contact.goto("/alerts/")
     contact.get_by_role("heading", name="To acknowledge").wait_for()
     contact.get_by_role("link", name=re.compile("Heightened vigilance")).first.click()

@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from sanctuary.calendars.models import Event, Schedule
+from tests.browser.home import HOME
 from tests.conftest import Cast, make_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -50,7 +51,7 @@ def test_the_week_leads_with_the_largest_and_a_heat_map_cell_opens_its_gathering
         page.get_by_label("Username").fill("sergeant")
         page.get_by_label("Password").fill("a long test password")
         page.get_by_role("button", name="Log in").click()
-        page.wait_for_url(re.compile(r"/sites/map/"))
+        page.wait_for_url(HOME)
 
         page.goto("/calendar/week/")
         day = page.locator(f"#day-{vigil.isoformat()}").locator("xpath=..")

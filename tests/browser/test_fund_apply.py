@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from sanctuary.fund.models import Application, ApplicationStatus
+from tests.browser.home import HOME
 from tests.browser.test_every_page import check
 from tests.conftest import Cast
 from tests.fund.conftest import make_round, pdf_bytes
@@ -38,7 +39,7 @@ def test_a_site_contact_applies_on_a_phone(browser, live_server, settings, cast:
         page.get_by_label("Username").fill("contact-a")
         page.get_by_label("Password").fill("a long test password")
         page.get_by_role("button", name="Log in").click()
-        page.wait_for_url(re.compile(r"/sites/map/"))
+        page.wait_for_url(HOME)
 
         page.goto("/fund/")
         _fits(page)

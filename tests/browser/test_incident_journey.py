@@ -5,12 +5,12 @@ answers; at desktop size too."""
 from __future__ import annotations
 
 import io
-import re
 
 import pytest
 from PIL import Image
 
 from sanctuary.incidents.models import Incident, Message
+from tests.browser.home import HOME
 from tests.conftest import Cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -63,7 +63,7 @@ def test_an_anonymous_report_with_a_photo_is_answered_and_the_reporter_replies(
     handler.get_by_label("Username").fill("handler")
     handler.get_by_label("Password").fill(PASSWORD)
     handler.get_by_role("button", name="Log in").click()
-    handler.wait_for_url(re.compile(r"/sites/map/|/incidents/"))
+    handler.wait_for_url(HOME)
     handler.goto("/incidents/")
     handler.get_by_role("link", name=reference).click()
     handler.get_by_label("Message to the reporter").fill("We have reported it to the council, who will clean the door tomorrow.")

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from sanctuary.partnership.models import Action, ActionStatus, ActionUpdate, Meeting
+from tests.browser.home import HOME
 from tests.browser.test_every_page import check, session_cookie
 from tests.browser.test_journeys import log_in_with_password
 from tests.conftest import Cast
@@ -42,7 +43,7 @@ def test_an_administrator_records_a_meeting_with_an_action_and_the_owner_marks_i
     context, page = phone(browser, live_server)
     try:
         log_in_with_password(page, "admin")
-        page.wait_for_url(re.compile(r"/sites/map/"))
+        page.wait_for_url(HOME)
         page.goto("/partnership/")
         page.get_by_role("link", name="Record a meeting").click()
         field(page, "Kind").select_option(label="Security briefing for a faith's umbrella body")
@@ -74,7 +75,7 @@ def test_an_administrator_records_a_meeting_with_an_action_and_the_owner_marks_i
     context, page = phone(browser, live_server)
     try:
         log_in_with_password(page, "contact-a")
-        page.wait_for_url(re.compile(r"/sites/map/"))
+        page.wait_for_url(HOME)
         page.goto("/partnership/")
         page.get_by_role("link", name="Share lockdown advice with every mosque").click()
         field(page, "Status").select_option(label="Done")

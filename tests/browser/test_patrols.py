@@ -16,6 +16,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from sanctuary.access.models import Role
 from sanctuary.patrols.forms import next_monday
 from sanctuary.patrols.models import CheckIn, PatrolUnit, Plan, PlannedVisit, PlanStatus
+from tests.browser.home import HOME
 from tests.browser.test_journeys import log_in_with_password
 from tests.conftest import Cast
 from tests.patrols.conftest import add_shifts
@@ -64,7 +65,7 @@ def officer_phone(browser, live_server, settings, cast):
         context, page = phone_at(browser, live_server, latitude, longitude)
         contexts.append(context)
         log_in_with_password(page, "officer")
-        page.wait_for_url(re.compile(r"/sites/map/"))
+        page.wait_for_url(HOME)
         page.goto("/patrols/today/")
         return context, page
 
@@ -134,7 +135,7 @@ def test_a_supervisor_generates_a_week_watches_it_progress_and_publishes_it(
     context, page = phone_at(browser, live_server, 51.52, -0.05, viewport)
     try:
         log_in_with_password(page, "sergeant")
-        page.wait_for_url(re.compile(r"/sites/map/"))
+        page.wait_for_url(HOME)
         page.goto("/patrols/")
         page.get_by_label("Tower Hamlets").check()
         page.get_by_role("button", name="Plan this week").click()

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from sanctuary.calendars.models import Service
+from tests.browser.home import HOME
 from tests.conftest import Cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,7 +35,7 @@ def test_a_volunteer_adds_a_weekly_service_on_a_phone_and_reads_it_in_words(phon
     page.get_by_label("Username").fill("contact-b")
     page.get_by_label("Password").fill("a long test password")
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/sites/map/"))
+    page.wait_for_url(HOME)
     page.goto(f"/sites/{cast.site_b.pk}/schedule/")
 
     services = page.locator("#services")

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from sanctuary.calendars.models import Service
+from tests.browser.home import HOME
 from tests.conftest import Cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,7 +18,7 @@ def test_the_preview_follows_the_form_before_it_is_saved(page, cast: Cast):
     page.get_by_label("Username").fill("contact-a")
     page.get_by_label("Password").fill("a long test password")
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/sites/map/"))
+    page.wait_for_url(HOME)
     page.goto(f"/sites/{cast.site_a.pk}/")
     page.get_by_role("link", name="Schedule").click()
     page.wait_for_url(re.compile(r"/schedule/$"))

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from sanctuary.registry.models import Site
+from tests.browser.home import HOME
 from tests.browser.test_journeys import log_in_with_password
 from tests.conftest import Cast
 
@@ -19,7 +20,7 @@ def test_a_click_on_the_map_moves_the_pin_and_fills_the_fields_and_typing_moves_
 ):
     page.set_viewport_size(viewport)
     log_in_with_password(page, "contact-a")
-    page.wait_for_url(re.compile(r"/sites/map/"))
+    page.wait_for_url(HOME)
     page.goto(f"/sites/{cast.site_a.pk}/edit/")
     pin = page.locator("#pin-map .site-pin")
     pin.wait_for()

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from sanctuary.surveys.instrument import latest_instrument
 from sanctuary.surveys.models import Answer, Photo, Survey, SurveyStatus
+from tests.browser.home import HOME
 from tests.conftest import Cast
 from tests.surveys.conftest import photo_upload
 
@@ -35,7 +36,7 @@ def _log_in(page, username: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill("a long test password")
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/sites/map/"))
+    page.wait_for_url(HOME)
 
 
 @pytest.mark.parametrize("size", SIZES)
