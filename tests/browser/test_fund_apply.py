@@ -52,14 +52,19 @@ def test_a_site_contact_applies_on_a_phone(browser, live_server, settings, cast:
         assert "Does not meet the round's rules yet." in page.content()
         assert "This round needs a registered charity number" in page.content()
 
-        # the draft saves as they go
+        # the draft saves as they go: leaving the field saves it, and the check follows
         page.get_by_label("Registered charity number").fill("1100001")
+        page.get_by_label("Registered charity number").press("Tab")
+        page.get_by_text("✓ Registered charity 1100001.").wait_for()
+        assert Application.objects.get(round=round_, site=cast.site_a).charity_number == "1100001"
         page.get_by_label(re.compile("Why the site needs protecting")).fill(
             "Threatening graffiti twice this autumn; elderly worshippers at dawn prayers.")
         page.get_by_role("button", name="Save draft").click()
         page.wait_for_load_state("networkidle")
-        assert "Draft saved." in page.content()
-        assert "✓ Registered charity 1100001." in page.content()
+        page.wait_for_function(
+            "() => !document.querySelector('form[hx-post]').classList.contains('htmx-request')")
+        saved = Application.objects.get(round=round_, site=cast.site_a)
+        assert saved.answers["need"].startswith("Threatening graffiti twice this autumn")
 
         page.get_by_label("Kind of evidence").select_option(label="Crime reference")
         page.get_by_label("What it shows").fill("Threatening graffiti on the gate")

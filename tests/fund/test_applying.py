@@ -151,3 +151,27 @@ def test_people_who_are_not_in_the_fund_are_refused_its_pages(fund: Fund, client
     assert client.get("/fund/").status_code == 403
     application = make_application(fund.cast, fund.round, fund.cast.site_a)
     assert client.get(f"/fund/applications/{application.pk}/").status_code == 404
+
+
+def test_opening_the_application_of_a_sensitive_site_is_audited(fund: Fund, client):
+    site = fund.cast.site_a
+    site.is_sensitive = True
+    site.save()
+    application = make_application(fund.cast, fund.round, site)
+    log_in(client, fund.manager)
+    assert client.get(f"/fund/applications/{application.pk}/").status_code == 200
+    assert AuditEvent.objects.filter(action="view", object_type="registry.site",
+                                     object_id=str(site.pk)).exists()
+
+
+def test_evidence_files_are_checked_and_kept_for_those_who_may_see_the_application(fund: Fund, client):
+    log_in(client, fund.cast.person(Role.SITE_CONTACT))
+    application = _start(client, fund, fund.cast.site_a)
+    response = client.post(f"/fund/applications/{application.pk}/evidence/", {
+        "kind": "police_letter", "text": "Letter of support", "file": pdf_upload("letter.pdf")})
+    assert response.status_code == 302
+    item = application.evidence.get()
+    download = client.get(f"/fund/evidence/{item.pk}/")
+    assert b"".join(download.streaming_content).startswith(b"%PDF-")
+    log_in(client, fund.cast.person("contact_b"))
+    assert client.get(f"/fund/evidence/{item.pk}/").status_code == 404

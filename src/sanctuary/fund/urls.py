@@ -21,6 +21,7 @@ urlpatterns = [
     path("fund/applications/<int:application_id>/moderate/", views.application_moderate,
          name="fund_application_moderate"),
     path("fund/quotes/<int:quote_id>/", views.quote_file, name="fund_quote"),
+    path("fund/evidence/<int:evidence_id>/", views.evidence_file, name="fund_evidence"),
     path("fund/assignments/<int:assignment_id>/", views.assignment_page, name="fund_assignment"),
     path("fund/assignments/<int:assignment_id>/conflict/", views.assignment_conflict,
          name="fund_assignment_conflict"),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sanctuary.access.actor import Actor
 from sanctuary.fund import eligibility, forms, policy, services
 from sanctuary.fund.models import Application, ApplicationStatus
+from sanctuary.registry import policy as registry_policy
 
 
 def _errors_to(form: BaseForm, error: ValidationError) -> None:
@@ -123,6 +124,7 @@ def _round_context(actor: Actor, round_: Any) -> dict[str, Any]:
             "assignments__assessor"
         )
         context["applications"] = applications
+        registry_policy.sites_shown(actor, [a.site for a in applications], f"the applications to {round_.name}")
         context["assign_form"] = forms.AssignForm(
             applications=applications.filter(status__in=services.SCORABLE),
             assessors=policy.assessors_for(round_),
@@ -341,6 +343,15 @@ def quote_file(request: HttpRequest, quote_id: int) -> FileResponse:
     quote = policy.get_quote(actor, quote_id)
     name = (quote.file.name or "").rsplit("/", 1)[-1]
     return FileResponse(quote.file.open("rb"), as_attachment=True, filename=f"quote-{quote.pk}-{name}")
+
+
+@login_required
+@require_GET
+def evidence_file(request: HttpRequest, evidence_id: int) -> FileResponse:
+    actor = Actor.of(request)
+    item = policy.get_evidence(actor, evidence_id)
+    name = (item.file.name or "").rsplit("/", 1)[-1]
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=f"evidence-{item.pk}-{name}")
 
 
 # --- scoring -------------------------------------------------------------------------------------
