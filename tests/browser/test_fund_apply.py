@@ -139,7 +139,8 @@ def test_the_fund_managers_and_assessors_pages_pass_axe_at_phone_width(
     browser, live_server, settings, cast: Cast, tmp_path
 ):
     """The pages the every-page walk cannot reach without a round: a manager's round, the new
-    round form, moderation; an assessor's sheet."""
+    round form, moderation; an assessor's sheet; an applicant's list, round and submitted
+    application."""
     from sanctuary.access.models import Role
     from sanctuary.fund.models import AssessorAssignment
     from tests.browser.test_every_page import session_cookie
@@ -155,6 +156,7 @@ def test_the_fund_managers_and_assessors_pages_pass_axe_at_phone_width(
         Role.PROGRAMME_ADMIN: ["/fund/", f"/fund/rounds/{round_.pk}/", "/fund/rounds/new/",
                                f"/fund/rounds/{round_.pk}/edit/", f"/fund/applications/{moderated.pk}/"],
         Role.GRANT_ASSESSOR: ["/fund/", f"/fund/assignments/{sheet.pk}/", f"/fund/applications/{scoring.pk}/"],
+        Role.SITE_CONTACT: ["/fund/", f"/fund/rounds/{round_.pk}/", f"/fund/applications/{moderated.pk}/"],
     }
     problems: dict[str, list[str]] = {}
     for role, paths in visits.items():

@@ -70,6 +70,8 @@ def test_eligibility_is_shown_as_the_applicant_goes(fund: Fund, client):
     reasons = {r["rule"]: r for r in application.eligibility["reasons"]}
     assert reasons["charity"]["ok"] and reasons["package:standard"]["ok"]
     assert Quote.objects.filter(package__application=application, supplier="Secure Ltd").exists()
+    page = client.get(f"/fund/applications/{application.pk}/").content.decode()
+    assert "✓ Letter from the police (1)" in page and "☐ Photograph: none yet" in page
 
 
 def test_a_package_over_the_cap_is_refused_with_the_reason(fund: Fund, client):

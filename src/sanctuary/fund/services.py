@@ -337,6 +337,12 @@ def facts_of(application: Application, today: date | None = None) -> eligibility
     )
 
 
+def evidence_checklist(application: Application) -> list[tuple[str, int]]:
+    """Each kind of evidence, with how many items of it the application gives."""
+    given = list(application.evidence.values_list("kind", flat=True))
+    return [(label, given.count(kind)) for kind, label in EvidenceKind.choices]
+
+
 def refresh_eligibility(application: Application, today: date | None = None) -> eligibility.Eligibility:
     result = eligibility.check(eligibility.read_rules(application.round.rules), facts_of(application, today))
     application.eligibility = result.as_json()

@@ -209,6 +209,7 @@ def _application_context(actor: Actor, application: Application, **forms_given: 
             for p in packages
         ],
         "evidence": list(application.evidence.all()),
+        "checklist": services.evidence_checklist(application),
         "eligibility": application.eligibility or {},
         "prefill": application.prefill or {},
         "narrative": [(label, application.answers.get(key, "")) for key, label in services.NARRATIVE],
@@ -220,9 +221,13 @@ def _application_context(actor: Actor, application: Application, **forms_given: 
             "charity_exempt": application.charity_exempt,
             "funded_before_year": application.funded_before_year,
         })
-        suggested = [r["measure"] for r in context["prefill"].get("recommendations", []) if r.get("funded")]
+        recommended = [r for r in context["prefill"].get("recommendations", []) if r.get("funded")][:3]
         context["package_form"] = forms_given.get("package_form") or forms.PackageForm(
-            funded=funded, initial={"measures": suggested[:3]}
+            funded=funded, initial={
+                "measures": [r["measure"] for r in recommended],
+                # the catalogue's mid-range, until the quotes say otherwise
+                "cost": sum(sum(r["capital_cost"]) / 2 for r in recommended) or None,
+            },
         )
         context["evidence_form"] = forms_given.get("evidence_form") or forms.EvidenceForm()
     if manages:
