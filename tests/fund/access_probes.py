@@ -142,6 +142,13 @@ def probe_submit(client: Client, user: User, cast: Cast, target: str) -> bool:
     return _refused_or_done(response, application.status != ApplicationStatus.DRAFT)
 
 
+def probe_withdraw(client: Client, user: User, cast: Cast, target: str) -> bool:
+    application = _application(cast, target, ApplicationStatus.SUBMITTED)
+    response = client.post(f"/fund/applications/{application.pk}/withdraw/", {"reason": "Matrix"})
+    application.refresh_from_db()
+    return _refused_or_done(response, application.status == ApplicationStatus.WITHDRAWN)
+
+
 def probe_moderate(client: Client, user: User, cast: Cast, target: str) -> bool:
     application = _application(cast, target, ApplicationStatus.MODERATION)
     data: dict[str, object] = {f"level_{c.pk}": 2 for c in application.round.criteria.all()}
@@ -259,6 +266,7 @@ PROBES: dict[str, Probe] = {
     "POST /fund/applications/{id}/packages/": probe_package,
     "POST /fund/applications/{id}/evidence/": probe_evidence,
     "POST /fund/applications/{id}/submit/": probe_submit,
+    "POST /fund/applications/{id}/withdraw/": probe_withdraw,
     "POST /fund/applications/{id}/moderate/": probe_moderate,
     "GET /fund/quotes/{id}/": probe_quote,
     "GET /fund/evidence/{id}/": probe_evidence_file,

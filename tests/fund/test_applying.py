@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -177,3 +178,23 @@ def test_evidence_files_are_checked_and_kept_for_those_who_may_see_the_applicati
     assert b"".join(download.streaming_content).startswith(b"%PDF-")
     log_in(client, fund.cast.person("contact_b"))
     assert client.get(f"/fund/evidence/{item.pk}/").status_code == 404
+
+
+def test_the_applicant_withdraws_until_the_decision_and_scoring_stops(fund: Fund, client):
+    application = make_application(fund.cast, fund.round, fund.cast.site_a,
+                                   status=ApplicationStatus.SUBMITTED)
+    log_in(client, fund.cast.person(Role.UMBRELLA_COORDINATOR))
+    client.post(f"/fund/applications/{application.pk}/withdraw/", {"reason": "Funded elsewhere"})
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.WITHDRAWN
+    event = AuditEvent.objects.filter(object_type="fund.application").latest("pk")
+    assert event.detail == {"withdrawn": "Funded elsewhere"}
+    from sanctuary.fund import services
+    from tests.fund.conftest import actor
+
+    with pytest.raises(ValidationError):
+        services.assign(actor(fund.manager), application, fund.assessor)
+    application.status = ApplicationStatus.FUNDED
+    application.save()
+    response = client.post(f"/fund/applications/{application.pk}/withdraw/", follow=True)
+    assert "can no longer be withdrawn" in response.content.decode()

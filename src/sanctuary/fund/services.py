@@ -462,6 +462,27 @@ def submit(actor: Actor, application: Application, today: date | None = None) ->
     return application
 
 
+WITHDRAWABLE = (
+    ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE,
+    ApplicationStatus.INELIGIBLE, ApplicationStatus.SCORING, ApplicationStatus.SCORED,
+    ApplicationStatus.MODERATION, ApplicationStatus.MODERATED,
+)
+
+
+@transaction.atomic
+def withdraw(actor: Actor, application: Application, reason: str = "") -> Application:
+    """The applicant withdraws, at any time before the decision; scoring stops."""
+    application = policy.get_application(actor, application.pk, for_edit=True)
+    if application.status not in WITHDRAWABLE:
+        raise ValidationError({"status": "The application has been decided: it can no longer be withdrawn."})
+    before = _application_state(application)
+    application.status = ApplicationStatus.WITHDRAWN
+    application.save(update_fields=["status", "updated_at"])
+    record(Action.UPDATE, actor=actor, obj=application, before=before,
+           after=_application_state(application), detail={"withdrawn": reason.strip()[:300]})
+    return application
+
+
 # --- scoring -------------------------------------------------------------------------------------
 
 

@@ -18,6 +18,8 @@ urlpatterns = [
          name="fund_application_evidence"),
     path("fund/applications/<int:application_id>/submit/", views.application_submit,
          name="fund_application_submit"),
+    path("fund/applications/<int:application_id>/withdraw/", views.application_withdraw,
+         name="fund_application_withdraw"),
     path("fund/applications/<int:application_id>/moderate/", views.application_moderate,
          name="fund_application_moderate"),
     path("fund/quotes/<int:quote_id>/", views.quote_file, name="fund_quote"),

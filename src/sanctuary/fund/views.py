@@ -203,6 +203,7 @@ def _application_context(actor: Actor, application: Application, **forms_given: 
         "own": own,
         "manages": manages,
         "draft": draft,
+        "may_withdraw": own and application.status in services.WITHDRAWABLE,
         "open": services.is_open(application.round),
         "packages": [
             {"package": p, "measures": [catalogue.get(m.get("measure"), m.get("measure")) for m in p.measures]}
@@ -320,6 +321,20 @@ def application_submit(request: HttpRequest, application_id: int) -> HttpRespons
         messages.warning(request, "Submitted, but it does not meet the round's rules: see why below.")
     else:
         messages.success(request, "Submitted. Assessors will score it against the published rubric.")
+    return redirect("fund_application", application_id=application.pk)
+
+
+@login_required
+@require_POST
+def application_withdraw(request: HttpRequest, application_id: int) -> HttpResponse:
+    actor = Actor.of(request)
+    application = policy.get_application(actor, application_id, for_edit=True)
+    try:
+        services.withdraw(actor, application, request.POST.get("reason", ""))
+        messages.success(request, "The application is withdrawn.")
+    except ValidationError as error:
+        for problem in error.messages:
+            messages.error(request, problem)
     return redirect("fund_application", application_id=application.pk)
 
 
