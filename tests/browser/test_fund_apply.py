@@ -57,6 +57,14 @@ def test_a_site_contact_applies_on_a_phone(browser, live_server, settings, cast:
         page.get_by_label("Registered charity number").press("Tab")
         page.get_by_text("✓ Registered charity 1100001.").wait_for()
         assert Application.objects.get(round=round_, site=cast.site_a).charity_number == "1100001"
+        # what cannot be saved is said where the page changes
+        year = page.get_by_label("Year the site was last funded by a security scheme (if ever)")
+        year.fill("1066")
+        year.press("Tab")
+        page.get_by_text(re.compile("Not saved. Year the site was last funded.*1990")).wait_for()
+        year.fill("")
+        year.press("Tab")
+        page.get_by_text("Not saved.").wait_for(state="detached")
         page.get_by_label(re.compile("Why the site needs protecting")).fill(
             "Threatening graffiti twice this autumn; elderly worshippers at dawn prayers.")
         page.get_by_role("button", name="Save draft").click()

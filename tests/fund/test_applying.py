@@ -198,3 +198,21 @@ def test_the_applicant_withdraws_until_the_decision_and_scoring_stops(fund: Fund
     application.save()
     response = client.post(f"/fund/applications/{application.pk}/withdraw/", follow=True)
     assert "can no longer be withdrawn" in response.content.decode()
+
+
+def test_saving_as_they_go_says_what_was_not_saved_where_the_page_changes(fund: Fund, client):
+    log_in(client, fund.cast.person(Role.SITE_CONTACT))
+    application = _start(client, fund, fund.cast.site_a)
+    response = client.post(f"/fund/applications/{application.pk}/", {"funded_before_year": "1066"},
+                           HTTP_HX_REQUEST="true")
+    assert response.status_code == 200  # htmx swaps in only what a success would show
+    page = response.content.decode()
+    section = page[page.index('id="eligibility"'):page.index('id="prefill-heading"')]
+    assert "Not saved. Year the site was last funded" in section
+    application.refresh_from_db()
+    assert application.funded_before_year is None
+    saved = client.post(f"/fund/applications/{application.pk}/", {"need": "Threats"},
+                        HTTP_HX_REQUEST="true", follow=True)
+    assert "Not saved" not in saved.content.decode()
+    application.refresh_from_db()
+    assert application.answers["need"] == "Threats"

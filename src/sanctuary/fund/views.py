@@ -254,12 +254,21 @@ def application_page(request: HttpRequest, application_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.save_draft(actor, application, form.cleaned_data)
-            messages.success(request, "Draft saved.")
+            if not request.htmx:  # type: ignore[attr-defined]
+                messages.success(request, "Draft saved.")
             return redirect("fund_application", application_id=application.pk)
         except ValidationError as error:
             _errors_to(form, error)
-    return _unprocessable(request, "fund/application.html",
-                          _application_context(actor, application, draft_form=form))
+    context = _application_context(actor, application, draft_form=form)
+    if request.htmx:  # type: ignore[attr-defined]
+        # saved as they go: the page swaps in only its eligibility section, so say there
+        # what was not saved (a 4xx answer would not be swapped in at all)
+        context["autosave_errors"] = [
+            f"{form.fields[field].label if field in form.fields else 'The draft'}: {message}"
+            for field, problems in form.errors.items() for message in problems
+        ]
+        return render(request, "fund/application.html", context)
+    return _unprocessable(request, "fund/application.html", context)
 
 
 @login_required
