@@ -53,14 +53,27 @@ def test_a_site_contact_applies_on_a_phone(browser, live_server, settings, cast:
         assert "Does not meet the round's rules yet." in page.content()
         assert "This round needs a registered charity number" in page.content()
 
-        # the draft saves as they go
+        # the draft saves as they go: leaving the field saves it, and the check follows
         page.get_by_label("Registered charity number").fill("1100001")
+        page.get_by_label("Registered charity number").press("Tab")
+        page.get_by_text("✓ Registered charity 1100001.").wait_for()
+        assert Application.objects.get(round=round_, site=cast.site_a).charity_number == "1100001"
+        # what cannot be saved is said where the page changes
+        year = page.get_by_label("Year the site was last funded by a security scheme (if ever)")
+        year.fill("1066")
+        year.press("Tab")
+        page.get_by_text(re.compile("Not saved. Year the site was last funded.*1990")).wait_for()
+        year.fill("")
+        year.press("Tab")
+        page.get_by_text("Not saved.").wait_for(state="detached")
         page.get_by_label(re.compile("Why the site needs protecting")).fill(
             "Threatening graffiti twice this autumn; elderly worshippers at dawn prayers.")
         page.get_by_role("button", name="Save draft").click()
         page.wait_for_load_state("networkidle")
-        assert "Draft saved." in page.content()
-        assert "✓ Registered charity 1100001." in page.content()
+        page.wait_for_function(
+            "() => !document.querySelector('form[hx-post]').classList.contains('htmx-request')")
+        saved = Application.objects.get(round=round_, site=cast.site_a)
+        assert saved.answers["need"].startswith("Threatening graffiti twice this autumn")
 
         page.get_by_label("Kind of evidence").select_option(label="Crime reference")
         page.get_by_label("What it shows").fill("Threatening graffiti on the gate")
@@ -135,7 +148,8 @@ def test_the_fund_managers_and_assessors_pages_pass_axe_at_phone_width(
     browser, live_server, settings, cast: Cast, tmp_path
 ):
     """The pages the every-page walk cannot reach without a round: a manager's round, the new
-    round form, moderation; an assessor's sheet."""
+    round form, moderation; an assessor's sheet; an applicant's list, round and submitted
+    application."""
     from sanctuary.access.models import Role
     from sanctuary.fund.models import AssessorAssignment
     from tests.browser.test_every_page import session_cookie
@@ -151,6 +165,7 @@ def test_the_fund_managers_and_assessors_pages_pass_axe_at_phone_width(
         Role.PROGRAMME_ADMIN: ["/fund/", f"/fund/rounds/{round_.pk}/", "/fund/rounds/new/",
                                f"/fund/rounds/{round_.pk}/edit/", f"/fund/applications/{moderated.pk}/"],
         Role.GRANT_ASSESSOR: ["/fund/", f"/fund/assignments/{sheet.pk}/", f"/fund/applications/{scoring.pk}/"],
+        Role.SITE_CONTACT: ["/fund/", f"/fund/rounds/{round_.pk}/", f"/fund/applications/{moderated.pk}/"],
     }
     problems: dict[str, list[str]] = {}
     for role, paths in visits.items():

@@ -10,6 +10,7 @@ is the cast's grant assessor's on application A, *other* another assessor's on a
 
 from __future__ import annotations
 
+from django.core.files.base import ContentFile
 from django.test import Client
 
 from sanctuary.access.models import Role, User
@@ -17,6 +18,7 @@ from sanctuary.fund.models import (
     Application,
     ApplicationStatus,
     AssessorAssignment,
+    Evidence,
     Quote,
     Round,
     RoundStatus,
@@ -24,7 +26,7 @@ from sanctuary.fund.models import (
 )
 from sanctuary.registry.models import Organisation, OrganisationKind
 from tests.conftest import Cast, api_client_for, make_user
-from tests.fund.conftest import make_application, make_round
+from tests.fund.conftest import make_application, make_round, pdf_bytes
 from tests.matrix import Probe, found, function_page
 
 
@@ -140,6 +142,13 @@ def probe_submit(client: Client, user: User, cast: Cast, target: str) -> bool:
     return _refused_or_done(response, application.status != ApplicationStatus.DRAFT)
 
 
+def probe_withdraw(client: Client, user: User, cast: Cast, target: str) -> bool:
+    application = _application(cast, target, ApplicationStatus.SUBMITTED)
+    response = client.post(f"/fund/applications/{application.pk}/withdraw/", {"reason": "Matrix"})
+    application.refresh_from_db()
+    return _refused_or_done(response, application.status == ApplicationStatus.WITHDRAWN)
+
+
 def probe_moderate(client: Client, user: User, cast: Cast, target: str) -> bool:
     application = _application(cast, target, ApplicationStatus.MODERATION)
     data: dict[str, object] = {f"level_{c.pk}": 2 for c in application.round.criteria.all()}
@@ -153,6 +162,17 @@ def probe_quote(client: Client, user: User, cast: Cast, target: str) -> bool:
     application = _application(cast, target, ApplicationStatus.SCORING)
     quote = Quote.objects.get(package__application=application)
     response = client.get(f"/fund/quotes/{quote.pk}/")
+    if found(response):
+        assert b"".join(response.streaming_content).startswith(b"%PDF-")
+        return True
+    return False
+
+
+def probe_evidence_file(client: Client, user: User, cast: Cast, target: str) -> bool:
+    application = _application(cast, target, ApplicationStatus.SCORING)
+    item = Evidence(application=application, kind="police_letter", text="Matrix letter")
+    item.file.save("letter.pdf", ContentFile(pdf_bytes()), save=True)
+    response = client.get(f"/fund/evidence/{item.pk}/")
     if found(response):
         assert b"".join(response.streaming_content).startswith(b"%PDF-")
         return True
@@ -246,8 +266,10 @@ PROBES: dict[str, Probe] = {
     "POST /fund/applications/{id}/packages/": probe_package,
     "POST /fund/applications/{id}/evidence/": probe_evidence,
     "POST /fund/applications/{id}/submit/": probe_submit,
+    "POST /fund/applications/{id}/withdraw/": probe_withdraw,
     "POST /fund/applications/{id}/moderate/": probe_moderate,
     "GET /fund/quotes/{id}/": probe_quote,
+    "GET /fund/evidence/{id}/": probe_evidence_file,
     "GET /fund/assignments/{id}/": probe_assignment_page,
     "POST /fund/assignments/{id}/": probe_assignment_score,
     "POST /fund/assignments/{id}/conflict/": probe_conflict,

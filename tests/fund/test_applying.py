@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -70,6 +71,8 @@ def test_eligibility_is_shown_as_the_applicant_goes(fund: Fund, client):
     reasons = {r["rule"]: r for r in application.eligibility["reasons"]}
     assert reasons["charity"]["ok"] and reasons["package:standard"]["ok"]
     assert Quote.objects.filter(package__application=application, supplier="Secure Ltd").exists()
+    page = client.get(f"/fund/applications/{application.pk}/").content.decode()
+    assert "✓ Letter from the police (1)" in page and "☐ Photograph: none yet" in page
 
 
 def test_a_package_over_the_cap_is_refused_with_the_reason(fund: Fund, client):
@@ -151,3 +154,65 @@ def test_people_who_are_not_in_the_fund_are_refused_its_pages(fund: Fund, client
     assert client.get("/fund/").status_code == 403
     application = make_application(fund.cast, fund.round, fund.cast.site_a)
     assert client.get(f"/fund/applications/{application.pk}/").status_code == 404
+
+
+def test_opening_the_application_of_a_sensitive_site_is_audited(fund: Fund, client):
+    site = fund.cast.site_a
+    site.is_sensitive = True
+    site.save()
+    application = make_application(fund.cast, fund.round, site)
+    log_in(client, fund.manager)
+    assert client.get(f"/fund/applications/{application.pk}/").status_code == 200
+    assert AuditEvent.objects.filter(action="view", object_type="registry.site",
+                                     object_id=str(site.pk)).exists()
+
+
+def test_evidence_files_are_checked_and_kept_for_those_who_may_see_the_application(fund: Fund, client):
+    log_in(client, fund.cast.person(Role.SITE_CONTACT))
+    application = _start(client, fund, fund.cast.site_a)
+    response = client.post(f"/fund/applications/{application.pk}/evidence/", {
+        "kind": "police_letter", "text": "Letter of support", "file": pdf_upload("letter.pdf")})
+    assert response.status_code == 302
+    item = application.evidence.get()
+    download = client.get(f"/fund/evidence/{item.pk}/")
+    assert b"".join(download.streaming_content).startswith(b"%PDF-")
+    log_in(client, fund.cast.person("contact_b"))
+    assert client.get(f"/fund/evidence/{item.pk}/").status_code == 404
+
+
+def test_the_applicant_withdraws_until_the_decision_and_scoring_stops(fund: Fund, client):
+    application = make_application(fund.cast, fund.round, fund.cast.site_a,
+                                   status=ApplicationStatus.SUBMITTED)
+    log_in(client, fund.cast.person(Role.UMBRELLA_COORDINATOR))
+    client.post(f"/fund/applications/{application.pk}/withdraw/", {"reason": "Funded elsewhere"})
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.WITHDRAWN
+    event = AuditEvent.objects.filter(object_type="fund.application").latest("pk")
+    assert event.detail == {"withdrawn": "Funded elsewhere"}
+    from sanctuary.fund import services
+    from tests.fund.conftest import actor
+
+    with pytest.raises(ValidationError):
+        services.assign(actor(fund.manager), application, fund.assessor)
+    application.status = ApplicationStatus.FUNDED
+    application.save()
+    response = client.post(f"/fund/applications/{application.pk}/withdraw/", follow=True)
+    assert "can no longer be withdrawn" in response.content.decode()
+
+
+def test_saving_as_they_go_says_what_was_not_saved_where_the_page_changes(fund: Fund, client):
+    log_in(client, fund.cast.person(Role.SITE_CONTACT))
+    application = _start(client, fund, fund.cast.site_a)
+    response = client.post(f"/fund/applications/{application.pk}/", {"funded_before_year": "1066"},
+                           HTTP_HX_REQUEST="true")
+    assert response.status_code == 200  # htmx swaps in only what a success would show
+    page = response.content.decode()
+    section = page[page.index('id="eligibility"'):page.index('id="prefill-heading"')]
+    assert "Not saved. Year the site was last funded" in section
+    application.refresh_from_db()
+    assert application.funded_before_year is None
+    saved = client.post(f"/fund/applications/{application.pk}/", {"need": "Threats"},
+                        HTTP_HX_REQUEST="true", follow=True)
+    assert "Not saved" not in saved.content.decode()
+    application.refresh_from_db()
+    assert application.answers["need"] == "Threats"

@@ -23,10 +23,13 @@ from django.db.models import Q, QuerySet
 from sanctuary.access.actor import Actor
 from sanctuary.access.models import Membership, Role, User
 from sanctuary.access.policy import EVERY_AREA, NO_AREAS, Areas, NotFound, grants_for, parse_id
+from sanctuary.audit.models import Action
+from sanctuary.audit.services import record
 from sanctuary.fund.models import (
     Application,
     ApplicationStatus,
     AssessorAssignment,
+    Evidence,
     Quote,
     Round,
     RoundStatus,
@@ -200,11 +203,15 @@ def get_application(actor: Actor, application_id: Any, *, for_edit: bool = False
     """An application, or NotFound; for_edit: the applicant's side (drafts are theirs alone)."""
     applications = own_applications(actor) if for_edit else visible_applications(actor)
     try:
-        return applications.select_related("round", "site", "site__area", "organisation").get(
+        application = applications.select_related("round", "site", "site__area", "organisation").get(
             pk=parse_id(application_id)
         )
     except Application.DoesNotExist:
         raise NotFound("No such application.") from None
+    if application.site.is_sensitive:
+        # an application describes the site's weaknesses: opening it is a view of the site
+        record(Action.VIEW, actor=actor, obj=application.site, detail={"via": "fund application"})
+    return application
 
 
 def is_own(actor: Actor, application: Application) -> bool:
@@ -227,6 +234,16 @@ def sites_to_apply_for(actor: Actor, round_: Round) -> QuerySet[Site]:
     if not round_.national:
         sites = sites.filter(area__in=round_.areas.all())
     return sites.exclude(pk__in=round_.applications.values("site_id")).order_by("name")
+
+
+def get_evidence(actor: Actor, evidence_id: Any) -> Evidence:
+    """An item of evidence with a file, for whoever may see its application."""
+    try:
+        return Evidence.objects.exclude(file="").get(
+            pk=parse_id(evidence_id), application__in=visible_applications(actor)
+        )
+    except Evidence.DoesNotExist:
+        raise NotFound("No such evidence.") from None
 
 
 def get_quote(actor: Actor, quote_id: Any) -> Quote:

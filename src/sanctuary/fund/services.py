@@ -337,6 +337,12 @@ def facts_of(application: Application, today: date | None = None) -> eligibility
     )
 
 
+def evidence_checklist(application: Application) -> list[tuple[str, int]]:
+    """Each kind of evidence, with how many items of it the application gives."""
+    given = list(application.evidence.values_list("kind", flat=True))
+    return [(label, given.count(kind)) for kind, label in EvidenceKind.choices]
+
+
 def refresh_eligibility(application: Application, today: date | None = None) -> eligibility.Eligibility:
     result = eligibility.check(eligibility.read_rules(application.round.rules), facts_of(application, today))
     application.eligibility = result.as_json()
@@ -453,6 +459,27 @@ def submit(actor: Actor, application: Application, today: date | None = None) ->
     application.save(update_fields=["status", "submitted_at", "updated_at"])
     record(Action.UPDATE, actor=actor, obj=application, before=before,
            after=_application_state(application), detail={"submitted": True})
+    return application
+
+
+WITHDRAWABLE = (
+    ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE,
+    ApplicationStatus.INELIGIBLE, ApplicationStatus.SCORING, ApplicationStatus.SCORED,
+    ApplicationStatus.MODERATION, ApplicationStatus.MODERATED,
+)
+
+
+@transaction.atomic
+def withdraw(actor: Actor, application: Application, reason: str = "") -> Application:
+    """The applicant withdraws, at any time before the decision; scoring stops."""
+    application = policy.get_application(actor, application.pk, for_edit=True)
+    if application.status not in WITHDRAWABLE:
+        raise ValidationError({"status": "The application has been decided: it can no longer be withdrawn."})
+    before = _application_state(application)
+    application.status = ApplicationStatus.WITHDRAWN
+    application.save(update_fields=["status", "updated_at"])
+    record(Action.UPDATE, actor=actor, obj=application, before=before,
+           after=_application_state(application), detail={"withdrawn": reason.strip()[:300]})
     return application
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sanctuary.access.actor import Actor
 from sanctuary.fund import eligibility, forms, policy, services
 from sanctuary.fund.models import Application, ApplicationStatus
+from sanctuary.registry import policy as registry_policy
 
 
 def _errors_to(form: BaseForm, error: ValidationError) -> None:
@@ -123,6 +124,7 @@ def _round_context(actor: Actor, round_: Any) -> dict[str, Any]:
             "assignments__assessor"
         )
         context["applications"] = applications
+        registry_policy.sites_shown(actor, [a.site for a in applications], f"the applications to {round_.name}")
         context["assign_form"] = forms.AssignForm(
             applications=applications.filter(status__in=services.SCORABLE),
             assessors=policy.assessors_for(round_),
@@ -201,12 +203,14 @@ def _application_context(actor: Actor, application: Application, **forms_given: 
         "own": own,
         "manages": manages,
         "draft": draft,
+        "may_withdraw": own and application.status in services.WITHDRAWABLE,
         "open": services.is_open(application.round),
         "packages": [
             {"package": p, "measures": [catalogue.get(m.get("measure"), m.get("measure")) for m in p.measures]}
             for p in packages
         ],
         "evidence": list(application.evidence.all()),
+        "checklist": services.evidence_checklist(application),
         "eligibility": application.eligibility or {},
         "prefill": application.prefill or {},
         "narrative": [(label, application.answers.get(key, "")) for key, label in services.NARRATIVE],
@@ -218,9 +222,13 @@ def _application_context(actor: Actor, application: Application, **forms_given: 
             "charity_exempt": application.charity_exempt,
             "funded_before_year": application.funded_before_year,
         })
-        suggested = [r["measure"] for r in context["prefill"].get("recommendations", []) if r.get("funded")]
+        recommended = [r for r in context["prefill"].get("recommendations", []) if r.get("funded")][:3]
         context["package_form"] = forms_given.get("package_form") or forms.PackageForm(
-            funded=funded, initial={"measures": suggested[:3]}
+            funded=funded, initial={
+                "measures": [r["measure"] for r in recommended],
+                # the catalogue's mid-range, until the quotes say otherwise
+                "cost": sum(sum(r["capital_cost"]) / 2 for r in recommended) or None,
+            },
         )
         context["evidence_form"] = forms_given.get("evidence_form") or forms.EvidenceForm()
     if manages:
@@ -246,12 +254,21 @@ def application_page(request: HttpRequest, application_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.save_draft(actor, application, form.cleaned_data)
-            messages.success(request, "Draft saved.")
+            if not request.htmx:  # type: ignore[attr-defined]
+                messages.success(request, "Draft saved.")
             return redirect("fund_application", application_id=application.pk)
         except ValidationError as error:
             _errors_to(form, error)
-    return _unprocessable(request, "fund/application.html",
-                          _application_context(actor, application, draft_form=form))
+    context = _application_context(actor, application, draft_form=form)
+    if request.htmx:  # type: ignore[attr-defined]
+        # saved as they go: the page swaps in only its eligibility section, so say there
+        # what was not saved (a 4xx answer would not be swapped in at all)
+        context["autosave_errors"] = [
+            f"{form.fields[field].label if field in form.fields else 'The draft'}: {message}"
+            for field, problems in form.errors.items() for message in problems
+        ]
+        return render(request, "fund/application.html", context)
+    return _unprocessable(request, "fund/application.html", context)
 
 
 @login_required
@@ -318,6 +335,20 @@ def application_submit(request: HttpRequest, application_id: int) -> HttpRespons
 
 @login_required
 @require_POST
+def application_withdraw(request: HttpRequest, application_id: int) -> HttpResponse:
+    actor = Actor.of(request)
+    application = policy.get_application(actor, application_id, for_edit=True)
+    try:
+        services.withdraw(actor, application, request.POST.get("reason", ""))
+        messages.success(request, "The application is withdrawn.")
+    except ValidationError as error:
+        for problem in error.messages:
+            messages.error(request, problem)
+    return redirect("fund_application", application_id=application.pk)
+
+
+@login_required
+@require_POST
 def application_moderate(request: HttpRequest, application_id: int) -> HttpResponse:
     actor = Actor.of(request)
     application = policy.get_application(actor, application_id)
@@ -341,6 +372,15 @@ def quote_file(request: HttpRequest, quote_id: int) -> FileResponse:
     quote = policy.get_quote(actor, quote_id)
     name = (quote.file.name or "").rsplit("/", 1)[-1]
     return FileResponse(quote.file.open("rb"), as_attachment=True, filename=f"quote-{quote.pk}-{name}")
+
+
+@login_required
+@require_GET
+def evidence_file(request: HttpRequest, evidence_id: int) -> FileResponse:
+    actor = Actor.of(request)
+    item = policy.get_evidence(actor, evidence_id)
+    name = (item.file.name or "").rsplit("/", 1)[-1]
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=f"evidence-{item.pk}-{name}")
 
 
 # --- scoring -------------------------------------------------------------------------------------
