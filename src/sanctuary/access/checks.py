@@ -23,10 +23,14 @@ DEMO_USERNAMES = (
     "enforcement",
     "adviser",
     "assessor",
+    "assessor-hackney",
     "coordinator",
     "contact-a",
     "contact-b",
     "hackney-contact",
+    "handler",
+    "hackney-handler",
+    "helpline",
 )
 
 
