@@ -80,6 +80,8 @@ def pages(cast: Cast) -> list[str]:
         "/patrols/today/",
         "/patrols/summary/",
         "/patrols/rota/",
+        "/fund/awards/",
+        "/fund/decisions/",
     ]
 
 
