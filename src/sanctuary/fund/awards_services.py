@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -80,9 +81,8 @@ def start_allocation(actor: Actor, round_: Round) -> Allocation:
     allocating.read_rules(round_)
     if round_.status in (RoundStatus.DECIDED, RoundStatus.FINISHED):
         raise AllocationRefused("This round is decided: its allocation no longer changes.")
-    if policy.latest_run(round_) and policy.latest_run(round_).status in (  # type: ignore[union-attr]
-        AllocationStatus.QUEUED, AllocationStatus.RUNNING
-    ):
+    latest = policy.latest_run(round_)
+    if latest is not None and latest.status in (AllocationStatus.QUEUED, AllocationStatus.RUNNING):
         raise AllocationRefused("An allocation of this round is already running.")
     run = Allocation.objects.create(
         round=round_, method=AllocationMethod.OPTIMAL, created_by=actor.user,
@@ -163,7 +163,7 @@ def confirm_allocation(actor: Actor, run: Allocation, today: date | None = None)
     round_.save(update_fields=["status", "updated_at"])
     record(Action.UPDATE, actor=actor, obj=round_, detail={"decided": len(decisions)})
     for decision in decisions:
-        transaction.on_commit(lambda pk=decision.pk: send_letter.enqueue(pk))
+        transaction.on_commit(partial(send_letter.enqueue, decision.pk))
     return decisions
 
 
@@ -341,7 +341,7 @@ def submit_claim(actor: Actor, award: Award, amount: Decimal, invoice: Any) -> C
 @transaction.atomic
 def set_claim_status(actor: Actor, claim: Claim, status: str) -> Claim:
     claim = policy.get_claim(actor, claim.pk, for_edit=True)
-    allowed = {
+    allowed: dict[str, set[str]] = {
         ClaimStatus.SUBMITTED: {ClaimStatus.APPROVED, ClaimStatus.REJECTED},
         ClaimStatus.APPROVED: {ClaimStatus.PAID, ClaimStatus.REJECTED},
     }
@@ -357,7 +357,7 @@ def set_claim_status(actor: Actor, claim: Claim, status: str) -> Claim:
 
 
 def invoice_bytes(claim: Claim) -> bytes:
-    with default_storage.open(claim.invoice.name, "rb") as handle:
+    with default_storage.open(claim.invoice.name or "", "rb") as handle:
         return handle.read()
 
 

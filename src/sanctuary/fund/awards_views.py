@@ -262,7 +262,7 @@ def installation_photo(request: HttpRequest, award_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def photo_file(request: HttpRequest, photo_id: int) -> HttpResponse:
+def photo_file(request: HttpRequest, photo_id: int) -> FileResponse:
     photo = policy.get_installation_photo(Actor.of(request), photo_id)
     return FileResponse(photo.photo.open("rb"), content_type="image/jpeg")
 
@@ -319,7 +319,7 @@ def claim_status(request: HttpRequest, claim_id: int) -> HttpResponse:
 @require_GET
 def invoice_file(request: HttpRequest, claim_id: int) -> HttpResponse:
     claim = policy.get_claim(Actor.of(request), claim_id)
-    content_type = "application/pdf" if claim.invoice.name.endswith(".pdf") else "image/jpeg"
+    content_type = "application/pdf" if (claim.invoice.name or "").endswith(".pdf") else "image/jpeg"
     return HttpResponse(services.invoice_bytes(claim), content_type=content_type)
 
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 
 from sanctuary.access.actor import Actor
 from sanctuary.figures import Figure, Table
 from sanctuary.fund import awards_policy as policy
-from sanctuary.fund.models import ClaimStatus, RoundStatus
+from sanctuary.fund.models import Award, ClaimStatus, RoundStatus
 from sanctuary.registry.models import Area, Faith
 
 BEING_DECIDED = (RoundStatus.OPEN, RoundStatus.CLOSED, RoundStatus.SCORING, RoundStatus.ALLOCATED)
@@ -35,7 +35,7 @@ def home(actor: Actor) -> list[Figure]:
     ]
 
 
-def _awards_in(actor: Actor, area: Area | None):  # type: ignore[no-untyped-def]
+def _awards_in(actor: Actor, area: Area | None) -> QuerySet[Award]:
     awards = policy.visible_awards(actor)
     return awards.filter(application__site__area=area) if area is not None else awards
 
