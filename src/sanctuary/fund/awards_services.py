@@ -16,7 +16,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -359,8 +359,3 @@ def set_claim_status(actor: Actor, claim: Claim, status: str) -> Claim:
 def invoice_bytes(claim: Claim) -> bytes:
     with default_storage.open(claim.invoice.name or "", "rb") as handle:
         return handle.read()
-
-
-def refuse_unless_manager(actor: Actor, round_: Round) -> None:
-    if not policy.may_manage(actor, round_):
-        raise PermissionDenied("Only the round's fund managers do this.")
