@@ -105,3 +105,11 @@ def test_the_applicant_accepts_at_the_award_page(cast: Cast):
     assert award.accepted_at is not None
     response = client.post(f"/fund/awards/{award.pk}/installation/", {"contractor": "", "actual_end": "2020-01-01"})
     assert response.status_code == 422 and "This field is required" in response.content.decode()
+
+
+def test_a_manager_finds_the_allocation_and_report_of_their_rounds_from_the_awards_page(cast: Cast):
+    round_ = scored_round(cast)
+    page = manager_client(cast).get("/fund/awards/").content.decode()
+    assert f"/fund/rounds/{round_.pk}/allocation/" in page and f"/fund/rounds/{round_.pk}/report/" in page
+    page = log_in(Client(), cast.person(Role.POLICE_SUPERVISOR)).get("/fund/awards/").content.decode()
+    assert f"/fund/rounds/{round_.pk}/" not in page

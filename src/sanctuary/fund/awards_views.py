@@ -178,7 +178,8 @@ def awards_page(request: HttpRequest) -> HttpResponse:
             or policy.is_adviser(actor)):
         raise PermissionDenied("Awards are for applicants, fund managers, advisers and the police.")
     awards = policy.visible_awards(actor).order_by("-created_at", "pk")
-    return render(request, "fund/awards.html", {"awards": awards})
+    rounds = policy.managed_rounds(actor).order_by("-opens_on", "name")
+    return render(request, "fund/awards.html", {"awards": awards, "rounds": rounds})
 
 
 def _award_context(actor: Actor, award: Award, **forms_given: Any) -> dict[str, Any]:
