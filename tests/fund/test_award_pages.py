@@ -113,3 +113,12 @@ def test_a_manager_finds_the_allocation_and_report_of_their_rounds_from_the_awar
     assert f"/fund/rounds/{round_.pk}/allocation/" in page and f"/fund/rounds/{round_.pk}/report/" in page
     page = log_in(Client(), cast.person(Role.POLICE_SUPERVISOR)).get("/fund/awards/").content.decode()
     assert f"/fund/rounds/{round_.pk}/" not in page
+
+
+def test_a_decided_round_cannot_be_allocated_again(cast: Cast):
+    round_ = decide(cast)
+    client = manager_client(cast)
+    page = client.get(f"/fund/rounds/{round_.pk}/allocation/").content.decode()
+    assert "Run the allocation" not in page and "Confirmed" in page
+    client.post(f"/fund/rounds/{round_.pk}/allocation/run/")
+    assert Allocation.objects.filter(round=round_, method="optimal").count() == 1

@@ -59,6 +59,8 @@ def _allocation_context(actor: Actor, round_: Any) -> dict[str, Any]:
         "further_funded": [(names.get(k, k), v) for k, v in further.get("funded", {}).items()],
         "may_confirm": bool(run and run.status == AllocationStatus.DONE and not run.confirmed_at
                             and round_.status not in ("decided", "finished")),
+        "may_run": round_.status not in ("decided", "finished") and not (
+            run and run.status in (AllocationStatus.QUEUED, AllocationStatus.RUNNING)),
     }
 
 
