@@ -122,3 +122,11 @@ def test_a_decided_round_cannot_be_allocated_again(cast: Cast):
     assert "Run the allocation" not in page and "Confirmed" in page
     client.post(f"/fund/rounds/{round_.pk}/allocation/run/")
     assert Allocation.objects.filter(round=round_, method="optimal").count() == 1
+
+
+def test_the_side_rules_are_said_in_words(cast: Cast):
+    round_ = scored_round(cast, allocation_rules={
+        "min_share": {"faith:christianity": 0.1}, "max_per_group": {f"area:{cast.area.pk}": 20000}})
+    page = manager_client(cast).get(f"/fund/rounds/{round_.pk}/allocation/").content.decode()
+    assert "at least 10% of the budget to Christianity sites" in page
+    assert "at most £20,000 to sites in Tower Hamlets" in page

@@ -169,7 +169,9 @@ def perform_allocation(
     }
     with transaction.atomic():
         Allocation.objects.filter(pk=run.pk).update(
-            status=AllocationStatus.DONE, progress=100, message="Done", result=result,
+            status=AllocationStatus.DONE, progress=100, result=result,
+            message=f"solved in {best.seconds:.2f} s ({best.status.value}), "
+            f"{len(best.chosen)} of {len(problem.applications)} applications funded",
             total_cost=Decimal(str(round(best.cost, 2))), total_benefit=best.benefit,
             bound=best.bound, gap=best.gap, shadow_price=relaxation.budget_price,
         )

@@ -36,7 +36,7 @@ from sanctuary.fund.models import (
     InstallationPhoto,
     Round,
 )
-from sanctuary.registry.models import Organisation
+from sanctuary.registry.models import Area, Organisation
 
 MANAGER_ROLES = frozenset({Role.PROGRAMME_ADMIN, Role.NATIONAL_ADMIN})
 POLICE_ROLES = frozenset({Role.POLICE_SUPERVISOR, Role.PATROL_OFFICER})
@@ -318,3 +318,9 @@ def is_manager(actor: Actor) -> bool:
 
 def may_sign_off(actor: Actor, award: Award) -> bool:
     return installations_to_sign_off(actor).filter(award=award).exists()
+
+
+def area_named(area_id: str) -> str:
+    """An area's name for a rule's group (areas are public: their names are on every map)."""
+    found = Area.objects.filter(pk=area_id).values_list("name", flat=True).first() if area_id.isdigit() else None
+    return found or ""

@@ -20,6 +20,7 @@ from sanctuary.fund import awards_policy as policy
 from sanctuary.fund import awards_services as services
 from sanctuary.fund import letters, report
 from sanctuary.fund.models import Allocation, AllocationStatus, Award
+from sanctuary.registry.models import Faith
 from sanctuary.spreadsheet_cells import safe_cell
 
 
@@ -29,6 +30,15 @@ def _errors(form: Any, error: ValidationError) -> None:
 
 
 # --- the allocation ------------------------------------------------------------------------------
+
+
+def _group_name(group: str) -> str:
+    """A rule's group in words: "faith:judaism" -> "Judaism sites", "area:3" -> its area."""
+    kind, _, value = group.partition(":")
+    if kind == "faith":
+        return f"{Faith(value).label} sites" if value in Faith.values else group
+    area = policy.area_named(value)
+    return f"sites in {area}" if area else group
 
 
 def _allocation_context(actor: Actor, round_: Any) -> dict[str, Any]:
@@ -51,10 +61,16 @@ def _allocation_context(actor: Actor, round_: Any) -> dict[str, Any]:
                 "fcfs": baselines["fcfs"].result["chosen"].get(key) if "fcfs" in baselines else None,
                 "package": packages.get((key, chosen.get(key))),
             })
+    rules = round_.allocation_rules or {}
+    said = [f"at least {share:.0%} of the budget to {_group_name(group)}"
+            for group, share in (rules.get("min_share") or {}).items()]
+    said += [f"at most £{cap:,.0f} to {_group_name(group)}"
+             for group, cap in (rules.get("max_per_group") or {}).items()]
     further = run.result.get("further", {}) if run else {}
     names = run.result.get("names", {}) if run else {}
     return {
-        "round": round_, "run": run, "baselines": baselines, "rows": rows,
+        "round": round_, "run": run, "baselines": baselines, "rows": rows, "rules": said,
+        "cut_off": 1000 * run.shadow_price if run and run.shadow_price is not None else None,
         "further": further,
         "further_funded": [(names.get(k, k), v) for k, v in further.get("funded", {}).items()],
         "may_confirm": bool(run and run.status == AllocationStatus.DONE and not run.confirmed_at
