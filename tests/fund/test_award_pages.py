@@ -93,6 +93,8 @@ def test_the_police_see_an_award_but_not_its_claims(cast: Cast):
     award = Award.objects.get()
     page = log_in(Client(), cast.person(Role.POLICE_SUPERVISOR)).get(f"/fund/awards/{award.pk}/").content.decode()
     assert award.application.site.name in page and "Claims" not in page
+    assert "Decisions and appeals" not in page  # a decline would say someone applied
+    assert "door_hardening" not in page and "Door hardening" in page  # measures by name
 
 
 def test_the_applicant_accepts_at_the_award_page(cast: Cast):

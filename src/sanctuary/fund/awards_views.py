@@ -19,9 +19,14 @@ from sanctuary.fund import awards_forms as forms
 from sanctuary.fund import awards_policy as policy
 from sanctuary.fund import awards_services as services
 from sanctuary.fund import letters, report
+from sanctuary.fund.benefit import measure_names
 from sanctuary.fund.models import Allocation, AllocationStatus, Award
 from sanctuary.registry.models import Faith
 from sanctuary.spreadsheet_cells import safe_cell
+
+
+def _shows_decisions(actor: Actor) -> bool:
+    return policy.is_manager(actor) or policy.is_applicant(actor)
 
 
 def _errors(form: Any, error: ValidationError) -> None:
@@ -136,7 +141,7 @@ def decisions_page(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Decisions are for applicants and fund managers.")
     decisions = policy.visible_decisions(actor).prefetch_related("appeals").order_by("-decided_at", "pk")
     return render(request, "fund/decisions.html", {
-        "decisions": decisions, "appeal_form": forms.AppealForm(), "answer_form": forms.AppealAnswerForm(),
+        "decisions": decisions, "show_decisions": True, "appeal_form": forms.AppealForm(), "answer_form": forms.AppealAnswerForm(),
         "managed": set(policy.managed_rounds(actor).values_list("pk", flat=True)),
     })
 
@@ -197,7 +202,8 @@ def awards_page(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Awards are for applicants, fund managers, advisers and the police.")
     awards = policy.visible_awards(actor).order_by("-created_at", "pk")
     rounds = policy.managed_rounds(actor).order_by("-opens_on", "name")
-    return render(request, "fund/awards.html", {"awards": awards, "rounds": rounds})
+    return render(request, "fund/awards.html", {"awards": awards, "rounds": rounds,
+                                                "show_decisions": _shows_decisions(actor)})
 
 
 def _award_context(actor: Actor, award: Award, **forms_given: Any) -> dict[str, Any]:
@@ -209,6 +215,7 @@ def _award_context(actor: Actor, award: Award, **forms_given: Any) -> dict[str, 
         initial = {name: getattr(installation, name) for name in forms.InstallationForm.base_fields}
     return {
         "award": award, "installation": installation, "own": own,
+        "measures": measure_names(award.package), "show_decisions": _shows_decisions(actor),
         "may_edit": policy.may_edit_installation(actor, award) and award.accepted_at is not None
         and not (installation and installation.signed_off_at),
         "may_sign_off": policy.may_sign_off(actor, award) and installation is not None
