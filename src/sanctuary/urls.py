@@ -30,7 +30,7 @@ urlpatterns = [
     path("", include("sanctuary.incidents.urls")),
     path("", include("sanctuary.surveys.urls")),
     path("", include("sanctuary.patrols.urls")),
-    path("", include("sanctuary.fund.urls")),
+    path("", include("sanctuary.fund.awards_urls")),
     path("api/", api.urls),
 ]
 

@@ -103,7 +103,7 @@ def allocation_run(request: HttpRequest, round_id: int) -> HttpResponse:
         messages.success(request, "The allocation has started: this page shows its progress.")
     except (services.AllocationRefused, ValidationError) as error:
         messages.error(request, "; ".join(getattr(error, "messages", [str(error)])))
-    return redirect("fund:allocation", round_id=round_.pk)
+    return redirect("fund_allocation", round_id=round_.pk)
 
 
 @login_required
@@ -127,7 +127,7 @@ def allocation_confirm(request: HttpRequest, allocation_id: int) -> HttpResponse
         messages.success(request, f"{len(decisions)} decisions made; the letters are being sent.")
     except services.AllocationRefused as error:
         messages.error(request, str(error))
-    return redirect("fund:allocation", round_id=run.round_id)
+    return redirect("fund_allocation", round_id=run.round_id)
 
 
 # --- decisions and appeals ------------------------------------------------------------------------
@@ -170,7 +170,7 @@ def appeal(request: HttpRequest, decision_id: int) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
     else:
         messages.error(request, "Say why the decision should change.")
-    return redirect("fund:decisions")
+    return redirect("fund_decisions")
 
 
 @login_required
@@ -187,7 +187,7 @@ def appeal_answer(request: HttpRequest, appeal_id: int) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
     else:
         messages.error(request, "Choose an answer and give its reasons.")
-    return redirect("fund:decisions")
+    return redirect("fund_decisions")
 
 
 # --- awards ------------------------------------------------------------------------------------------
@@ -246,7 +246,7 @@ def award_accept(request: HttpRequest, award_id: int) -> HttpResponse:
     award = policy.get_own_award(actor, award_id)
     services.accept_award(actor, award)
     messages.success(request, "Award accepted. Record the installation as it goes.")
-    return redirect("fund:award", award_id=award.pk)
+    return redirect("fund_award", award_id=award.pk)
 
 
 @login_required
@@ -261,7 +261,7 @@ def installation_save(request: HttpRequest, award_id: int) -> HttpResponse:
         try:
             services.save_installation(actor, award, form.cleaned_data)
             messages.success(request, "Installation saved.")
-            return redirect("fund:award", award_id=award.pk)
+            return redirect("fund_award", award_id=award.pk)
         except ValidationError as error:
             _errors(form, error)
     return render(request, "fund/award.html", _award_context(actor, award, installation_form=form), status=422)
@@ -280,7 +280,7 @@ def installation_photo(request: HttpRequest, award_id: int) -> HttpResponse:
         try:
             services.add_installation_photo(actor, installation, form.cleaned_data["photo"], form.cleaned_data["caption"])
             messages.success(request, "Photo added.")
-            return redirect("fund:award", award_id=award.pk)
+            return redirect("fund_award", award_id=award.pk)
         except ValidationError as error:
             form.add_error("photo", error.messages)
     return render(request, "fund/award.html", _award_context(actor, award, photo_form=form), status=422)
@@ -305,7 +305,7 @@ def sign_off(request: HttpRequest, award_id: int) -> HttpResponse:
         messages.success(request, "Signed off: the year of maintenance has started and a re-survey is scheduled.")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect("fund:award", award_id=award.pk)
+    return redirect("fund_award", award_id=award.pk)
 
 
 @login_required
@@ -320,7 +320,7 @@ def claim_submit(request: HttpRequest, award_id: int) -> HttpResponse:
         try:
             services.submit_claim(actor, award, form.cleaned_data["amount"], form.cleaned_data["invoice"])
             messages.success(request, "Claim submitted.")
-            return redirect("fund:award", award_id=award.pk)
+            return redirect("fund_award", award_id=award.pk)
         except ValidationError as error:
             _errors(form, error)
     return render(request, "fund/award.html", _award_context(actor, award, claim_form=form), status=422)
@@ -338,7 +338,7 @@ def claim_status(request: HttpRequest, claim_id: int) -> HttpResponse:
             messages.success(request, "Claim updated.")
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-    return redirect("fund:award", award_id=claim.award_id)
+    return redirect("fund_award", award_id=claim.award_id)
 
 
 @login_required
