@@ -96,3 +96,20 @@ def test_the_budget_is_never_exceeded_even_when_every_package_fits_alone(cast: C
     round_ = scored_round(cast, budget="32000")
     done = run(cast, round_)
     assert Decimal(str(done.result["cost"])) <= Decimal("32000")
+
+
+def test_applications_still_being_scored_are_left_out_and_counted(cast: Cast):
+    from sanctuary.fund.models import Application, ApplicationStatus
+
+    round_ = scored_round(cast)
+    Application.objects.filter(site=cast.site_b).update(status=ApplicationStatus.MODERATION)
+    done = run(cast, round_)
+    assert set(done.result["chosen"]) | {e["application"] for e in done.result["explanations"]} == {
+        str(Application.objects.get(site=cast.site_a).pk)
+    }
+    from django.test import Client
+
+    from tests.conftest import log_in
+
+    page = log_in(Client(), cast.person(Role.PROGRAMME_ADMIN)).get(f"/fund/rounds/{round_.pk}/allocation/")
+    assert "1 scored application weighed; 1 still being scored or moderated is left out" in page.content.decode()

@@ -296,20 +296,27 @@ def get_claim(actor: Actor, claim_id: Any, *, for_edit: bool = False) -> Claim:
 # --- what the services read -------------------------------------------------------------------------
 
 
+READY = (ApplicationStatus.SCORED, ApplicationStatus.MODERATED)
+
+
 def applications_to_allocate(round_: Round) -> QuerySet[Any]:
-    """The applications a round's allocation weighs: submitted and not ruled out."""
+    """The applications a round's allocation weighs: those scored (and moderated where the
+    assessors differed). Drafts, the ineligible, the withdrawn and those still being scored or
+    awaiting moderation are left out (the allocation page says how many are waiting)."""
     return (
-        round_.applications.exclude(
-            status__in=[
-                ApplicationStatus.DRAFT,
-                ApplicationStatus.INELIGIBLE,
-                ApplicationStatus.WITHDRAWN,
-            ]
-        )
+        round_.applications.filter(status__in=READY)
         .select_related("site", "site__area", "organisation", "applicant")
         .prefetch_related("packages")
         .order_by("submitted_at", "pk")
     )
+
+
+def applications_waiting(round_: Round) -> int:
+    """Submitted applications not yet ready for the allocation (being scored or moderated)."""
+    return round_.applications.filter(status__in=[
+        ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE, ApplicationStatus.SCORING,
+        ApplicationStatus.MODERATION,
+    ]).count()
 
 
 def is_manager(actor: Actor) -> bool:

@@ -75,6 +75,7 @@ def _allocation_context(actor: Actor, round_: Any) -> dict[str, Any]:
     names = run.result.get("names", {}) if run else {}
     return {
         "round": round_, "run": run, "baselines": baselines, "rows": rows, "rules": said,
+        "ready": len(applications), "waiting": policy.applications_waiting(round_),
         "cut_off": 1000 * run.shadow_price if run and run.shadow_price is not None else None,
         "further": further,
         "further_funded": [(names.get(k, k), v) for k, v in further.get("funded", {}).items()],
