@@ -132,3 +132,18 @@ def test_the_side_rules_are_said_in_words(cast: Cast):
     page = manager_client(cast).get(f"/fund/rounds/{round_.pk}/allocation/").content.decode()
     assert "at least 10% of the budget to Christianity sites" in page
     assert "at most £20,000 to sites in Tower Hamlets" in page
+
+
+def test_opening_a_sensitive_site_s_award_is_audited_as_a_view_of_the_site(cast: Cast):
+    from sanctuary.audit.models import AuditEvent
+
+    Site.objects.filter(pk=cast.site_a.pk).update(is_sensitive=True)
+    decide(cast, budget="100000")
+    award = Award.objects.get(application__site=cast.site_a)
+    police = log_in(Client(), cast.person(Role.POLICE_SUPERVISOR))
+    before = AuditEvent.objects.filter(action="view").count()
+    assert police.get(f"/fund/awards/{award.pk}/").status_code == 200
+    assert police.get("/fund/awards/").status_code == 200
+    views = AuditEvent.objects.filter(action="view").order_by("pk")[before:]
+    assert len(views) == 2
+    assert all(str(cast.site_a.pk) in (str(v.object_id) + str(v.detail)) for v in views)

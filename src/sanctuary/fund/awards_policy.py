@@ -25,6 +25,8 @@ from django.db.models import Q, QuerySet
 from sanctuary.access.actor import Actor
 from sanctuary.access.models import Membership, Role
 from sanctuary.access.policy import EVERY_AREA, NO_AREAS, Areas, NotFound, grants_for, parse_id
+from sanctuary.audit.models import Action
+from sanctuary.audit.services import record
 from sanctuary.fund.models import (
     Allocation,
     Appeal,
@@ -207,9 +209,13 @@ def visible_awards(actor: Actor) -> QuerySet[Award]:
 
 def get_award(actor: Actor, award_id: Any) -> Award:
     try:
-        return visible_awards(actor).get(pk=parse_id(award_id))
+        award = visible_awards(actor).get(pk=parse_id(award_id))
     except Award.DoesNotExist:
         raise NotFound("No such award.") from None
+    if award.application.site.is_sensitive:
+        # an award says which measures a site has (and so lacks): opening it is a view of the site
+        record(Action.VIEW, actor=actor, obj=award.application.site, detail={"via": "fund award"})
+    return award
 
 
 def own_awards(actor: Actor) -> QuerySet[Award]:

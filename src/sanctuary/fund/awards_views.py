@@ -21,6 +21,7 @@ from sanctuary.fund import awards_services as services
 from sanctuary.fund import letters, report
 from sanctuary.fund.benefit import measure_names
 from sanctuary.fund.models import Allocation, AllocationStatus, Award
+from sanctuary.registry import policy as registry_policy
 from sanctuary.registry.models import Faith
 from sanctuary.spreadsheet_cells import safe_cell
 
@@ -201,7 +202,8 @@ def awards_page(request: HttpRequest) -> HttpResponse:
     if not (policy.is_manager(actor) or policy.is_applicant(actor) or policy.is_police(actor)
             or policy.is_adviser(actor)):
         raise PermissionDenied("Awards are for applicants, fund managers, advisers and the police.")
-    awards = policy.visible_awards(actor).order_by("-created_at", "pk")
+    awards = list(policy.visible_awards(actor).order_by("-created_at", "pk"))
+    registry_policy.sites_shown(actor, [a.application.site for a in awards], "the fund's awards")
     rounds = policy.managed_rounds(actor).order_by("-opens_on", "name")
     return render(request, "fund/awards.html", {"awards": awards, "rounds": rounds,
                                                 "show_decisions": _shows_decisions(actor)})
@@ -357,6 +359,7 @@ def _report(actor: Actor, round_id: int) -> report.RoundReport:
     round_ = policy.get_managed_round(actor, round_id)
     awards = list(policy.visible_awards(actor).filter(application__round=round_).select_related(
         "resurvey").order_by("application__site__name"))
+    registry_policy.sites_shown(actor, [a.application.site for a in awards], "a fund round's report")
     return report.round_report(round_, awards)
 
 
