@@ -55,6 +55,8 @@ MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_INVOICE_BYTES = 10 * 1024 * 1024
 GUARDING_MEASURES = frozenset({"guards"})
 MAINTENANCE_DAYS = 365
+# A run still waiting or running after this long was lost (a worker stopped): another may start.
+STALE_RUN = timedelta(minutes=30)
 
 
 def snapshot(instance: Any) -> dict[str, Any]:
@@ -82,7 +84,11 @@ def start_allocation(actor: Actor, round_: Round) -> Allocation:
     if round_.status in (RoundStatus.DECIDED, RoundStatus.FINISHED):
         raise AllocationRefused("This round is decided: its allocation no longer changes.")
     latest = policy.latest_run(round_)
-    if latest is not None and latest.status in (AllocationStatus.QUEUED, AllocationStatus.RUNNING):
+    if (
+        latest is not None
+        and latest.status in (AllocationStatus.QUEUED, AllocationStatus.RUNNING)
+        and timezone.now() - latest.created_at < STALE_RUN
+    ):
         raise AllocationRefused("An allocation of this round is already running.")
     run = Allocation.objects.create(
         round=round_, method=AllocationMethod.OPTIMAL, created_by=actor.user,
