@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Sum
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
@@ -193,19 +194,55 @@ def lodge_appeal(actor: Actor, decision: Decision, text: str, today: date | None
 
 
 @transaction.atomic
-def answer_appeal(actor: Actor, appeal: Appeal, upheld: bool, outcome: str) -> Appeal:
+def answer_appeal(
+    actor: Actor, appeal: Appeal, upheld: bool, outcome: str, package_label: str = ""
+) -> Appeal:
+    """Uphold or dismiss an appeal, with reasons. Upholding an appeal against a decline may fund
+    one of the application's packages, if what is left of the round's budget covers it: the
+    decision becomes funded, an award is made, and the new letter is sent."""
     appeal = policy.get_appeal(actor, appeal.pk, for_edit=True)
     outcome = (outcome or "").strip()
     if not outcome:
         raise ValidationError({"outcome": "Give the reasons for the answer."})
     if appeal.status != AppealStatus.LODGED:
         raise ValidationError({"outcome": "This appeal was already answered."})
+    decision = Decision.objects.select_for_update().get(pk=appeal.decision_id)
+    if package_label:
+        if not upheld or decision.funded:
+            raise ValidationError({"package": "Only an upheld appeal against a decline funds a package."})
+        _fund_on_appeal(actor, decision, package_label, outcome)
     before = snapshot(appeal)
     appeal.status = AppealStatus.UPHELD if upheld else AppealStatus.DISMISSED
     appeal.outcome, appeal.decided_at = outcome, timezone.now()
     appeal.save()
     record(Action.UPDATE, actor=actor, obj=appeal, before=before, after=snapshot(appeal))
     return appeal
+
+
+def _fund_on_appeal(actor: Actor, decision: Decision, label: str, outcome: str) -> None:
+    application = decision.application
+    round_ = Round.objects.select_for_update().get(pk=application.round_id)
+    package = application.packages.filter(label=label).first()
+    if package is None:
+        raise ValidationError({"package": "The application has no such package."})
+    awarded = Award.objects.filter(application__round=round_).aggregate(t=Sum("amount"))["t"] or Decimal("0")
+    left = round_.budget - awarded
+    if package.requested > left:
+        raise ValidationError(
+            {"package": f"The package asks £{package.requested:,.2f}; £{left:,.2f} of the budget is left."}
+        )
+    before = snapshot(decision)
+    decision.funded, decision.package = True, package
+    decision.reasons += f" On appeal: {outcome}"
+    decision.letter, decision.emailed_at = "", None  # the new letter replaces the old
+    decision.save()
+    application.status = ApplicationStatus.FUNDED
+    application.save(update_fields=["status", "updated_at"])
+    award = Award.objects.create(application=application, package=package, amount=package.requested,
+                                 risk_before=package.risk_now)
+    record(Action.UPDATE, actor=actor, obj=decision, before=before, after=snapshot(decision))
+    record(Action.CREATE, actor=actor, obj=award, after=snapshot(award), detail={"on_appeal": True})
+    transaction.on_commit(partial(send_letter.enqueue, decision.pk))
 
 
 # --- awards and installation ----------------------------------------------------------------------

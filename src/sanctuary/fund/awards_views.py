@@ -183,7 +183,8 @@ def appeal_answer(request: HttpRequest, appeal_id: int) -> HttpResponse:
     form = forms.AppealAnswerForm(request.POST)
     if form.is_valid():
         try:
-            services.answer_appeal(actor, lodged, form.cleaned_data["upheld"], form.cleaned_data["outcome"])
+            services.answer_appeal(actor, lodged, form.cleaned_data["upheld"], form.cleaned_data["outcome"],
+                                   form.cleaned_data["package"])
             messages.success(request, "The appeal is answered.")
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
