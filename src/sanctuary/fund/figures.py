@@ -4,10 +4,11 @@ and the money committed and spent in a month. Part 1 may add the applications' o
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
+from django.utils import timezone
 
 from sanctuary.access.actor import Actor
 from sanctuary.figures import Figure, Table
@@ -27,9 +28,16 @@ def home(actor: Actor) -> list[Figure]:
         status__in=[ClaimStatus.SUBMITTED, ClaimStatus.APPROVED],
         award__application__round__in=policy.managed_rounds(actor).values("pk"),
     )
+    today = timezone.localdate()
+    expiring = policy.visible_awards(actor).filter(
+        application__round__in=policy.managed_rounds(actor).values("pk"),
+        maintenance_until__gte=today, maintenance_until__lte=today + timedelta(days=30),
+    )
     return [
         Figure("fund.rounds_open", "Fund rounds open or being decided", rounds.count(),
                link="/fund/awards/"),
+        Figure("fund.maintenance_expiring", "Awards whose year of maintenance ends within 30 days",
+               expiring.count(), link="/fund/awards/"),
         Figure("fund.claims_waiting", "Claims waiting for a decision or payment", waiting.count(),
                link="/fund/awards/"),
     ]
