@@ -90,6 +90,8 @@ def pages(cast: Cast) -> list[str]:
         *overview_pages(cast),
         "/fund/",
         "/fund/rounds/new/",
+        "/fund/awards/",
+        "/fund/decisions/",
     ]
 
 

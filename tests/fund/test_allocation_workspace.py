@@ -96,3 +96,43 @@ def test_the_budget_is_never_exceeded_even_when_every_package_fits_alone(cast: C
     round_ = scored_round(cast, budget="32000")
     done = run(cast, round_)
     assert Decimal(str(done.result["cost"])) <= Decimal("32000")
+
+
+def test_applications_still_being_scored_are_left_out_and_counted(cast: Cast):
+    from sanctuary.fund.models import Application, ApplicationStatus
+
+    round_ = scored_round(cast)
+    Application.objects.filter(site=cast.site_b).update(status=ApplicationStatus.MODERATION)
+    done = run(cast, round_)
+    assert set(done.result["chosen"]) | {e["application"] for e in done.result["explanations"]} == {
+        str(Application.objects.get(site=cast.site_a).pk)
+    }
+    from django.test import Client
+
+    from tests.conftest import log_in
+
+    page = log_in(Client(), cast.person(Role.PROGRAMME_ADMIN)).get(f"/fund/rounds/{round_.pk}/allocation/")
+    assert "1 scored application weighed; 1 still being scored or moderated is left out" in page.content.decode()
+
+
+def test_a_second_run_waits_for_the_first_unless_the_first_was_lost(cast: Cast):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    round_ = scored_round(cast)
+    first = services.start_allocation(manager(cast), round_)
+    with pytest.raises(services.AllocationRefused):
+        services.start_allocation(manager(cast), round_)
+    Allocation.objects.filter(pk=first.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    assert services.start_allocation(manager(cast), round_).pk != first.pk
+
+
+def test_rules_made_malformed_after_the_start_fail_the_run_with_the_field(cast: Cast):
+    round_ = scored_round(cast)
+    started = services.start_allocation(manager(cast), round_)
+    type(round_).objects.filter(pk=round_.pk).update(allocation_rules={"min_share": {"islam": 0.2}})
+    tasks.allocate_round.call(started.pk)
+    failed = Allocation.objects.get(pk=started.pk)
+    assert failed.status == AllocationStatus.FAILED
+    assert "allocation_rules" in failed.message and "islam" in failed.message

@@ -93,6 +93,8 @@ def test_the_police_see_an_award_but_not_its_claims(cast: Cast):
     award = Award.objects.get()
     page = log_in(Client(), cast.person(Role.POLICE_SUPERVISOR)).get(f"/fund/awards/{award.pk}/").content.decode()
     assert award.application.site.name in page and "Claims" not in page
+    assert "Decisions and appeals" not in page  # a decline would say someone applied
+    assert "door_hardening" not in page and "Door hardening" in page  # measures by name
 
 
 def test_the_applicant_accepts_at_the_award_page(cast: Cast):
@@ -105,3 +107,43 @@ def test_the_applicant_accepts_at_the_award_page(cast: Cast):
     assert award.accepted_at is not None
     response = client.post(f"/fund/awards/{award.pk}/installation/", {"contractor": "", "actual_end": "2020-01-01"})
     assert response.status_code == 422 and "This field is required" in response.content.decode()
+
+
+def test_a_manager_finds_the_allocation_and_report_of_their_rounds_from_the_awards_page(cast: Cast):
+    round_ = scored_round(cast)
+    page = manager_client(cast).get("/fund/awards/").content.decode()
+    assert f"/fund/rounds/{round_.pk}/allocation/" in page and f"/fund/rounds/{round_.pk}/report/" in page
+    page = log_in(Client(), cast.person(Role.POLICE_SUPERVISOR)).get("/fund/awards/").content.decode()
+    assert f"/fund/rounds/{round_.pk}/" not in page
+
+
+def test_a_decided_round_cannot_be_allocated_again(cast: Cast):
+    round_ = decide(cast)
+    client = manager_client(cast)
+    page = client.get(f"/fund/rounds/{round_.pk}/allocation/").content.decode()
+    assert "Run the allocation" not in page and "Confirmed" in page
+    client.post(f"/fund/rounds/{round_.pk}/allocation/run/")
+    assert Allocation.objects.filter(round=round_, method="optimal").count() == 1
+
+
+def test_the_side_rules_are_said_in_words(cast: Cast):
+    round_ = scored_round(cast, allocation_rules={
+        "min_share": {"faith:christianity": 0.1}, "max_per_group": {f"area:{cast.area.pk}": 20000}})
+    page = manager_client(cast).get(f"/fund/rounds/{round_.pk}/allocation/").content.decode()
+    assert "at least 10% of the budget to Christianity sites" in page
+    assert "at most £20,000 to sites in Tower Hamlets" in page
+
+
+def test_opening_a_sensitive_site_s_award_is_audited_as_a_view_of_the_site(cast: Cast):
+    from sanctuary.audit.models import AuditEvent
+
+    Site.objects.filter(pk=cast.site_a.pk).update(is_sensitive=True)
+    decide(cast, budget="100000")
+    award = Award.objects.get(application__site=cast.site_a)
+    police = log_in(Client(), cast.person(Role.POLICE_SUPERVISOR))
+    before = AuditEvent.objects.filter(action="view").count()
+    assert police.get(f"/fund/awards/{award.pk}/").status_code == 200
+    assert police.get("/fund/awards/").status_code == 200
+    views = AuditEvent.objects.filter(action="view").order_by("pk")[before:]
+    assert len(views) == 2
+    assert all(str(cast.site_a.pk) in (str(v.object_id) + str(v.detail)) for v in views)

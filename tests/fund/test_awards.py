@@ -172,3 +172,25 @@ def test_claims_together_never_exceed_the_award(cast: Cast, amounts):
             claim(award, str(amount))
         assert award.claimed <= award.amount
     assert PACKAGES  # the packages the award was made from
+
+
+def test_funded_guards_cover_their_site_in_the_patrol_plan(cast: Cast, settings):
+    """The guard unit a sign-off makes stays at its site: with shifts, it covers the site's
+    gatherings in the week's plan and is routed nowhere else."""
+    from tests.patrols.conftest import Patrols, add_shifts, generate
+
+    settings.PATROL_PLAN_SECONDS = 3
+    from sanctuary.patrols.forms import next_monday
+
+    week = next_monday()
+    police = PatrolUnit.objects.create(name="TH Foot 1", kind="police", mode="bicycle",
+                                       organisation=cast.police_unit, area=cast.area)
+    add_shifts(police, week, 51.52, -0.05)
+    guards = PatrolUnit.objects.create(name="Funded guards: Alpha Mosque", kind=UnitKind.GUARD,
+                                       mode="foot", organisation=cast.org_a, area=cast.area,
+                                       site=cast.site_a)
+    add_shifts(guards, week, cast.site_a.latitude, cast.site_a.longitude)
+    plan = generate(Patrols(cast, police, police, week))
+    assert not plan.visits.filter(unit=guards).exists()
+    at_a = [w for w in plan.windows if w["site"] == cast.site_a.pk]
+    assert at_a and all(w["covered_by"] == "guards Funded guards: Alpha Mosque" for w in at_a)

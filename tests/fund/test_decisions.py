@@ -7,6 +7,7 @@ import io
 import socket
 import time as clock
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -181,3 +182,33 @@ def test_another_organisation_cannot_appeal_a_decision(cast: Cast):
         services.lodge_appeal(as_(cast.person("contact_b")), decision, "Not ours")
     assert timezone.now()  # nothing saved
     assert not decision.appeals.exists()
+
+
+def test_an_upheld_appeal_funds_a_package_within_what_is_left_of_the_budget(cast: Cast, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    round_, run = decided(cast, budget="5000")  # one of two minimal packages (4,800 each) fits
+    round_.budget = Decimal("10000")  # more money came: 5,200 is left
+    round_.save()
+    declined = list(Decision.objects.filter(application__round=round_, funded=False))
+    assert len(declined) == 1
+    manager = as_(cast.person(Role.PROGRAMME_ADMIN))
+    for decision in declined:
+        appeal = services.lodge_appeal(as_(decision.application.applicant), decision, "Read our letter.")
+        with pytest.raises(ValidationError) as refused:  # the standard package asks more than is left
+            services.answer_appeal(manager, appeal, True, "Upheld.", "standard")
+        assert "left" in str(refused.value)
+        services.answer_appeal(manager, appeal, True, "Upheld: the police letter was missed.", "minimal")
+        decision.refresh_from_db()
+        assert decision.funded and decision.package.label == "minimal"
+        assert "On appeal" in decision.reasons
+        assert Award.objects.get(application=decision.application).amount == decision.package.requested
+    assert sum(a.amount for a in Award.objects.filter(application__round=round_)) <= round_.budget
+
+
+def test_a_dismissed_appeal_funds_nothing(cast: Cast):
+    round_, run = decided(cast, budget="5000")
+    decision = Decision.objects.get(application__round=round_, funded=False)
+    appeal = services.lodge_appeal(as_(decision.application.applicant), decision, "Please.")
+    with pytest.raises(ValidationError):
+        services.answer_appeal(as_(cast.person(Role.PROGRAMME_ADMIN)), appeal, False, "No.", "minimal")
+    assert not Award.objects.filter(application=decision.application).exists()

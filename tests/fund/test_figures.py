@@ -32,6 +32,15 @@ def test_home_counts_a_manager_s_rounds_being_decided(cast: Cast):
     assert figures.home(as_(cast.person(Role.SITE_CONTACT))) == []
 
 
+def test_home_counts_awards_whose_maintenance_ends_within_a_month(cast: Cast):
+    decide(cast, budget="100000")
+    manager = as_(cast.person(Role.PROGRAMME_ADMIN))
+    today = timezone.localdate()
+    Award.objects.filter(application__site=cast.site_a).update(maintenance_until=today + timedelta(days=10))
+    Award.objects.filter(application__site=cast.site_b).update(maintenance_until=today + timedelta(days=200))
+    assert values(figures.home(manager))["fund.maintenance_expiring"] == 1
+
+
 def test_awards_per_faith_and_the_month_s_money(cast: Cast):
     decide(cast, budget="100000")
     manager = as_(cast.person(Role.PROGRAMME_ADMIN))

@@ -37,6 +37,11 @@ CROSS_PARAMETER_RULES = {
     # is not only spaces
     "POST /api/incidents",
     "POST /api/incidents/{incident_id}/messages",
+    # a month that has begun (the schema states its form, not today's date, nor that year 0000
+    # has no calendar)
+    "GET /api/overview/{code}/monthly",
+    # an audience of wards, areas, faiths and sites that exist and lie in the sender's areas
+    "POST /api/alerts",
 }
 
 

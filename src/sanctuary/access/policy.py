@@ -67,6 +67,19 @@ class Grants:
     read_areas: Areas = NO_AREAS  # where they read every site (staff roles)
     admin_areas: Areas = NO_AREAS  # where they administer sites, organisations and people
     is_system: bool = False  # Sanctuary itself: the command line, a background job
+    # each role held, and the areas it reaches there (for the doors of one function: who plans
+    # patrols, who manages the fund, who sends alerts)
+    areas_by_role: tuple[tuple[str, Areas], ...] = ()
+
+    def areas_of(self, roles: frozenset[str] | set[str]) -> Areas:
+        """The areas the person reaches through these roles only (every area for the system)."""
+        if self.is_system:
+            return EVERY_AREA
+        found = NO_AREAS
+        for role, areas in self.areas_by_role:
+            if role in roles:
+                found = found | areas
+        return found
 
     @property
     def is_admin(self) -> bool:
@@ -124,9 +137,16 @@ def grants_for(who: Actor | Any) -> Grants:
         umbrella_ids=frozenset(org for role, org, _ in rows if role == Role.UMBRELLA_COORDINATOR),
         read_areas=areas(STAFF_READER_ROLES),
         admin_areas=areas(ADMIN_ROLES),
+        areas_by_role=tuple((role, areas(frozenset({role}))) for role in sorted({r for r, _, _ in rows})),
     )
     who._sanctuary_grants = grants
     return grants
+
+
+def role_areas(actor: Actor, roles: frozenset[str] | set[str]) -> Areas:
+    """The areas an actor reaches through these roles only (grants_for unites every staff
+    role's): where they plan patrols, manage the fund, send alerts. No query beyond the grants'."""
+    return grants_for(actor).areas_of(roles)
 
 
 def forget_grants(user: Any) -> None:

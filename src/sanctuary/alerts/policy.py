@@ -13,8 +13,14 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from sanctuary.access.actor import Actor
-from sanctuary.access.models import Membership, Role
-from sanctuary.access.policy import EVERY_AREA, NO_AREAS, Areas, NotFound, grants_for, parse_id
+from sanctuary.access.models import Role
+from sanctuary.access.policy import (
+    Areas,
+    NotFound,
+    grants_for,
+    parse_id,
+    role_areas,
+)
 from sanctuary.alerts.models import Alert, AlertSite, AlertStatus
 from sanctuary.registry.models import Area, Site, SiteStatus
 
@@ -23,25 +29,7 @@ SENDER_ROLES = frozenset({Role.NATIONAL_ADMIN, Role.PROGRAMME_ADMIN, Role.POLICE
 
 def sender_areas(actor: Actor) -> Areas:
     """Where the actor sends alerts: the areas of their administrator and police supervisor roles."""
-    if actor.is_system:
-        return EVERY_AREA
-    user = actor.user
-    if user is None or not user.is_authenticated or not user.is_active:
-        return NO_AREAS
-    cached = getattr(user, "_sanctuary_alert_areas", None)
-    if cached is not None:
-        return cached
-    found = NO_AREAS
-    rows = Membership.objects.filter(user=user, role__in=SENDER_ROLES).values_list(
-        "organisation__covers_all_areas", "organisation__areas"
-    )
-    for national, area in rows:
-        if national:
-            found = found | EVERY_AREA
-        elif area is not None:
-            found = found | Areas(frozenset({area}))
-    user._sanctuary_alert_areas = found
-    return found
+    return role_areas(actor, SENDER_ROLES)
 
 
 def may_send(actor: Actor) -> bool:

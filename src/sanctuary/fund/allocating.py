@@ -107,6 +107,13 @@ def round_problem(round_: Round, *, as_of: date | None = None) -> RoundProblem:
 # --- running it ---------------------------------------------------------------------------------
 
 
+def _said(error: Exception) -> str:
+    """An error in words, naming the field when it has one."""
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        return "; ".join(f"{field}: {' '.join(problems)}" for field, problems in error.message_dict.items())
+    return str(error)
+
+
 def _progress(run: Allocation, percent: int, message: str) -> None:
     Allocation.objects.filter(pk=run.pk).update(
         status=AllocationStatus.RUNNING, progress=percent, message=message[:300]
@@ -133,10 +140,11 @@ def perform_allocation(
         _progress(run, 40, "Solving (HiGHS)")
         relaxation = core.relax(problem)
         best = core.allocate(problem, relaxation=relaxation)
-    except (InvalidInput, core.NoAllocationFound, ValueError) as error:
+    except (InvalidInput, core.NoAllocationFound, ValueError, ValidationError) as error:
         with transaction.atomic():
             Allocation.objects.filter(pk=run.pk).update(
-                status=AllocationStatus.FAILED, progress=100, message=str(error)[:300]
+                status=AllocationStatus.FAILED, progress=100,
+                message=_said(error)[:300]
             )
             record(Action.UPDATE, actor=actor, obj=run, detail={"failed": str(error)})
         run.refresh_from_db()
@@ -169,7 +177,9 @@ def perform_allocation(
     }
     with transaction.atomic():
         Allocation.objects.filter(pk=run.pk).update(
-            status=AllocationStatus.DONE, progress=100, message="Done", result=result,
+            status=AllocationStatus.DONE, progress=100, result=result,
+            message=f"solved in {best.seconds:.2f} s ({best.status.value}), "
+            f"{len(best.chosen)} of {len(problem.applications)} applications funded",
             total_cost=Decimal(str(round(best.cost, 2))), total_benefit=best.benefit,
             bound=best.bound, gap=best.gap, shadow_price=relaxation.budget_price,
         )

@@ -19,6 +19,10 @@ class AppealAnswerForm(forms.Form):
         coerce=lambda v: v == "1", widget=forms.RadioSelect,
     )
     outcome = forms.CharField(label="Reasons", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    package = forms.ChoiceField(
+        label="Fund a package (an upheld appeal against a decline)", required=False,
+        choices=[("", "No"), ("minimal", "Minimal"), ("standard", "Standard"), ("full", "Full")],
+    )
 
 
 class DateInput(forms.DateInput):

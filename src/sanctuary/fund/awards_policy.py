@@ -23,8 +23,16 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from sanctuary.access.actor import Actor
-from sanctuary.access.models import Membership, Role
-from sanctuary.access.policy import EVERY_AREA, NO_AREAS, Areas, NotFound, grants_for, parse_id
+from sanctuary.access.models import Role
+from sanctuary.access.policy import (
+    Areas,
+    NotFound,
+    grants_for,
+    parse_id,
+    role_areas,
+)
+from sanctuary.audit.models import Action
+from sanctuary.audit.services import record
 from sanctuary.fund.models import (
     Allocation,
     Appeal,
@@ -36,29 +44,11 @@ from sanctuary.fund.models import (
     InstallationPhoto,
     Round,
 )
-from sanctuary.registry.models import Organisation
+from sanctuary.registry.models import Area, Organisation
 
 MANAGER_ROLES = frozenset({Role.PROGRAMME_ADMIN, Role.NATIONAL_ADMIN})
 POLICE_ROLES = frozenset({Role.POLICE_SUPERVISOR, Role.PATROL_OFFICER})
 ADVISER_ROLES = frozenset({Role.SECURITY_ADVISER})
-
-
-def _areas(actor: Actor, roles: frozenset[str]) -> Areas:
-    if actor.is_system:
-        return EVERY_AREA
-    user = actor.user
-    if user is None or not user.is_authenticated or not user.is_active:
-        return NO_AREAS
-    found = NO_AREAS
-    rows = Membership.objects.filter(user=user, role__in=roles).values_list(
-        "organisation__covers_all_areas", "organisation__areas"
-    )
-    for national, area in rows:
-        if national:
-            found = found | EVERY_AREA
-        elif area is not None:
-            found = found | Areas(frozenset({area}))
-    return found
 
 
 def _in(areas: Areas, field: str) -> Q:
@@ -70,7 +60,7 @@ def _in(areas: Areas, field: str) -> Q:
 def managed_rounds(actor: Actor) -> QuerySet[Round]:
     """Rounds the actor manages: every round for every area, else local rounds wholly inside
     the areas they administer."""
-    areas = _areas(actor, MANAGER_ROLES)
+    areas = role_areas(actor, MANAGER_ROLES)
     if areas.every:
         return Round.objects.all()
     if not areas:
@@ -112,11 +102,11 @@ def is_applicant(actor: Actor) -> bool:
 
 
 def is_police(actor: Actor) -> bool:
-    return bool(_areas(actor, POLICE_ROLES))
+    return bool(role_areas(actor, POLICE_ROLES))
 
 
 def is_adviser(actor: Actor) -> bool:
-    return bool(_areas(actor, ADVISER_ROLES))
+    return bool(role_areas(actor, ADVISER_ROLES))
 
 
 # --- allocations -------------------------------------------------------------------------------
@@ -192,7 +182,7 @@ def visible_awards(actor: Actor) -> QuerySet[Award]:
     if is_applicant(actor):
         condition |= Q(application__organisation__in=_applying_organisations(actor))
     for roles in (POLICE_ROLES, ADVISER_ROLES):
-        areas = _areas(actor, roles)
+        areas = role_areas(actor, roles)
         if areas:
             condition |= _in(areas, "application__site__area")
     if actor.user is None and not actor.is_system:
@@ -207,9 +197,13 @@ def visible_awards(actor: Actor) -> QuerySet[Award]:
 
 def get_award(actor: Actor, award_id: Any) -> Award:
     try:
-        return visible_awards(actor).get(pk=parse_id(award_id))
+        award = visible_awards(actor).get(pk=parse_id(award_id))
     except Award.DoesNotExist:
         raise NotFound("No such award.") from None
+    if award.application.site.is_sensitive:
+        # an award says which measures a site has (and so lacks): opening it is a view of the site
+        record(Action.VIEW, actor=actor, obj=award.application.site, detail={"via": "fund award"})
+    return award
 
 
 def own_awards(actor: Actor) -> QuerySet[Award]:
@@ -245,7 +239,7 @@ def may_edit_installation(actor: Actor, award: Award) -> bool:
 
 def installations_to_sign_off(actor: Actor) -> QuerySet[Installation]:
     """An adviser's: installations of awards in their areas."""
-    areas = _areas(actor, ADVISER_ROLES)
+    areas = role_areas(actor, ADVISER_ROLES)
     if not areas:
         return Installation.objects.none()
     return Installation.objects.filter(_in(areas, "award__application__site__area")).select_related(
@@ -296,25 +290,38 @@ def get_claim(actor: Actor, claim_id: Any, *, for_edit: bool = False) -> Claim:
 # --- what the services read -------------------------------------------------------------------------
 
 
+READY = (ApplicationStatus.SCORED, ApplicationStatus.MODERATED)
+
+
 def applications_to_allocate(round_: Round) -> QuerySet[Any]:
-    """The applications a round's allocation weighs: submitted and not ruled out."""
+    """The applications a round's allocation weighs: those scored (and moderated where the
+    assessors differed). Drafts, the ineligible, the withdrawn and those still being scored or
+    awaiting moderation are left out (the allocation page says how many are waiting)."""
     return (
-        round_.applications.exclude(
-            status__in=[
-                ApplicationStatus.DRAFT,
-                ApplicationStatus.INELIGIBLE,
-                ApplicationStatus.WITHDRAWN,
-            ]
-        )
+        round_.applications.filter(status__in=READY)
         .select_related("site", "site__area", "organisation", "applicant")
         .prefetch_related("packages")
         .order_by("submitted_at", "pk")
     )
 
 
+def applications_waiting(round_: Round) -> int:
+    """Submitted applications not yet ready for the allocation (being scored or moderated)."""
+    return round_.applications.filter(status__in=[
+        ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE, ApplicationStatus.SCORING,
+        ApplicationStatus.MODERATION,
+    ]).count()
+
+
 def is_manager(actor: Actor) -> bool:
-    return bool(_areas(actor, MANAGER_ROLES))
+    return bool(role_areas(actor, MANAGER_ROLES))
 
 
 def may_sign_off(actor: Actor, award: Award) -> bool:
     return installations_to_sign_off(actor).filter(award=award).exists()
+
+
+def area_named(area_id: str) -> str:
+    """An area's name for a rule's group (areas are public: their names are on every map)."""
+    found = Area.objects.filter(pk=area_id).values_list("name", flat=True).first() if area_id.isdigit() else None
+    return found or ""

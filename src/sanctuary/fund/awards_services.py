@@ -13,12 +13,14 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Sum
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
@@ -54,6 +56,8 @@ MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_INVOICE_BYTES = 10 * 1024 * 1024
 GUARDING_MEASURES = frozenset({"guards"})
 MAINTENANCE_DAYS = 365
+# A run still waiting or running after this long was lost (a worker stopped): another may start.
+STALE_RUN = timedelta(minutes=30)
 
 
 def snapshot(instance: Any) -> dict[str, Any]:
@@ -80,8 +84,11 @@ def start_allocation(actor: Actor, round_: Round) -> Allocation:
     allocating.read_rules(round_)
     if round_.status in (RoundStatus.DECIDED, RoundStatus.FINISHED):
         raise AllocationRefused("This round is decided: its allocation no longer changes.")
-    if policy.latest_run(round_) and policy.latest_run(round_).status in (  # type: ignore[union-attr]
-        AllocationStatus.QUEUED, AllocationStatus.RUNNING
+    latest = policy.latest_run(round_)
+    if (
+        latest is not None
+        and latest.status in (AllocationStatus.QUEUED, AllocationStatus.RUNNING)
+        and timezone.now() - latest.created_at < STALE_RUN
     ):
         raise AllocationRefused("An allocation of this round is already running.")
     run = Allocation.objects.create(
@@ -163,7 +170,7 @@ def confirm_allocation(actor: Actor, run: Allocation, today: date | None = None)
     round_.save(update_fields=["status", "updated_at"])
     record(Action.UPDATE, actor=actor, obj=round_, detail={"decided": len(decisions)})
     for decision in decisions:
-        transaction.on_commit(lambda pk=decision.pk: send_letter.enqueue(pk))
+        transaction.on_commit(partial(send_letter.enqueue, decision.pk))
     return decisions
 
 
@@ -187,19 +194,55 @@ def lodge_appeal(actor: Actor, decision: Decision, text: str, today: date | None
 
 
 @transaction.atomic
-def answer_appeal(actor: Actor, appeal: Appeal, upheld: bool, outcome: str) -> Appeal:
+def answer_appeal(
+    actor: Actor, appeal: Appeal, upheld: bool, outcome: str, package_label: str = ""
+) -> Appeal:
+    """Uphold or dismiss an appeal, with reasons. Upholding an appeal against a decline may fund
+    one of the application's packages, if what is left of the round's budget covers it: the
+    decision becomes funded, an award is made, and the new letter is sent."""
     appeal = policy.get_appeal(actor, appeal.pk, for_edit=True)
     outcome = (outcome or "").strip()
     if not outcome:
         raise ValidationError({"outcome": "Give the reasons for the answer."})
     if appeal.status != AppealStatus.LODGED:
         raise ValidationError({"outcome": "This appeal was already answered."})
+    decision = Decision.objects.select_for_update().get(pk=appeal.decision_id)
+    if package_label:
+        if not upheld or decision.funded:
+            raise ValidationError({"package": "Only an upheld appeal against a decline funds a package."})
+        _fund_on_appeal(actor, decision, package_label, outcome)
     before = snapshot(appeal)
     appeal.status = AppealStatus.UPHELD if upheld else AppealStatus.DISMISSED
     appeal.outcome, appeal.decided_at = outcome, timezone.now()
     appeal.save()
     record(Action.UPDATE, actor=actor, obj=appeal, before=before, after=snapshot(appeal))
     return appeal
+
+
+def _fund_on_appeal(actor: Actor, decision: Decision, label: str, outcome: str) -> None:
+    application = decision.application
+    round_ = Round.objects.select_for_update().get(pk=application.round_id)
+    package = application.packages.filter(label=label).first()
+    if package is None:
+        raise ValidationError({"package": "The application has no such package."})
+    awarded = Award.objects.filter(application__round=round_).aggregate(t=Sum("amount"))["t"] or Decimal("0")
+    left = round_.budget - awarded
+    if package.requested > left:
+        raise ValidationError(
+            {"package": f"The package asks £{package.requested:,.2f}; £{left:,.2f} of the budget is left."}
+        )
+    before = snapshot(decision)
+    decision.funded, decision.package = True, package
+    decision.reasons += f" On appeal: {outcome}"
+    decision.letter, decision.emailed_at = "", None  # the new letter replaces the old
+    decision.save()
+    application.status = ApplicationStatus.FUNDED
+    application.save(update_fields=["status", "updated_at"])
+    award = Award.objects.create(application=application, package=package, amount=package.requested,
+                                 risk_before=package.risk_now)
+    record(Action.UPDATE, actor=actor, obj=decision, before=before, after=snapshot(decision))
+    record(Action.CREATE, actor=actor, obj=award, after=snapshot(award), detail={"on_appeal": True})
+    transaction.on_commit(partial(send_letter.enqueue, decision.pk))
 
 
 # --- awards and installation ----------------------------------------------------------------------
@@ -341,7 +384,7 @@ def submit_claim(actor: Actor, award: Award, amount: Decimal, invoice: Any) -> C
 @transaction.atomic
 def set_claim_status(actor: Actor, claim: Claim, status: str) -> Claim:
     claim = policy.get_claim(actor, claim.pk, for_edit=True)
-    allowed = {
+    allowed: dict[str, set[str]] = {
         ClaimStatus.SUBMITTED: {ClaimStatus.APPROVED, ClaimStatus.REJECTED},
         ClaimStatus.APPROVED: {ClaimStatus.PAID, ClaimStatus.REJECTED},
     }
@@ -357,10 +400,5 @@ def set_claim_status(actor: Actor, claim: Claim, status: str) -> Claim:
 
 
 def invoice_bytes(claim: Claim) -> bytes:
-    with default_storage.open(claim.invoice.name, "rb") as handle:
+    with default_storage.open(claim.invoice.name or "", "rb") as handle:
         return handle.read()
-
-
-def refuse_unless_manager(actor: Actor, round_: Round) -> None:
-    if not policy.may_manage(actor, round_):
-        raise PermissionDenied("Only the round's fund managers do this.")

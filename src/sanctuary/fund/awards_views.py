@@ -19,8 +19,15 @@ from sanctuary.fund import awards_forms as forms
 from sanctuary.fund import awards_policy as policy
 from sanctuary.fund import awards_services as services
 from sanctuary.fund import letters, report
+from sanctuary.fund.benefit import measure_names
 from sanctuary.fund.models import Allocation, AllocationStatus, Award
+from sanctuary.registry import policy as registry_policy
+from sanctuary.registry.models import Faith
 from sanctuary.spreadsheet_cells import safe_cell
+
+
+def _shows_decisions(actor: Actor) -> bool:
+    return policy.is_manager(actor) or policy.is_applicant(actor)
 
 
 def _errors(form: Any, error: ValidationError) -> None:
@@ -29,6 +36,15 @@ def _errors(form: Any, error: ValidationError) -> None:
 
 
 # --- the allocation ------------------------------------------------------------------------------
+
+
+def _group_name(group: str) -> str:
+    """A rule's group in words: "faith:judaism" -> "Judaism sites", "area:3" -> its area."""
+    kind, _, value = group.partition(":")
+    if kind == "faith":
+        return f"{Faith(value).label} sites" if value in Faith.values else group
+    area = policy.area_named(value)
+    return f"sites in {area}" if area else group
 
 
 def _allocation_context(actor: Actor, round_: Any) -> dict[str, Any]:
@@ -51,14 +67,23 @@ def _allocation_context(actor: Actor, round_: Any) -> dict[str, Any]:
                 "fcfs": baselines["fcfs"].result["chosen"].get(key) if "fcfs" in baselines else None,
                 "package": packages.get((key, chosen.get(key))),
             })
+    rules = round_.allocation_rules or {}
+    said = [f"at least {share:.0%} of the budget to {_group_name(group)}"
+            for group, share in (rules.get("min_share") or {}).items()]
+    said += [f"at most £{cap:,.0f} to {_group_name(group)}"
+             for group, cap in (rules.get("max_per_group") or {}).items()]
     further = run.result.get("further", {}) if run else {}
     names = run.result.get("names", {}) if run else {}
     return {
-        "round": round_, "run": run, "baselines": baselines, "rows": rows,
+        "round": round_, "run": run, "baselines": baselines, "rows": rows, "rules": said,
+        "ready": len(applications), "waiting": policy.applications_waiting(round_),
+        "cut_off": 1000 * run.shadow_price if run and run.shadow_price is not None else None,
         "further": further,
         "further_funded": [(names.get(k, k), v) for k, v in further.get("funded", {}).items()],
         "may_confirm": bool(run and run.status == AllocationStatus.DONE and not run.confirmed_at
                             and round_.status not in ("decided", "finished")),
+        "may_run": round_.status not in ("decided", "finished") and not (
+            run and run.status in (AllocationStatus.QUEUED, AllocationStatus.RUNNING)),
     }
 
 
@@ -80,7 +105,7 @@ def allocation_run(request: HttpRequest, round_id: int) -> HttpResponse:
         messages.success(request, "The allocation has started: this page shows its progress.")
     except (services.AllocationRefused, ValidationError) as error:
         messages.error(request, "; ".join(getattr(error, "messages", [str(error)])))
-    return redirect("fund:allocation", round_id=round_.pk)
+    return redirect("fund_allocation", round_id=round_.pk)
 
 
 @login_required
@@ -104,7 +129,7 @@ def allocation_confirm(request: HttpRequest, allocation_id: int) -> HttpResponse
         messages.success(request, f"{len(decisions)} decisions made; the letters are being sent.")
     except services.AllocationRefused as error:
         messages.error(request, str(error))
-    return redirect("fund:allocation", round_id=run.round_id)
+    return redirect("fund_allocation", round_id=run.round_id)
 
 
 # --- decisions and appeals ------------------------------------------------------------------------
@@ -118,7 +143,7 @@ def decisions_page(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Decisions are for applicants and fund managers.")
     decisions = policy.visible_decisions(actor).prefetch_related("appeals").order_by("-decided_at", "pk")
     return render(request, "fund/decisions.html", {
-        "decisions": decisions, "appeal_form": forms.AppealForm(), "answer_form": forms.AppealAnswerForm(),
+        "decisions": decisions, "show_decisions": True, "appeal_form": forms.AppealForm(), "answer_form": forms.AppealAnswerForm(),
         "managed": set(policy.managed_rounds(actor).values_list("pk", flat=True)),
     })
 
@@ -147,7 +172,7 @@ def appeal(request: HttpRequest, decision_id: int) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
     else:
         messages.error(request, "Say why the decision should change.")
-    return redirect("fund:decisions")
+    return redirect("fund_decisions")
 
 
 @login_required
@@ -158,13 +183,14 @@ def appeal_answer(request: HttpRequest, appeal_id: int) -> HttpResponse:
     form = forms.AppealAnswerForm(request.POST)
     if form.is_valid():
         try:
-            services.answer_appeal(actor, lodged, form.cleaned_data["upheld"], form.cleaned_data["outcome"])
+            services.answer_appeal(actor, lodged, form.cleaned_data["upheld"], form.cleaned_data["outcome"],
+                                   form.cleaned_data["package"])
             messages.success(request, "The appeal is answered.")
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     else:
         messages.error(request, "Choose an answer and give its reasons.")
-    return redirect("fund:decisions")
+    return redirect("fund_decisions")
 
 
 # --- awards ------------------------------------------------------------------------------------------
@@ -177,8 +203,11 @@ def awards_page(request: HttpRequest) -> HttpResponse:
     if not (policy.is_manager(actor) or policy.is_applicant(actor) or policy.is_police(actor)
             or policy.is_adviser(actor)):
         raise PermissionDenied("Awards are for applicants, fund managers, advisers and the police.")
-    awards = policy.visible_awards(actor).order_by("-created_at", "pk")
-    return render(request, "fund/awards.html", {"awards": awards})
+    awards = list(policy.visible_awards(actor).order_by("-created_at", "pk"))
+    registry_policy.sites_shown(actor, [a.application.site for a in awards], "the fund's awards")
+    rounds = policy.managed_rounds(actor).order_by("-opens_on", "name")
+    return render(request, "fund/awards.html", {"awards": awards, "rounds": rounds,
+                                                "show_decisions": _shows_decisions(actor)})
 
 
 def _award_context(actor: Actor, award: Award, **forms_given: Any) -> dict[str, Any]:
@@ -190,6 +219,7 @@ def _award_context(actor: Actor, award: Award, **forms_given: Any) -> dict[str, 
         initial = {name: getattr(installation, name) for name in forms.InstallationForm.base_fields}
     return {
         "award": award, "installation": installation, "own": own,
+        "measures": measure_names(award.package), "show_decisions": _shows_decisions(actor),
         "may_edit": policy.may_edit_installation(actor, award) and award.accepted_at is not None
         and not (installation and installation.signed_off_at),
         "may_sign_off": policy.may_sign_off(actor, award) and installation is not None
@@ -220,7 +250,7 @@ def award_accept(request: HttpRequest, award_id: int) -> HttpResponse:
     award = policy.get_own_award(actor, award_id)
     services.accept_award(actor, award)
     messages.success(request, "Award accepted. Record the installation as it goes.")
-    return redirect("fund:award", award_id=award.pk)
+    return redirect("fund_award", award_id=award.pk)
 
 
 @login_required
@@ -235,7 +265,7 @@ def installation_save(request: HttpRequest, award_id: int) -> HttpResponse:
         try:
             services.save_installation(actor, award, form.cleaned_data)
             messages.success(request, "Installation saved.")
-            return redirect("fund:award", award_id=award.pk)
+            return redirect("fund_award", award_id=award.pk)
         except ValidationError as error:
             _errors(form, error)
     return render(request, "fund/award.html", _award_context(actor, award, installation_form=form), status=422)
@@ -254,7 +284,7 @@ def installation_photo(request: HttpRequest, award_id: int) -> HttpResponse:
         try:
             services.add_installation_photo(actor, installation, form.cleaned_data["photo"], form.cleaned_data["caption"])
             messages.success(request, "Photo added.")
-            return redirect("fund:award", award_id=award.pk)
+            return redirect("fund_award", award_id=award.pk)
         except ValidationError as error:
             form.add_error("photo", error.messages)
     return render(request, "fund/award.html", _award_context(actor, award, photo_form=form), status=422)
@@ -262,7 +292,7 @@ def installation_photo(request: HttpRequest, award_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def photo_file(request: HttpRequest, photo_id: int) -> HttpResponse:
+def photo_file(request: HttpRequest, photo_id: int) -> FileResponse:
     photo = policy.get_installation_photo(Actor.of(request), photo_id)
     return FileResponse(photo.photo.open("rb"), content_type="image/jpeg")
 
@@ -279,7 +309,7 @@ def sign_off(request: HttpRequest, award_id: int) -> HttpResponse:
         messages.success(request, "Signed off: the year of maintenance has started and a re-survey is scheduled.")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect("fund:award", award_id=award.pk)
+    return redirect("fund_award", award_id=award.pk)
 
 
 @login_required
@@ -294,7 +324,7 @@ def claim_submit(request: HttpRequest, award_id: int) -> HttpResponse:
         try:
             services.submit_claim(actor, award, form.cleaned_data["amount"], form.cleaned_data["invoice"])
             messages.success(request, "Claim submitted.")
-            return redirect("fund:award", award_id=award.pk)
+            return redirect("fund_award", award_id=award.pk)
         except ValidationError as error:
             _errors(form, error)
     return render(request, "fund/award.html", _award_context(actor, award, claim_form=form), status=422)
@@ -312,14 +342,14 @@ def claim_status(request: HttpRequest, claim_id: int) -> HttpResponse:
             messages.success(request, "Claim updated.")
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-    return redirect("fund:award", award_id=claim.award_id)
+    return redirect("fund_award", award_id=claim.award_id)
 
 
 @login_required
 @require_GET
 def invoice_file(request: HttpRequest, claim_id: int) -> HttpResponse:
     claim = policy.get_claim(Actor.of(request), claim_id)
-    content_type = "application/pdf" if claim.invoice.name.endswith(".pdf") else "image/jpeg"
+    content_type = "application/pdf" if (claim.invoice.name or "").endswith(".pdf") else "image/jpeg"
     return HttpResponse(services.invoice_bytes(claim), content_type=content_type)
 
 
@@ -330,6 +360,7 @@ def _report(actor: Actor, round_id: int) -> report.RoundReport:
     round_ = policy.get_managed_round(actor, round_id)
     awards = list(policy.visible_awards(actor).filter(application__round=round_).select_related(
         "resurvey").order_by("application__site__name"))
+    registry_policy.sites_shown(actor, [a.application.site for a in awards], "a fund round's report")
     return report.round_report(round_, awards)
 
 

@@ -17,6 +17,7 @@ from datetime import date
 
 from sanctuary.fund.models import Application, Package
 from sanctuary.surveys.assess import assess
+from sanctuary.surveys.instrument import load_measures
 from sanctuary.surveys.risk.site import risk_with_measures
 
 SCORE = "score"
@@ -42,6 +43,12 @@ def measure_ids(package: Package) -> list[str]:
         if isinstance(measure, str) and measure:
             found.append(measure)
     return found
+
+
+def measure_names(package: Package) -> list[str]:
+    """The package's measures as people read them (the catalogue's names)."""
+    catalogue = load_measures()
+    return [catalogue.get(m).name if m in catalogue else m for m in measure_ids(package)]
 
 
 def risk_benefits(

@@ -155,19 +155,19 @@ def load(today: date | None = None) -> Round | None:
         if award.application.organisation.name == ORG_A:
             continue  # contact-a's award waits to be accepted (the demo's applicant journey)
         # The demo acts for organisations that have no login of their own.
-        applicant = Actor.system("demo")
-        award = services.accept_award(applicant, award)
+        acting = Actor.system("demo")
+        award = services.accept_award(acting, award)
         start = today - timedelta(days=180 - 10 * number)
-        installation = services.save_installation(applicant, award, {
+        installation = services.save_installation(acting, award, {
             "contractor": ["Secure Doors Ltd", "Eastway Security", "Brightline Systems"][number % 3],
             "planned_start": start, "planned_end": start + timedelta(days=14),
             "actual_start": start + timedelta(days=3), "actual_end": start + timedelta(days=20),
         })
-        services.add_installation_photo(applicant, installation, _photo(), "What was installed")
+        services.add_installation_photo(acting, installation, _photo(), "What was installed")
         services.sign_off(adviser, installation)
         award.refresh_from_db()
         _resurvey(award, users["adviser"], start + timedelta(days=40))
-        claim = services.submit_claim(applicant, award, award.amount, _invoice())
+        claim = services.submit_claim(acting, award, award.amount, _invoice())
         services.set_claim_status(manager, claim, ClaimStatus.APPROVED)
         if number % 2 == 0:
             services.set_claim_status(manager, claim, ClaimStatus.PAID)

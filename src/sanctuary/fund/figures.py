@@ -4,15 +4,16 @@ and the money committed and spent in a month. Part 1 may add the applications' o
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
+from django.utils import timezone
 
 from sanctuary.access.actor import Actor
 from sanctuary.figures import Figure, Table
 from sanctuary.fund import awards_policy as policy
-from sanctuary.fund.models import ClaimStatus, RoundStatus
+from sanctuary.fund.models import Award, ClaimStatus, RoundStatus
 from sanctuary.registry.models import Area, Faith
 
 BEING_DECIDED = (RoundStatus.OPEN, RoundStatus.CLOSED, RoundStatus.SCORING, RoundStatus.ALLOCATED)
@@ -27,15 +28,22 @@ def home(actor: Actor) -> list[Figure]:
         status__in=[ClaimStatus.SUBMITTED, ClaimStatus.APPROVED],
         award__application__round__in=policy.managed_rounds(actor).values("pk"),
     )
+    today = timezone.localdate()
+    expiring = policy.visible_awards(actor).filter(
+        application__round__in=policy.managed_rounds(actor).values("pk"),
+        maintenance_until__gte=today, maintenance_until__lte=today + timedelta(days=30),
+    )
     return [
         Figure("fund.rounds_open", "Fund rounds open or being decided", rounds.count(),
                link="/fund/awards/"),
+        Figure("fund.maintenance_expiring", "Awards whose year of maintenance ends within 30 days",
+               expiring.count(), link="/fund/awards/"),
         Figure("fund.claims_waiting", "Claims waiting for a decision or payment", waiting.count(),
                link="/fund/awards/"),
     ]
 
 
-def _awards_in(actor: Actor, area: Area | None):  # type: ignore[no-untyped-def]
+def _awards_in(actor: Actor, area: Area | None) -> QuerySet[Award]:
     awards = policy.visible_awards(actor)
     return awards.filter(application__site__area=area) if area is not None else awards
 

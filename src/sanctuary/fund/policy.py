@@ -22,7 +22,13 @@ from django.db.models import Q, QuerySet
 
 from sanctuary.access.actor import Actor
 from sanctuary.access.models import Membership, Role, User
-from sanctuary.access.policy import EVERY_AREA, NO_AREAS, Areas, NotFound, grants_for, parse_id
+from sanctuary.access.policy import (
+    Areas,
+    NotFound,
+    grants_for,
+    parse_id,
+    role_areas,
+)
 from sanctuary.audit.models import Action
 from sanctuary.audit.services import record
 from sanctuary.fund.models import (
@@ -40,31 +46,13 @@ from sanctuary.registry.models import Area, Organisation, OrganisationKind, Site
 MANAGER_ROLES = frozenset({Role.PROGRAMME_ADMIN, Role.NATIONAL_ADMIN})
 
 
-def _role_areas(actor: Actor, roles: frozenset[str]) -> Areas:
-    if actor.is_system:
-        return EVERY_AREA
-    user = actor.user
-    if user is None or not user.is_authenticated or not user.is_active:
-        return NO_AREAS
-    found = NO_AREAS
-    rows = Membership.objects.filter(user=user, role__in=roles).values_list(
-        "organisation__covers_all_areas", "organisation__areas"
-    )
-    for national, area in rows:
-        if national:
-            found = found | EVERY_AREA
-        elif area is not None:
-            found = found | Areas(frozenset({area}))
-    return found
-
-
 def managing_areas(actor: Actor) -> Areas:
     """Where the actor is a fund manager: the areas they administer."""
-    return _role_areas(actor, MANAGER_ROLES)
+    return role_areas(actor, MANAGER_ROLES)
 
 
 def assessing_areas(actor: Actor) -> Areas:
-    return _role_areas(actor, frozenset({Role.GRANT_ASSESSOR}))
+    return role_areas(actor, frozenset({Role.GRANT_ASSESSOR}))
 
 
 def is_manager(actor: Actor) -> bool:

@@ -86,7 +86,7 @@ def across_faiths(request: HttpRequest, code: str) -> AcrossFaithsOut:
 
 
 class MonthQuery(Schema):
-    month: str = Field(description="YYYY-MM", pattern=r"^\d{4}-\d{2}$")
+    month: str = Field(description="YYYY-MM", pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 
     @field_validator("month")
     @classmethod

@@ -143,8 +143,14 @@ def build_problem(plan: Plan, pinned: Sequence[Any] = ()) -> Built:
     minimum = getattr(settings, "PATROL_MIN_ATTENDANCE", 20)
     not_before = plan.replanned_from
     shifts = plan_shifts(plan, not_before)
-    stewards = [s for s in shifts if s.unit.kind == UnitKind.STEWARD]
-    movers = [s for s in shifts if s.unit.kind != UnitKind.STEWARD]
+    # Stewards, and guards posted at one site (contracted guarding a fund award pays for), stay
+    # at their site: they cover its gatherings during their shifts and are routed nowhere.
+    stewards = [
+        s for s in shifts
+        if s.unit.kind == UnitKind.STEWARD or (s.unit.kind == UnitKind.GUARD and s.unit.site_id)
+    ]
+    stationed = {id(s) for s in stewards}
+    movers = [s for s in shifts if id(s) not in stationed]
     pinned_keys = {visit.window_key for visit in pinned}
     site_by_id = {str(s.pk): s for s in sites}
 
@@ -195,7 +201,8 @@ def build_problem(plan: Plan, pinned: Sequence[Any] = ()) -> Built:
                 None,
             )
             if steward is not None:
-                info.covered_by, info.coverage = f"steward {steward.unit.name}", 1.0
+                who = "steward" if steward.unit.kind == UnitKind.STEWARD else "guards"
+                info.covered_by, info.coverage = f"{who} {steward.unit.name}", 1.0
                 outside.append(info)
             elif key in pinned_keys:
                 info.covered_by, info.coverage = "a pinned visit", 1.0

@@ -20,7 +20,13 @@ from django.utils import timezone
 
 from sanctuary.access.actor import Actor
 from sanctuary.access.models import Membership, Role
-from sanctuary.access.policy import EVERY_AREA, NO_AREAS, Areas, NotFound, grants_for, parse_id
+from sanctuary.access.policy import (
+    Areas,
+    NotFound,
+    grants_for,
+    parse_id,
+    role_areas,
+)
 from sanctuary.patrols.models import (
     CheckIn,
     PatrolUnit,
@@ -37,32 +43,14 @@ PATROL_ROLES = frozenset({Role.POLICE_SUPERVISOR, Role.PATROL_OFFICER, Role.ENFO
 PLANNER_ROLES = frozenset({Role.POLICE_SUPERVISOR})
 
 
-def _areas(actor: Actor, roles: frozenset[str]) -> Areas:
-    if actor.is_system:
-        return EVERY_AREA
-    user = actor.user
-    if user is None or not user.is_authenticated or not user.is_active:
-        return NO_AREAS
-    found = NO_AREAS
-    rows = Membership.objects.filter(user=user, role__in=roles).values_list(
-        "organisation__covers_all_areas", "organisation__areas"
-    )
-    for national, area in rows:
-        if national:
-            found = found | EVERY_AREA
-        elif area is not None:
-            found = found | Areas(frozenset({area}))
-    return found
-
-
 def patrol_areas(actor: Actor) -> Areas:
     """Where the actor is patrol staff: they see those areas' published routes."""
-    return _areas(actor, PATROL_ROLES)
+    return role_areas(actor, PATROL_ROLES)
 
 
 def planning_areas(actor: Actor) -> Areas:
     """Where the actor plans: police supervisors."""
-    return _areas(actor, PLANNER_ROLES)
+    return role_areas(actor, PLANNER_ROLES)
 
 
 def _in(areas: Areas, field: str) -> Q:

@@ -23,8 +23,14 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from sanctuary.access.actor import Actor
-from sanctuary.access.models import Membership, Role
-from sanctuary.access.policy import EVERY_AREA, NO_AREAS, Areas, NotFound, grants_for, parse_id
+from sanctuary.access.models import Role
+from sanctuary.access.policy import (
+    Areas,
+    NotFound,
+    grants_for,
+    parse_id,
+    role_areas,
+)
 from sanctuary.alerts import policy as alert_policy
 from sanctuary.audit.models import Action
 from sanctuary.audit.services import record
@@ -44,31 +50,8 @@ from sanctuary.surveys.models import (
 # --- who is who, per role ------------------------------------------------------------------------
 
 
-def _role_areas(actor: Actor, roles: set[str]) -> Areas:
-    """The areas the actor reaches through these roles only (grants_for unites every role's)."""
-    if actor.is_system:
-        return EVERY_AREA
-    user = actor.user
-    if user is None or not user.is_authenticated or not user.is_active:
-        return NO_AREAS
-    cache: dict[frozenset[str], Areas] = user.__dict__.setdefault("_surveys_role_areas", {})
-    key = frozenset(roles)
-    if key not in cache:
-        found = NO_AREAS
-        rows = Membership.objects.filter(user=user, role__in=roles).values_list(
-            "organisation__covers_all_areas", "organisation__areas"
-        )
-        for national, area in rows:
-            if national:
-                found = EVERY_AREA
-            elif area is not None:
-                found = found | Areas(frozenset({area}))
-        cache[key] = found
-    return cache[key]
-
-
 def adviser_areas(actor: Actor) -> Areas:
-    return _role_areas(actor, {Role.SECURITY_ADVISER})
+    return role_areas(actor, {Role.SECURITY_ADVISER})
 
 
 def _areas_condition(areas: Areas) -> Q:
@@ -108,7 +91,7 @@ def survey_staff_sites(actor: Actor) -> QuerySet[Site]:
 
 def risk_sites(actor: Actor) -> QuerySet[Site]:
     """Sites whose risk level, factors and top recommendations the actor may see."""
-    police = _role_areas(actor, {Role.POLICE_SUPERVISOR})
+    police = role_areas(actor, {Role.POLICE_SUPERVISOR})
     sites = answer_sites(actor)
     if police:
         sites = sites | _sites_in(police)
