@@ -4,13 +4,13 @@ Both pages pass axe and fit the phone."""
 
 from __future__ import annotations
 
-import re
 import threading
 
 import pytest
 
 from sanctuary.access.models import Role
 from sanctuary.fund.models import Award
+from tests.browser.home import HOME
 from tests.browser.test_every_page import check
 from tests.browser.test_journeys import log_in_with_password
 from tests.browser.test_patrols import PHONE, phone_at, run_worker_once
@@ -32,7 +32,7 @@ def test_the_fund_manager_runs_the_allocation_and_sees_the_comparison(browser, l
     context, page = phone_at(browser, live_server, 51.52, -0.05, PHONE)
     try:
         log_in_with_password(page, cast.person(Role.PROGRAMME_ADMIN).username)
-        page.wait_for_url(re.compile(r"/sites/map/"))
+        page.wait_for_url(HOME)
         page.goto(f"/fund/rounds/{round_.pk}/allocation/")
         page.get_by_role("button", name="Run the allocation").click()
         page.wait_for_selector("progress#allocation-progress-bar")
@@ -58,7 +58,7 @@ def test_the_applicant_accepts_the_award_on_a_phone(browser, live_server, quiet,
     context, page = phone_at(browser, live_server, 51.52, -0.05, PHONE)
     try:
         log_in_with_password(page, "contact-a")
-        page.wait_for_url(re.compile(r"/sites/map/"))
+        page.wait_for_url(HOME)
         page.goto("/fund/awards/")
         page.get_by_role("link", name="Alpha Mosque").click()
         page.get_by_role("button", name="Accept the award").click()
