@@ -42,6 +42,15 @@ def test_a_site_of_another_area_is_refused_naming_the_field(cast: Cast):
     assert not Alert.objects.exists()
 
 
+def test_a_site_id_beyond_64_bits_is_refused_not_an_error(cast: Cast):
+    """A number no database id can be (found by the API fuzz test: it was a 500)."""
+    response = _post(api_client_for(cast.person(Role.PROGRAMME_ADMIN)),
+                     audience={"site_ids": [cast.site_a.pk, 468075035832927977472]})
+    assert response.status_code == 422
+    assert "site_ids" in str(response.json()["errors"][0]["field"])
+    assert not Alert.objects.exists()
+
+
 def test_a_draft_is_kept_for_review(cast: Cast):
     response = _post(api_client_for(cast.person(Role.PROGRAMME_ADMIN)), send=False)
     assert response.json()["status"] == "draft"
