@@ -57,6 +57,7 @@ def test_the_table_puts_every_faith_side_by_side(borough: Cast):
     assert columns(page) == [
         "Sites", "Incidents, last 90 days", "Patrol visits delivered, last 30 days",
         "Sites surveyed", "Mean risk (0–100)", "Change since the previous survey (points)",
+        "Funding awarded", "Funding installed (signed off)",
     ]
     mosques = [s for s in borough.site_a.area.sites.filter(faith="islam", status="active")]
     scores = {a.site.pk: a.risk.score for a in assess.assess(mosques, with_previous=True)}
@@ -74,17 +75,17 @@ def test_the_chart_draws_one_bar_per_faith_in_each_panel_and_points_to_the_table
     svg = re.search(r"<svg.*?</svg>", page, re.S)
     assert svg and 'role="img"' in svg.group(0)
     assert "Chart of the table above" in svg.group(0)
-    assert svg.group(0).count("<rect") == 6 * 3  # six columns, three faiths
+    assert svg.group(0).count("<rect") == 8 * 3  # eight columns, three faiths
     assert '<script' not in svg.group(0)
 
 
 def test_roles_see_only_what_their_doors_give(borough: Cast):
-    """A grant assessor sees the sites and incidents, but no survey or risk figure."""
+    """A grant assessor sees the sites and incidents, but no survey, risk or award figure."""
     page = borough.client_for(borough.person(Role.GRANT_ASSESSOR)).get(
         f"/overview/{borough.area.code}/faiths/").content.decode()
     islam = row(page, "Islam")
     assert islam[:3] == ["2", "5", "2"]
-    assert islam[3:] == ["not shown", "not shown", "not shown"]
+    assert islam[3:] == ["not shown"] * 5
 
 
 def test_another_area_is_missing_and_a_site_contact_has_no_area_picture(borough: Cast):

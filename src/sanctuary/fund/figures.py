@@ -11,10 +11,13 @@ from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from sanctuary.access.actor import Actor
+from sanctuary.access.policy import role_areas
 from sanctuary.figures import Figure, Table
 from sanctuary.fund import awards_policy as policy
 from sanctuary.fund.models import Award, ClaimStatus, RoundStatus
 from sanctuary.registry.models import Area, Faith
+
+TITLE = "Protective security fund"
 
 BEING_DECIDED = (RoundStatus.OPEN, RoundStatus.CLOSED, RoundStatus.SCORING, RoundStatus.ALLOCATED)
 
@@ -48,15 +51,28 @@ def _awards_in(actor: Actor, area: Area | None) -> QuerySet[Award]:
     return awards.filter(application__site__area=area) if area is not None else awards
 
 
+def _sees_awards(actor: Actor, area: Area | None) -> bool:
+    """Whether the actor's roles show awards at all (there): a grant assessor's or a patrol
+    officer's "£0" would read as "nothing was awarded", so theirs is "not shown"."""
+    if actor.is_system or policy.is_applicant(actor):
+        return True
+    areas = role_areas(actor, policy.MANAGER_ROLES | policy.POLICE_ROLES | policy.ADVISER_ROLES)
+    return areas.covers(area.pk) if area is not None else bool(areas)
+
+
 def by_faith(actor: Actor, area: Area | None) -> dict[str, list[Figure]]:
     """Per faith: funding awarded, and awarded for installations signed off."""
     awards = _awards_in(actor, area)
+    sees = _sees_awards(actor, area)
     found: dict[str, list[Figure]] = {}
     for faith in Faith.values:
-        mine = awards.filter(application__site__faith=faith)
-        awarded = mine.aggregate(t=Sum("amount"))["t"] or Decimal("0")
-        installed = mine.filter(installation__signed_off_at__isnull=False).aggregate(
-            t=Sum("amount"))["t"] or Decimal("0")
+        awarded: Decimal | None = None
+        installed: Decimal | None = None
+        if sees:
+            mine = awards.filter(application__site__faith=faith)
+            awarded = mine.aggregate(t=Sum("amount"))["t"] or Decimal("0")
+            installed = mine.filter(installation__signed_off_at__isnull=False).aggregate(
+                t=Sum("amount"))["t"] or Decimal("0")
         found[faith] = [
             Figure("fund.awarded", "Funding awarded", awarded, unit="£"),
             Figure("fund.installed", "Funding installed (signed off)", installed, unit="£"),

@@ -11,4 +11,5 @@ SOURCES: tuple[str, ...] = (
     "sanctuary.surveys.figures",
     "sanctuary.partnership.figures",
     "sanctuary.alerts.figures",
+    "sanctuary.fund.figures",
 )
