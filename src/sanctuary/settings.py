@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, some overridden in templates/django/forms
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -182,6 +183,9 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 200},  # a division's week is about 0.1 MB
     }
 }
+
+# Widgets are drawn by the project's templates, so that ours may replace Django's (select.html).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 AUTH_USER_MODEL = "access.User"
 AUTHENTICATION_BACKENDS = [

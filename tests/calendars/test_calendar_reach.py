@@ -4,6 +4,7 @@ computes a country's gatherings for many seconds."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -64,3 +65,19 @@ def test_a_feed_of_everything_is_refused_over_the_limit(cast: Cast):
     assert "would cover 3 places of worship; feeds cover at most 2" in refused.content.decode()
     assert made.status_code == 302
     assert Feed.every.count() == 1
+
+
+def test_a_heat_map_cell_keeps_the_area_in_its_days_list(cast: Cast):
+    """The national administrator follows a heat-map cell into the hour's gatherings and stays
+    in the area chosen, instead of being told the country is too much."""
+    national = cast.client_for(cast.person(Role.NATIONAL_ADMIN))
+    shown = national.get("/calendar/heatmap/", {"area": "E09000012"}).content.decode()
+
+    links = [href.replace("&amp;", "&")
+             for href in re.findall(r'href="(/calendar/day/\?[^"]+)"', shown)]
+    assert links, "the heat map links to no hour's gatherings"
+    for link in links[:3]:
+        assert "area=E09000012" in link
+        day = national.get(link).content.decode()
+        assert TOO_MANY not in day
+        assert cast.site_c.name in day

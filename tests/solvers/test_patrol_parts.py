@@ -126,7 +126,9 @@ def test_the_route_programmes_never_undervalue_a_units_best_route(
         assert unit_route_bound(problem, table, unit, prizes, candidates)[0] >= best - 1e-9
         roster, bound = price_exactly(problem, table, prizes, reach, 10.0, [unit])
         assert bound >= best - 1e-6
-        assert prizes[list(roster[unit])].sum() == pytest.approx(best, abs=1e-6)
+        # optimal within the programme's relative gap (mip_rel_gap 1e-7): a route that leaves
+        # out a prize of a millionth of a point, on a best of 16, is optimal to it
+        assert prizes[list(roster[unit])].sum() == pytest.approx(best, abs=1e-6 + 1e-7 * best)
         assert is_feasible(problem, table, roster)
 
 

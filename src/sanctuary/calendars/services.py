@@ -74,6 +74,25 @@ def schedule_of(site: Site) -> Schedule:
         return Schedule(site=site)
 
 
+@lru_cache(maxsize=1)
+def _default_schedule() -> Schedule:
+    return Schedule()
+
+
+def _schedule_or_defaults(site: Site) -> Schedule:
+    """As schedule_of, for reading only: sites without a schedule share one unsaved schedule of
+    defaults: building one per site, and raising DoesNotExist for each, was a third of a
+    division's week view."""
+    relation = Site.schedule.related
+    if relation.is_cached(site):  # fetched with the site: None if it has none (no raise)
+        saved = relation.get_cached_value(site)
+        return saved if isinstance(saved, Schedule) else _default_schedule()
+    try:
+        return site.schedule
+    except Schedule.DoesNotExist:
+        return _default_schedule()
+
+
 def rows_of(schedule: Schedule, part: Part) -> list[Any]:
     return part.rows(schedule)
 
@@ -93,7 +112,7 @@ def site_calendar(
 def _site_calendar(
     site: Site, schedule: Schedule | None, extra: Iterable[ScheduleRow]
 ) -> engine.SiteCalendar:
-    schedule = schedule if schedule is not None else schedule_of(site)
+    schedule = schedule if schedule is not None else _schedule_or_defaults(site)
     rows: dict[str, list[Any]] = {part.slug: part.rows(schedule) for part in PARTS}
     for row in extra:
         rows[part_of(row).slug].append(row)

@@ -292,7 +292,10 @@ def _filtered(
     start = timezone.localdate()
     if issubclass(form_class, forms.GatheringFilterForm):  # pages that choose among gatherings
         if "min_people" not in initial:
-            initial["min_people"] = borough.default_min_people(sites.count())
+            # counted no further than the rule needs: a country's 50,000 took 10 ms a page
+            initial["min_people"] = borough.default_min_people(
+                sites[: borough.FEW_SITES + 1].count()
+            )
         initial.setdefault("daily_prayers", forms.DailyPrayersOption.KEEP)
         initial.setdefault("per_day", INSPECTOR_PER_DAY)
     form = form_class(
@@ -343,11 +346,15 @@ def _query_without(request: HttpRequest, name: str) -> str:
 
 
 def _site_filters(filtered: Filtered) -> str:
-    """Faith and ward as a query string, for links to a day's or an hour's list."""
+    """Faith, area and ward as a query string, for links to a day's or an hour's list."""
     form = filtered.form
     if not form.is_valid():
         return ""
-    kept = {name: form.cleaned_data[name] for name in ("faith", "ward") if form.cleaned_data[name]}
+    kept = {
+        name: form.cleaned_data[name]
+        for name in ("faith", "area", "ward")
+        if form.cleaned_data.get(name)
+    }
     return urlencode(kept)
 
 
@@ -444,11 +451,49 @@ def heat_map_view(request: HttpRequest) -> HttpResponse:
     try:
         sites = services.with_schedules(filtered.sites, most=settings.CALENDAR_MAX_SITES)
         context["site_count"] = len(sites)
-        context["heat"] = borough.heat_map(sites, filtered.start, settings.TIME_ZONE)
-        context["skipped"] = context["heat"].skipped
+        heat = borough.heat_map(sites, filtered.start, settings.TIME_ZONE)
+        context.update(heat=heat, skipped=heat.skipped, heat_rows=_heat_rows(heat, filtered))
     except services.CalendarUnavailable as error:
         context["calendar_error"] = str(error)
     return render(request, "calendars/heatmap.html", context)
+
+
+@dataclass(frozen=True)
+class ShownHeatCell:
+    bucket: int
+    people: int  # rounded half up, as the legend's bounds read
+    shown: str  # in the cell: "1234", or "<1" for a part of a person on average
+    title: str  # "Tue 1 Dec 05:00: 1,234 people"
+    label: str  # the same, read aloud: "Tue 1 Dec, 05:00: 1,234 people"
+    href: str  # the gatherings behind it; "" when no one is there
+
+
+def _heat_rows(
+    heat: borough.HeatMap, filtered: Filtered
+) -> list[tuple[str, list[ShownHeatCell | None]]]:
+    """The heat map's cells with their words and links written here, once each: written by
+    template filters they made the page's drawing most of its cost at national scale
+    (docs/benchmarks.md, "Load")."""
+    day_url, filters = reverse("calendar_day"), _site_filters(filtered)
+    rows = []
+    for day, cells in heat.days:
+        day_label = f"{day:%a} {day.day} {day:%b}"
+        shown: list[ShownHeatCell | None] = []
+        for cell in cells:
+            if cell is None:
+                shown.append(None)
+                continue
+            people = int(cell.people + 0.5)
+            href = ""
+            if cell.people > 0:
+                query = urlencode({"start": day.isoformat(), "hour": cell.hour})
+                href = f"{day_url}?{query}" + (f"&{filters}" if filters else "")
+            title = f"{day_label} {cell.hour:02d}:00: {people:,} people"
+            label = f"{day_label}, {cell.hour:02d}:00: {people:,} people"
+            text = str(people) if cell.people >= 1 else "<1"
+            shown.append(ShownHeatCell(cell.bucket, people, text, title, label, href))
+        rows.append((day_label, shown))
+    return rows
 
 
 def _feed_form(actor: Actor, data: Any = None) -> forms.FeedForm:

@@ -27,7 +27,6 @@ from sanctuary.access.models import Role
 from sanctuary.access.policy import (
     Areas,
     NotFound,
-    grants_for,
     parse_id,
     role_areas,
 )
@@ -44,9 +43,13 @@ from sanctuary.fund.models import (
     InstallationPhoto,
     Round,
 )
-from sanctuary.registry.models import Area, Organisation
+from sanctuary.fund.policy import (  # one answer to who manages, and who applies for whom
+    applying_organisations,
+    is_applicant,
+    managed_rounds,
+)
+from sanctuary.registry.models import Area
 
-MANAGER_ROLES = frozenset({Role.PROGRAMME_ADMIN, Role.NATIONAL_ADMIN})
 POLICE_ROLES = frozenset({Role.POLICE_SUPERVISOR, Role.PATROL_OFFICER})
 ADVISER_ROLES = frozenset({Role.SECURITY_ADVISER})
 
@@ -57,20 +60,6 @@ def _in(areas: Areas, field: str) -> Q:
     return Q(**{f"{field}__in": areas.ids}) if areas else Q(pk__in=[])
 
 
-def managed_rounds(actor: Actor) -> QuerySet[Round]:
-    """Rounds the actor manages: every round for every area, else local rounds wholly inside
-    the areas they administer."""
-    areas = role_areas(actor, MANAGER_ROLES)
-    if areas.every:
-        return Round.objects.all()
-    if not areas:
-        return Round.objects.none()
-    outside = Round.areas.through.objects.exclude(area_id__in=areas.ids).values("round_id")
-    return Round.objects.filter(
-        pk__in=Round.objects.filter(national=False, areas__in=areas.ids)
-        .exclude(pk__in=outside)
-        .values("pk")
-    )
 
 
 def get_managed_round(actor: Actor, round_id: Any) -> Round:
@@ -84,21 +73,8 @@ def may_manage(actor: Actor, round_: Round) -> bool:
     return managed_rounds(actor).filter(pk=round_.pk).exists()
 
 
-def _applying_organisations(actor: Actor) -> QuerySet[Organisation]:
-    grants = grants_for(actor)
-    if grants.is_system:
-        return Organisation.objects.all()
-    if not grants.own_organisation_ids and not grants.umbrella_ids:
-        return Organisation.objects.none()
-    condition = Q(pk__in=grants.own_organisation_ids)
-    if grants.umbrella_ids:
-        condition |= Q(umbrellas__in=grants.umbrella_ids)
-    return Organisation.objects.filter(pk__in=Organisation.objects.filter(condition).values("pk"))
 
 
-def is_applicant(actor: Actor) -> bool:
-    grants = grants_for(actor)
-    return bool(grants.own_organisation_ids or grants.umbrella_ids)
 
 
 def is_police(actor: Actor) -> bool:
@@ -136,7 +112,7 @@ def visible_decisions(actor: Actor) -> QuerySet[Decision]:
     application was made."""
     condition = Q(application__round__in=managed_rounds(actor).values("pk"))
     if is_applicant(actor):
-        condition |= Q(application__organisation__in=_applying_organisations(actor))
+        condition |= Q(application__organisation__in=applying_organisations(actor))
     return Decision.objects.filter(condition).select_related(
         "application", "application__site", "application__round", "package"
     )
@@ -154,7 +130,7 @@ def get_own_decision(actor: Actor, decision_id: Any) -> Decision:
     try:
         return Decision.objects.select_related("application__round").get(
             pk=parse_id(decision_id),
-            application__organisation__in=_applying_organisations(actor),
+            application__organisation__in=applying_organisations(actor),
         )
     except Decision.DoesNotExist:
         raise NotFound("No such decision.") from None
@@ -180,7 +156,7 @@ def visible_awards(actor: Actor) -> QuerySet[Award]:
     """Managers: their rounds'; applicants: their own; police and advisers: their areas'."""
     condition = Q(application__round__in=managed_rounds(actor).values("pk"))
     if is_applicant(actor):
-        condition |= Q(application__organisation__in=_applying_organisations(actor))
+        condition |= Q(application__organisation__in=applying_organisations(actor))
     for roles in (POLICE_ROLES, ADVISER_ROLES):
         areas = role_areas(actor, roles)
         if areas:
@@ -207,7 +183,7 @@ def get_award(actor: Actor, award_id: Any) -> Award:
 
 
 def own_awards(actor: Actor) -> QuerySet[Award]:
-    return Award.objects.filter(application__organisation__in=_applying_organisations(actor))
+    return Award.objects.filter(application__organisation__in=applying_organisations(actor))
 
 
 def get_own_award(actor: Actor, award_id: Any) -> Award:
@@ -313,8 +289,6 @@ def applications_waiting(round_: Round) -> int:
     ]).count()
 
 
-def is_manager(actor: Actor) -> bool:
-    return bool(role_areas(actor, MANAGER_ROLES))
 
 
 def may_sign_off(actor: Actor, award: Award) -> bool:

@@ -19,6 +19,7 @@ from sanctuary.fund import awards_forms as forms
 from sanctuary.fund import awards_policy as policy
 from sanctuary.fund import awards_services as services
 from sanctuary.fund import letters, report
+from sanctuary.fund import policy as fund_policy
 from sanctuary.fund.benefit import measure_names
 from sanctuary.fund.models import Allocation, AllocationStatus, Award
 from sanctuary.registry import policy as registry_policy
@@ -27,7 +28,7 @@ from sanctuary.spreadsheet_cells import safe_cell
 
 
 def _shows_decisions(actor: Actor) -> bool:
-    return policy.is_manager(actor) or policy.is_applicant(actor)
+    return fund_policy.is_manager(actor) or fund_policy.is_applicant(actor)
 
 
 def _errors(form: Any, error: ValidationError) -> None:
@@ -139,7 +140,7 @@ def allocation_confirm(request: HttpRequest, allocation_id: int) -> HttpResponse
 @require_GET
 def decisions_page(request: HttpRequest) -> HttpResponse:
     actor = Actor.of(request)
-    if not (policy.is_manager(actor) or policy.is_applicant(actor)):
+    if not (fund_policy.is_manager(actor) or fund_policy.is_applicant(actor)):
         raise PermissionDenied("Decisions are for applicants and fund managers.")
     decisions = policy.visible_decisions(actor).prefetch_related("appeals").order_by("-decided_at", "pk")
     return render(request, "fund/decisions.html", {
@@ -200,7 +201,7 @@ def appeal_answer(request: HttpRequest, appeal_id: int) -> HttpResponse:
 @require_GET
 def awards_page(request: HttpRequest) -> HttpResponse:
     actor = Actor.of(request)
-    if not (policy.is_manager(actor) or policy.is_applicant(actor) or policy.is_police(actor)
+    if not (fund_policy.is_manager(actor) or fund_policy.is_applicant(actor) or policy.is_police(actor)
             or policy.is_adviser(actor)):
         raise PermissionDenied("Awards are for applicants, fund managers, advisers and the police.")
     awards = list(policy.visible_awards(actor).order_by("-created_at", "pk"))

@@ -14,6 +14,7 @@ from sanctuary.access.actor import Actor
 from sanctuary.access.policy import role_areas
 from sanctuary.figures import Figure, Table
 from sanctuary.fund import awards_policy as policy
+from sanctuary.fund import policy as fund_policy
 from sanctuary.fund.models import Award, ClaimStatus, RoundStatus
 from sanctuary.registry.models import Area, Faith
 
@@ -24,7 +25,7 @@ BEING_DECIDED = (RoundStatus.OPEN, RoundStatus.CLOSED, RoundStatus.SCORING, Roun
 
 def home(actor: Actor) -> list[Figure]:
     """A fund manager's rounds open or being decided, and the claims waiting for them."""
-    if not policy.is_manager(actor):
+    if not fund_policy.is_manager(actor):
         return []
     rounds = policy.managed_rounds(actor).filter(status__in=BEING_DECIDED)
     waiting = policy.visible_claims(actor).filter(
@@ -54,9 +55,9 @@ def _awards_in(actor: Actor, area: Area | None) -> QuerySet[Award]:
 def _sees_awards(actor: Actor, area: Area | None) -> bool:
     """Whether the actor's roles show awards at all (there): a grant assessor's or a patrol
     officer's "£0" would read as "nothing was awarded", so theirs is "not shown"."""
-    if actor.is_system or policy.is_applicant(actor):
+    if actor.is_system or fund_policy.is_applicant(actor):
         return True
-    areas = role_areas(actor, policy.MANAGER_ROLES | policy.POLICE_ROLES | policy.ADVISER_ROLES)
+    areas = role_areas(actor, fund_policy.MANAGER_ROLES | policy.POLICE_ROLES | policy.ADVISER_ROLES)
     return areas.covers(area.pk) if area is not None else bool(areas)
 
 

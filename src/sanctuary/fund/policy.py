@@ -75,7 +75,7 @@ def managed_rounds(actor: Actor) -> QuerySet[Round]:
     return _rounds_within(managing_areas(actor))
 
 
-def _applying_organisations(actor: Actor) -> QuerySet[Organisation]:
+def applying_organisations(actor: Actor) -> QuerySet[Organisation]:
     """The faith organisations the actor applies for: their own (site contact), and their
     umbrella bodies' members (coordinator)."""
     grants = grants_for(actor)
@@ -104,7 +104,7 @@ def _open_to(sites: QuerySet[Site]) -> Q:
 
 def applicant_sites(actor: Actor) -> QuerySet[Site]:
     return Site.objects.filter(
-        operator__in=_applying_organisations(actor), status=SiteStatus.ACTIVE
+        operator__in=applying_organisations(actor), status=SiteStatus.ACTIVE
     )
 
 
@@ -166,7 +166,7 @@ def managing_organisations(actor: Actor, round_: Round | None = None) -> QuerySe
 
 def own_applications(actor: Actor) -> QuerySet[Application]:
     """The applications of the organisations the actor applies for."""
-    return Application.objects.filter(organisation__in=_applying_organisations(actor))
+    return Application.objects.filter(organisation__in=applying_organisations(actor))
 
 
 def assigned_applications(actor: Actor) -> QuerySet[Application]:
