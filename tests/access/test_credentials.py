@@ -16,6 +16,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sanctuary.access.models import ApiToken, Membership, Role
 from sanctuary.calendars.models import Feed
+from sanctuary.partnership.models import MeetingFeed
+from sanctuary.patrols.models import RotaFeed
 from tests.conftest import Cast, log_in
 
 PASSWORD = "a long test password"
@@ -239,3 +241,33 @@ def test_an_unknown_address_gets_the_same_answer_as_a_known_one(cast: Cast):
     a = Client().post("/accounts/password/reset/", {"email": "known@example.org"})
     b = Client().post("/accounts/password/reset/", {"email": "nobody@example.org"})
     assert (a.status_code, a["Location"]) == (b.status_code, b["Location"])
+
+
+@pytest.mark.parametrize("role", [Role.PATROL_OFFICER, Role.POLICE_SUPERVISOR])
+def test_every_personal_feed_ends_with_the_persons_credentials(cast: Cast, role: str):
+    """A lost phone: the person changes their password and ends their feeds; the rota, meetings
+    and gatherings feeds on that phone all stop, not only the calendar's."""
+    person = cast.person(role)
+    client = log_in(Client(), person)
+    assert client.post("/calendar/feeds/", {"scope": "borough"}).status_code == 302
+    assert client.post("/partnership/feeds/").status_code == 302
+    assert client.post("/patrols/rota/").status_code == 302
+    addresses = [
+        f"/calendar/feeds/{Feed.every.get(user=person).key}.ics",
+        f"/partnership/feeds/{MeetingFeed.every.get(user=person).key}.ics",
+        f"/patrols/rota/{RotaFeed.every.get(user=person).key}.ics",
+    ]
+    assert [Client().get(address).status_code for address in addresses] == [200, 200, 200]
+
+    new = "a new and long passphrase"
+    client.post(
+        "/accounts/password/change/",
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new,
+         "end_tokens_and_feeds": "on"},
+    )
+
+    assert [Client().get(address).status_code for address in addresses] == [404, 404, 404]
+    # and a feed made afterwards works: it belongs to the new credentials
+    assert client.post("/patrols/rota/").status_code == 302
+    newest = RotaFeed.every.filter(user=person).order_by("-pk").first()
+    assert Client().get(f"/patrols/rota/{newest.key}.ics").status_code == 200

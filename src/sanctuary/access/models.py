@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import TypeVar
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -179,3 +180,62 @@ class Attempt(models.Model):
 
     def __str__(self) -> str:
         return f"attempt at {self.at:%Y-%m-%d %H:%M}"
+
+
+def new_feed_key() -> str:
+    return secrets.token_urlsafe(32)
+
+
+_Feed = TypeVar("_Feed", bound="PersonalFeed")
+
+
+class WorkingFeeds(models.Manager[_Feed]):
+    """Feeds that still work: not revoked, their owner active, not ended with the owner's other
+    credentials (User.credentials_epoch)."""
+
+    def get_queryset(self) -> models.QuerySet[_Feed]:
+        return (
+            super()
+            .get_queryset()
+            .filter(
+                revoked_at__isnull=True,
+                user__is_active=True,
+                epoch=models.F("user__credentials_epoch"),
+            )
+        )
+
+
+class PersonalFeed(models.Model):
+    """A personal iCalendar link: a place's gatherings (calendars.Feed), an officer's rota
+    (patrols.RotaFeed), the meetings one may see (partnership.MeetingFeed).
+
+    The key is kept as it is (calendar apps cannot log in, and the owner needs to see the link
+    again to add it to another device). It is a credential like a session or an API token:
+    revoking it ends it, and so does the end of the owner's other credentials (a password
+    change, a lost role, deactivation: User.credentials_epoch). Make one with
+    `epoch=user.credentials_epoch`; every fetch shows only what the owner may see at that
+    moment, through its app's door."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64, unique=True, default=new_feed_key, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    epoch = models.PositiveIntegerField(default=0, editable=False)  # see User.credentials_epoch
+
+    # No `objects`: a feed is a credential, and every query says which feeds it means. Doors
+    # serve only `working` ones; `every` keeps the revoked and ended too, for the owner's history.
+    working = WorkingFeeds()
+    every = models.Manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+        default_manager_name = "every"  # for Django's own bookkeeping (deletes, dumps)
+
+    @property
+    def works(self) -> bool:
+        return (
+            self.revoked_at is None
+            and self.user.is_active
+            and self.epoch == self.user.credentials_epoch
+        )

@@ -6,18 +6,17 @@ and its schedule into the engine's `SiteCalendar`. Choices mirror the engine's e
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from sanctuary.access.models import PersonalFeed
 from sanctuary.calendars import engine
 from sanctuary.calendars.engine import recurrence
 from sanctuary.calendars.engine.festivals import FESTIVAL_NAMES
@@ -514,10 +513,6 @@ class FeedScope(models.TextChoices):
     BOROUGH = "borough", "Everything you may see"
 
 
-def new_feed_key() -> str:
-    return secrets.token_urlsafe(32)
-
-
 # What an inspector plans cover for (docs/schedules.md, "The borough"): gatherings of 200 people
 # or more, and no more of them a day than a duty planner reads at a sitting, the largest first.
 # The week view's defaults and the borough feed's.
@@ -569,28 +564,10 @@ class FeedOptions:
         return ", ".join(said)
 
 
-class WorkingFeeds(models.Manager["Feed"]):
-    """Feeds that still work: not revoked, their owner active, not ended with the owner's other
-    credentials (User.credentials_epoch)."""
+class Feed(PersonalFeed):
+    """A personal iCalendar link to the gatherings of a site, a ward, an area or everything the
+    owner may see (a credential: access.models.PersonalFeed)."""
 
-    def get_queryset(self) -> models.QuerySet[Feed]:
-        return (
-            super()
-            .get_queryset()
-            .filter(
-                revoked_at__isnull=True,
-                user__is_active=True,
-                epoch=models.F("user__credentials_epoch"),
-            )
-        )
-
-
-class Feed(models.Model):
-    """A personal iCalendar link. The key is kept as it is (calendar apps cannot log in, and the
-    owner needs to see the link again to add it to another device); revoking it ends it, and
-    every fetch shows only what the owner may see at that moment."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     scope = models.CharField(max_length=10, choices=FeedScope.choices)
     site = models.ForeignKey(
         Site, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
@@ -599,10 +576,6 @@ class Feed(models.Model):
     area = models.ForeignKey(
         Area, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    key = models.CharField(max_length=64, unique=True, default=new_feed_key, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    epoch = models.PositiveIntegerField(default=0, editable=False)  # see User.credentials_epoch
     # What the feed holds. These defaults are what every feed held before feeds had options
     # (so that those keep working as they were); a new feed gets FeedOptions.usual(scope).
     min_people = models.PositiveIntegerField(
@@ -617,15 +590,6 @@ class Feed(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_PER_DAY)],
     )
 
-    # No `objects`: a feed is a credential, and every query says which feeds it means. Pages,
-    # the API and feeds go through calendars.policy, which serves only working feeds.
-    working = WorkingFeeds()
-    every = models.Manager()  # revoked and ended ones too: for the owner's history and tests
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        default_manager_name = "every"  # for Django's own bookkeeping (deletes, dumps)
-
     def __str__(self) -> str:
         if self.scope == FeedScope.SITE:
             return f"Feed: {self.site}"
@@ -634,14 +598,6 @@ class Feed(models.Model):
         if self.scope == FeedScope.AREA:
             return f"Feed: {self.area}"
         return "Feed: everything you may see"
-
-    @property
-    def works(self) -> bool:
-        return (
-            self.revoked_at is None
-            and self.user.is_active
-            and self.epoch == self.user.credentials_epoch
-        )
 
     @property
     def options(self) -> FeedOptions:

@@ -8,13 +8,13 @@ its owner's organisation, the meeting's invitees and the administrators (partner
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from sanctuary.access.models import PersonalFeed
 from sanctuary.registry.models import Area, Organisation, Site
 
 
@@ -175,26 +175,9 @@ class Reminder(models.Model):
         return f"{self.get_kind_display()} reminder, {self.day}"
 
 
-def new_feed_key() -> str:
-    return secrets.token_urlsafe(32)
-
-
-class MeetingFeed(models.Model):
-    """A person's iCalendar link to the meetings they may see; revoking it ends it, and so do
-    the owner's other credentials ending (User.credentials_epoch), as calendars' Feed."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=64, unique=True, default=new_feed_key, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    epoch = models.PositiveIntegerField(default=0, editable=False)
-
-    # No `objects`: a feed is a credential; every query names its scope (partnership.policy).
-    every = models.Manager()
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        default_manager_name = "every"
+class MeetingFeed(PersonalFeed):
+    """A person's iCalendar link to the meetings they may see (a credential:
+    access.models.PersonalFeed)."""
 
     def __str__(self) -> str:
         return f"Meetings feed of {self.user}"

@@ -301,7 +301,7 @@ def visible_feeds(actor: Actor) -> QuerySet[MeetingFeed]:
     user = _user(actor)
     if user is None:
         return MeetingFeed.every.none()
-    return MeetingFeed.every.filter(user=user, revoked_at__isnull=True, epoch=user.credentials_epoch)
+    return MeetingFeed.working.filter(user=user)
 
 
 def get_feed(actor: Actor, feed_id: Any) -> MeetingFeed:
@@ -315,9 +315,6 @@ def feed_by_key(key: str) -> MeetingFeed:
     """A working feed by its key: not revoked, its owner active, made under their current
     credentials."""
     try:
-        feed = MeetingFeed.every.select_related("user").get(key=key, revoked_at__isnull=True)
+        return MeetingFeed.working.select_related("user").get(key=key)
     except MeetingFeed.DoesNotExist:
         raise NotFound("No such feed.") from None
-    if not feed.user.is_active or feed.epoch != feed.user.credentials_epoch:
-        raise NotFound("No such feed.")
-    return feed

@@ -6,7 +6,6 @@ which shows future routes only to the area's police and council patrol staff.
 
 from __future__ import annotations
 
-import secrets
 import uuid
 
 from django.conf import settings
@@ -14,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from sanctuary.access.models import PersonalFeed
 from sanctuary.registry.models import Area, Organisation, Site
 
 
@@ -228,24 +228,9 @@ class CheckIn(models.Model):
         return f"{self.get_kind_display()} {self.visit} at {self.at:%H:%M}"
 
 
-def new_rota_key() -> str:
-    return secrets.token_urlsafe(32)
-
-
-class RotaFeed(models.Model):
-    """An officer's personal iCalendar link to their own rota; revoking it ends it."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=64, unique=True, default=new_rota_key, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    # No `objects`: a feed is a credential; every query names its scope (patrols.policy).
-    every = models.Manager()
-
-    class Meta:
-        ordering = ["-created_at"]
-        default_manager_name = "every"
+class RotaFeed(PersonalFeed):
+    """An officer's personal iCalendar link to their own rota (a credential:
+    access.models.PersonalFeed)."""
 
     def __str__(self) -> str:
         return f"Rota feed of {self.user}"

@@ -233,7 +233,7 @@ def past_visits(site: Site) -> QuerySet[CheckIn]:
 def visible_rota_feeds(actor: Actor) -> QuerySet[RotaFeed]:
     if actor.user is None:
         return RotaFeed.every.none()
-    return RotaFeed.every.filter(user=actor.user, revoked_at__isnull=True)
+    return RotaFeed.working.filter(user=actor.user)
 
 
 def get_rota_feed(actor: Actor, feed_id: Any) -> RotaFeed:
@@ -245,7 +245,7 @@ def get_rota_feed(actor: Actor, feed_id: Any) -> RotaFeed:
 
 def rota_feed_by_key(key: str) -> RotaFeed:
     try:
-        return RotaFeed.every.select_related("user").get(key=key, revoked_at__isnull=True)
+        return RotaFeed.working.select_related("user").get(key=key)
     except RotaFeed.DoesNotExist:
         raise NotFound("No such feed.") from None
 

@@ -385,7 +385,7 @@ def record_missed(actor: Actor, visit: PlannedVisit, reason: str, note: str) -> 
 
 def create_rota_feed(actor: Actor) -> RotaFeed:
     with transaction.atomic():
-        feed = RotaFeed.every.create(user=actor.user)
+        feed = RotaFeed.every.create(user=actor.user, epoch=actor.user.credentials_epoch)
         record(Action.CREATE, actor=actor, obj=feed, object_repr=str(feed))
     return feed
 

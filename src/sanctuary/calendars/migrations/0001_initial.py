@@ -5,6 +5,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+import sanctuary.access.models
 import sanctuary.calendars.models
 
 
@@ -24,7 +25,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('scope', models.CharField(choices=[('site', 'One site'), ('ward', 'One ward'), ('borough', 'The borough (every site you may see)')], max_length=10)),
                 ('ward', models.CharField(blank=True, max_length=120)),
-                ('key', models.CharField(default=sanctuary.calendars.models.new_feed_key, editable=False, max_length=64, unique=True)),
+                ('key', models.CharField(default=sanctuary.access.models.new_feed_key, editable=False, max_length=64, unique=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('revoked_at', models.DateTimeField(blank=True, null=True)),
                 ('site', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.site')),

@@ -5,6 +5,7 @@ import django.db.models.manager
 from django.conf import settings
 from django.db import migrations, models
 
+import sanctuary.access.models
 import sanctuary.partnership.models
 
 
@@ -104,7 +105,7 @@ class Migration(migrations.Migration):
             name='MeetingFeed',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(default=sanctuary.partnership.models.new_feed_key, editable=False, max_length=64, unique=True)),
+                ('key', models.CharField(default=sanctuary.access.models.new_feed_key, editable=False, max_length=64, unique=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('revoked_at', models.DateTimeField(blank=True, null=True)),
                 ('epoch', models.PositiveIntegerField(default=0, editable=False)),

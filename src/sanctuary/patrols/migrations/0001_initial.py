@@ -8,6 +8,7 @@ import django.db.models.manager
 from django.conf import settings
 from django.db import migrations, models
 
+import sanctuary.access.models
 import sanctuary.patrols.models
 
 
@@ -111,7 +112,7 @@ class Migration(migrations.Migration):
             name='RotaFeed',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(default=sanctuary.patrols.models.new_rota_key, editable=False, max_length=64, unique=True)),
+                ('key', models.CharField(default=sanctuary.access.models.new_feed_key, editable=False, max_length=64, unique=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('revoked_at', models.DateTimeField(blank=True, null=True)),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
