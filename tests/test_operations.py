@@ -32,6 +32,7 @@ def production_env(folder: Path) -> dict[str, str]:
         "SANCTUARY_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "sanctuary.example.gov.uk",
+        "SANCTUARY_PUBLIC_URL": "https://sanctuary.example.gov.uk",
         "DATABASE_URL": f"sqlite:///{folder / 'prod.sqlite3'}",
         "SANCTUARY_DATA_DIR": str(folder),
     }
@@ -101,6 +102,28 @@ def test_check_deploy_refuses_an_unsafe_production_configuration(
     result = run(["check", "--deploy"], {**production, **change})
     assert result.returncode != 0
     assert message in result.stdout + result.stderr
+
+
+def test_check_deploy_warns_that_mailed_links_are_paths_until_the_public_url_is_set(
+    production: dict[str, str],
+):
+    result = run(["check", "--deploy"], {**production, "SANCTUARY_PUBLIC_URL": ""})
+    assert "sanctuary.W001" in result.stderr
+    assert "SANCTUARY_PUBLIC_URL is not set" in result.stderr
+    # a warning, not a refusal: the server still starts
+    served = subprocess.run(
+        [sys.executable, "-c", "import sanctuary.wsgi"],
+        env={**{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SANCTUARY_"))},
+             **production, "SANCTUARY_PUBLIC_URL": ""},
+        capture_output=True, text=True,
+    )
+    assert served.returncode == 0, served.stderr
+
+
+def test_a_public_url_that_is_not_an_address_is_reported_by_name(tmp_path: Path):
+    result = run(["check"], {"SANCTUARY_DATA_DIR": str(tmp_path), "SANCTUARY_PUBLIC_URL": "sanctuary.example.org"})
+    assert result.returncode == 2
+    assert "SANCTUARY_PUBLIC_URL must be the address people reach Sanctuary at" in result.stderr
 
 
 def test_production_refuses_demo_accounts(production: dict[str, str], tmp_path: Path):

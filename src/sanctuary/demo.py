@@ -69,6 +69,8 @@ def run_demo(args: argparse.Namespace) -> int:
     os.environ["SANCTUARY_DEMO"] = "true"
     if os.environ.get("SANCTUARY_ENV") == "production":
         raise CommandFailed("the demo cannot run in production mode (SANCTUARY_ENV=production)")
+    # links in the demo's mail (reminders sent by its worker) lead to the demo's own server
+    os.environ.setdefault("SANCTUARY_PUBLIC_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}")
     setup_django()
     from django.core.management import call_command
 
@@ -101,13 +103,16 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def _queue_the_days_work() -> None:
-    """The surge check, the overdue reminders and the partnership's action reminders, for the
-    worker beside the demo's server (sent to the console unless EMAIL_URL says otherwise)."""
+    """The surge check, the overdue reminders, the partnership's action reminders and the fund's
+    notices of maintenance ending, for the worker beside the demo's server (sent to the console
+    unless EMAIL_URL says otherwise)."""
+    from sanctuary.fund.tasks import enqueue_daily as enqueue_fund_daily
     from sanctuary.incidents.tasks import enqueue_daily
     from sanctuary.partnership.tasks import enqueue_daily as enqueue_partnership_daily
 
     enqueue_daily()
     enqueue_partnership_daily()
+    enqueue_fund_daily()
 
 
 def _national(args: argparse.Namespace, database: Path) -> int:

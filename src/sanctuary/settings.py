@@ -243,6 +243,17 @@ EMAIL_HOST_PASSWORD = EMAIL_CONFIG["EMAIL_HOST_PASSWORD"]
 EMAIL_USE_TLS = EMAIL_CONFIG["EMAIL_USE_TLS"]
 EMAIL_USE_SSL = EMAIL_CONFIG["EMAIL_USE_SSL"]
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "sanctuary@localhost")
+# The address people reach Sanctuary at ("https://sanctuary.example.org"): every link in an
+# e-mail is built on it (sanctuary.links.absolute_url). Mail sent by the worker or a command has
+# no request to take an address from; without it their links are bare paths (check W001 says so).
+SANCTUARY_PUBLIC_URL = env_str("SANCTUARY_PUBLIC_URL").strip().rstrip("/")
+if SANCTUARY_PUBLIC_URL:
+    _public = urlsplit(SANCTUARY_PUBLIC_URL)
+    if _public.scheme not in {"http", "https"} or not _public.netloc or _public.query or _public.fragment:
+        raise ImproperlyConfigured(
+            "SANCTUARY_PUBLIC_URL must be the address people reach Sanctuary at, like "
+            f"https://sanctuary.example.org, not {SANCTUARY_PUBLIC_URL!r}"
+        )
 
 # Background work (mail, reminders, re-computations) runs in `sanctuary worker` processes that
 # take tasks from the database: nothing is lost when a web process stops.

@@ -105,6 +105,19 @@ def test_a_password_reset_sends_a_link_that_sets_a_new_password(cast: Cast, clie
     assert new_password not in str(event.detail) + str(event.after)
 
 
+def test_a_password_reset_link_is_on_the_public_address_not_the_host_the_request_named(
+    cast: Cast, client: Client, settings
+):
+    settings.SANCTUARY_PUBLIC_URL = "https://sanctuary.example.org"
+    user = cast.person(Role.SITE_CONTACT)
+    user.email = "contact@example.org"
+    user.save()
+    client.post("/accounts/password/reset/", {"email": "contact@example.org"})
+    [message] = mail.outbox
+    assert re.search(r"https://sanctuary\.example\.org/accounts/\S+", message.body)
+    assert "testserver" not in message.body
+
+
 def test_changing_ones_password_is_recorded_without_the_password(cast: Cast, client: Client):
     log_in(client, cast.person(Role.SITE_CONTACT))
     new_password = "another long passphrase"

@@ -140,3 +140,22 @@ def test_a_second_provider_gets_its_own_deliveries_through_the_seam(
     assert sorted(Delivery.objects.filter(alert=alert).values_list("channel", "status")) == [
         ("email", "sent"), ("email", "sent"), ("sms", "sent"),
     ]
+
+
+def test_an_alert_sent_from_a_page_links_to_the_public_address_when_there_is_one(
+    transactional_db, mailed_cast: Cast, smtp_server, settings
+):
+    settings.SANCTUARY_PUBLIC_URL = "https://sanctuary.example.org"
+    cast = mailed_cast
+    admin = log_in(Client(), cast.person(Role.PROGRAMME_ADMIN))
+    response = admin.post("/alerts/new/?template=after_attack", {
+        "title": "Heightened vigilance", "urgency": "warning", "body": "Brief your stewards today.",
+        "ask": "We have briefed our stewards.", "faith": Faith.ISLAM, "area": cast.area.pk,
+    })
+    alert_url = response["Location"]
+    assert admin.post(alert_url + "send/").status_code == 302
+    _run_worker()
+    smtp_server.wait_for(2)
+    content = smtp_server.messages[0][1]
+    assert "https://sanctuary.example.org" + alert_url in content
+    assert "http://testserver" not in content  # not the address the request happened to use

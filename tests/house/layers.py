@@ -39,6 +39,7 @@ KERNEL = (
     "sanctuary.spreadsheet_cells",
     "sanctuary.uploads",
     "sanctuary.figures",
+    "sanctuary.links",
 )
 BOTTOM = ("sanctuary.access", "sanctuary.audit")
 # The audit log's page and door read the registry (which sites are in an administrator's areas):

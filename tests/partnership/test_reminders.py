@@ -116,3 +116,26 @@ def test_the_reminders_command_sends_todays_now_and_says_to_whom(transactional_d
                                    "to": ["owner-a@example.org", "convenor@example.org"]}]}
     _wait_for(mailbox, 1)
     assert [to for to, _ in mailbox] == [["convenor@example.org", "owner-a@example.org"]]
+
+
+def test_a_reminder_sent_by_the_worker_carries_a_full_address_on_the_public_url(
+    transactional_db, cast: Cast, mailbox, settings
+):
+    settings.SANCTUARY_PUBLIC_URL = "https://sanctuary.example.org"
+    _emails(cast)
+    action = make_action(cast, "own", title="Overdue", due_on=timezone.localdate() - timedelta(days=1))
+    assert main(["partnership", "daily"]) == 0
+    call_command("db_worker", batch=True, interval=0.1, reload=False)
+    _wait_for(mailbox, 1)
+    [(_to, content)] = mailbox
+    assert f"https://sanctuary.example.org/partnership/actions/{action.pk}/" in content
+
+
+def test_without_the_public_url_a_reminder_falls_back_to_the_path(transactional_db, cast: Cast, mailbox, settings):
+    settings.SANCTUARY_PUBLIC_URL = ""
+    _emails(cast)
+    action = make_action(cast, "own", title="Overdue", due_on=timezone.localdate() - timedelta(days=1))
+    send_reminders_now()
+    _wait_for(mailbox, 1)
+    [(_to, content)] = mailbox
+    assert f"mark it done: /partnership/actions/{action.pk}/" in content

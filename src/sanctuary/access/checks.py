@@ -81,6 +81,25 @@ def check_production_settings(app_configs: Any = None, **kwargs: Any) -> list[ch
     return errors
 
 
+def check_public_url(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """A warning, not a refusal: Sanctuary works without it, but what the worker mails (the
+    partnership's reminders, the fund's maintenance notices) carries bare paths, which a
+    person reading mail on a phone cannot follow."""
+    if not settings.PRODUCTION or settings.DEBUG or settings.SANCTUARY_DEMO:
+        return []
+    if settings.SANCTUARY_PUBLIC_URL:
+        return []
+    return [
+        checks.Warning(
+            "SANCTUARY_PUBLIC_URL is not set: links in e-mails sent by the worker and by commands "
+            "will be paths (/partnership/actions/12/), not addresses anyone can follow.",
+            hint="Set SANCTUARY_PUBLIC_URL to the address people reach Sanctuary at, "
+            "e.g. https://sanctuary.example.org",
+            id="sanctuary.W001",
+        )
+    ]
+
+
 def check_no_demo_accounts(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     if not settings.PRODUCTION:
         return []

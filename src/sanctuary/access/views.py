@@ -58,6 +58,9 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
         if not allowed:
             logger.warning("password reset refused: too many from this address or for this account")
             return redirect(self.get_success_url())
+        # the link is built on the public address when there is one, not on whatever host
+        # the request named
+        self.extra_email_context = {"public_url": settings.SANCTUARY_PUBLIC_URL}
         return super().form_valid(form)
 
 

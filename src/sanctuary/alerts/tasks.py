@@ -13,13 +13,14 @@ from sanctuary.alerts.models import Alert, Delivery, DeliveryStatus
 from sanctuary.alerts.providers import PROVIDERS, Outgoing
 from sanctuary.audit.models import Action
 from sanctuary.audit.services import record
+from sanctuary.links import absolute_url
 
 WORKER = Actor.system("worker", Channel.JOB)
 
 
 def message_for(alert: Alert, delivery: Delivery, site_url: str = "") -> Outgoing:
     sites = ", ".join(delivery.site_names)
-    link = site_url.rstrip("/") + reverse("alert", kwargs={"alert_id": alert.pk})
+    link = absolute_url(reverse("alert", kwargs={"alert_id": alert.pk}), site_url)
     text = (
         f"{alert.get_urgency_display()} for {sites}\n\n{alert.body}\n\n"
         f"Please confirm: “{alert.ask}”\n"

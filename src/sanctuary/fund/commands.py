@@ -1,4 +1,6 @@
 """`sanctuary fund allocate`: a funding round on standard input, its allocation on standard output.
+`sanctuary fund daily`: queue the day's notices that awards' years of maintenance are ending,
+for `sanctuary worker`; `sanctuary fund maintenance-notices` sends them now.
 
 The solver is imported in the handler, so that `sanctuary --help` does not load HiGHS.
 Bad input, rules no allocation can meet and a time limit too short to find any allocation
@@ -53,6 +55,43 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help=f"pounds added for the 'further' answer of --explain (default {HELP_EXTRA:,.0f})",
     )
     allocate.set_defaults(handler=allocate_round)
+    daily = actions.add_parser(
+        "daily",
+        help="queue the day's notices of awards whose year of maintenance ends in 30 or 7 days "
+        "for `sanctuary worker`: run it once a day (cron, a systemd timer); running it twice "
+        "sends nothing twice",
+    )
+    daily.set_defaults(handler=queue_daily)
+    now = actions.add_parser(
+        "maintenance-notices", help="send today's notices of maintenance ending now, without the worker"
+    )
+    now.set_defaults(handler=send_notices_now)
+
+
+def queue_daily(args: argparse.Namespace) -> int:
+    from sanctuary.cli_support import setup_django
+
+    setup_django()
+    from sanctuary.fund.tasks import enqueue_daily
+
+    enqueue_daily()
+    print("Queued the notices of maintenance ending; `sanctuary worker` sends them.")
+    return 0
+
+
+def send_notices_now(args: argparse.Namespace) -> int:
+    from sanctuary.cli_support import setup_django
+
+    setup_django()
+    from sanctuary.access.actor import Actor
+    from sanctuary.fund.maintenance import send_notices_now as send
+
+    sent = send(Actor.system("command line"))
+    write_json({"notices": [
+        {"award": n.award_id, "kind": n.kind, "maintenance_until": n.maintenance_until.isoformat(),
+         "to": n.recipients} for n in sent
+    ]})
+    return 0
 
 
 def allocate_round(args: argparse.Namespace) -> int:

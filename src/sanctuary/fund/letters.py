@@ -4,8 +4,10 @@ and conditions, and how to appeal (docs/fund-decisions.md, 3)."""
 from __future__ import annotations
 
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from sanctuary.fund.models import Decision
+from sanctuary.links import absolute_url
 
 
 def subject(decision: Decision) -> str:
@@ -22,7 +24,8 @@ def covering_note(decision: Decision) -> str:
     return (
         f"Hello,\n\nThe decision on your application to {decision.application.round.name} for "
         f"{decision.application.site.name} is attached as a letter (PDF), with its reasons.\n\n"
-        "You can read it, accept an award or appeal the decision in Sanctuary under Fund.\n"
+        "You can read it, accept an award or appeal the decision in Sanctuary under Fund: "
+        f"{absolute_url(reverse('fund_decisions'))}\n"
     )
 
 

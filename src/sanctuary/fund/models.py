@@ -503,3 +503,27 @@ class Claim(models.Model):
                 raise ValidationError(
                     {"amount": f"A claim cannot be more than what is left of the award (£{left:,.2f})."}
                 )
+
+
+class MaintenanceNoticeKind(models.TextChoices):
+    THIRTY_DAYS = "30_days", "30 days before"
+    SEVEN_DAYS = "7_days", "7 days before"
+
+
+class MaintenanceNotice(models.Model):
+    """An e-mail saying an award's year of maintenance is about to end, written down before it
+    is sent: one of each kind per award, however often `sanctuary fund daily` runs."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="maintenance_notices")
+    kind = models.CharField(max_length=10, choices=MaintenanceNoticeKind.choices)
+    maintenance_until = models.DateField()  # the date the notice gave
+    recipients = models.JSONField(default=list)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["award", "kind"], name="one_maintenance_notice_of_a_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} the end of maintenance of {self.award}"

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from sanctuary.access.actor import Actor
+from sanctuary.access.actor import Actor, Channel
 from sanctuary.access.models import Membership, Role, User
 from sanctuary.access.policy import (
     Areas,
@@ -73,6 +73,26 @@ def _rounds_within(areas: Areas) -> QuerySet[Round]:
 
 def managed_rounds(actor: Actor) -> QuerySet[Round]:
     return _rounds_within(managing_areas(actor))
+
+
+def round_managers(rounds: list[Round]) -> dict[int, list[User]]:
+    """Per round id, the active people who manage it, closest first: the programme
+    administrators whose areas hold the round; only where there are none (a national round, or
+    an area without its own), the national administrators, who manage every round but would
+    otherwise be told of every award in the country. The same rule as `managed_rounds`, asked
+    the other way round."""
+    ids = [round_.pk for round_ in rounds]
+    local: dict[int, list[User]] = {pk: [] for pk in ids}
+    national: dict[int, list[User]] = {pk: [] for pk in ids}
+    people = User.objects.filter(
+        is_active=True, pk__in=Membership.objects.filter(role__in=MANAGER_ROLES).values("user_id")
+    ).order_by("username")
+    for person in people:
+        actor = Actor.person(person, Channel.JOB)
+        reach = managing_areas(actor)
+        for pk in managed_rounds(actor).filter(pk__in=ids).values_list("pk", flat=True):
+            (national if reach.every else local)[pk].append(person)
+    return {pk: local[pk] or national[pk] for pk in ids}
 
 
 def applying_organisations(actor: Actor) -> QuerySet[Organisation]:

@@ -1,8 +1,11 @@
 """Background jobs of the fund, run by `sanctuary worker` (django-tasks, database backend): the
-allocation of a round (progress in its row, which the page polls) and the decision letters,
-made as PDFs and e-mailed to the applicant."""
+allocation of a round (progress in its row, which the page polls), the decision letters,
+made as PDFs and e-mailed to the applicant, and the notices that an award's year of
+maintenance is ending (fund/maintenance.py), queued daily by `sanctuary fund daily`."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -14,7 +17,7 @@ from django_tasks import task
 from sanctuary.access.actor import Actor, Channel
 from sanctuary.audit.models import Action
 from sanctuary.audit.services import record
-from sanctuary.fund import allocating, letters
+from sanctuary.fund import allocating, letters, maintenance
 from sanctuary.fund.models import Allocation, AllocationStatus, Decision
 
 WORKER = Actor.system("worker", Channel.JOB)
@@ -62,3 +65,14 @@ def send_letter(decision_id: int) -> bool:
         Decision.objects.filter(pk=decision.pk).update(emailed_at=timezone.now())
         record(Action.UPDATE, actor=WORKER, obj=decision, detail={"emailed": applicant.email})
     return True
+
+
+@task()
+def send_maintenance_notices() -> int:
+    """Today's notices that awards' years of maintenance are ending (fund/maintenance.py)."""
+    return len(maintenance.send_notices_now(WORKER))
+
+
+def enqueue_daily(**_: Any) -> None:
+    """What `sanctuary fund daily` queues for the worker."""
+    send_maintenance_notices.enqueue()

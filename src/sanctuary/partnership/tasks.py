@@ -12,12 +12,14 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
 from sanctuary.access.actor import Actor, Channel
 from sanctuary.audit.models import Action as AuditAction
 from sanctuary.audit.services import record
+from sanctuary.links import absolute_url
 from sanctuary.partnership.models import CLOSED_STATUSES, Action, Reminder, ReminderKind
 
 WORKER = Actor.system("worker", Channel.JOB)
@@ -53,7 +55,8 @@ def _message(action: Action, kind: str, today: date) -> tuple[str, str]:
         f"{lead}\n\n{action.title}\nOwner: {action.owner.get_full_name() or action.owner.get_username()}"
         f" ({action.owner_organisation.name})\nStatus: {action.get_status_display()}\n"
         f"Agreed at: {action.meeting.title}, {action.meeting.starts_at:%d %b %Y}\n\n"
-        f"Open Sanctuary to add an update or mark it done: /partnership/actions/{action.pk}/\n"
+        f"Open Sanctuary to add an update or mark it done: "
+        f"{absolute_url(reverse('partnership_action', args=[action.pk]))}\n"
     )
     return subject, body
 

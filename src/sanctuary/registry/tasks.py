@@ -12,6 +12,7 @@ from django.utils.http import urlsafe_base64_encode
 from django_tasks import task
 
 from sanctuary.access.models import User
+from sanctuary.links import absolute_url
 
 
 @task()
@@ -20,12 +21,15 @@ def send_invitation(person_id: int, site_url: str) -> None:
     person = User.objects.get(pk=person_id)
     if not person.email or not person.is_active:
         return
-    link = site_url.rstrip("/") + reverse(
-        "invitation_accept",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(person.pk)),
-            "token": default_token_generator.make_token(person),
-        },
+    link = absolute_url(
+        reverse(
+            "invitation_accept",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(person.pk)),
+                "token": default_token_generator.make_token(person),
+            },
+        ),
+        site_url,
     )
     context = {
         "person": person,
