@@ -7,6 +7,10 @@ import subprocess
 import sys
 from typing import Any
 
+from gunicorn.glogging import Logger
+
+from sanctuary.log_filters import redact
+
 # Load the application (Django, every app, the routes, the base templates: sanctuary.wsgi warms
 # them) once in the master before the workers fork: no worker, and so no person's first page,
 # pays those imports, and "Serving on" is said only when a page can be answered at once.
@@ -19,6 +23,18 @@ preload_app = True
 # unexplained connection resets were this (docs/benchmarks.md, "Load"). Idle connections wait
 # in the gthread worker's poller, not in a thread.
 keepalive = 75
+
+
+class RedactingLogger(Logger):
+    """The access log (`--access-logfile -`) writes each request line and referrer: an e-mailed
+    link's token (log_filters.SECRET_PATHS) is written as "…"."""
+
+    def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
+        found = super().atoms(resp, req, environ, request_time)
+        return {key: redact(value) if isinstance(value, str) else value for key, value in found.items()}
+
+
+logger_class = RedactingLogger
 
 # `sanctuary demo` runs the background worker (mail such as invitations, printed by the console
 # e-mail backend) beside the server, started and stopped with it. Production runs

@@ -4,6 +4,18 @@ the apps are loaded."""
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Iterable
+
+# Paths whose last part is a credential (an e-mailed link's token): never written to a log.
+SECRET_PATHS = ("/alerts/link/",)
+
+
+def redact(text: str, prefixes: Iterable[str] = SECRET_PATHS) -> str:
+    """The text with the credential after each secret path replaced by "…"."""
+    for prefix in prefixes:
+        text = re.sub(re.escape(prefix) + r"[^/?#\s\"']*", prefix + "…", text)
+    return text
 
 
 class OneLineForbidden(logging.Filter):
@@ -15,4 +27,20 @@ class OneLineForbidden(logging.Filter):
             record.exc_info = None
             record.exc_text = None
             record.stack_info = None
+        return True
+
+
+class RedactSecretPaths(logging.Filter):
+    """Django logs a path with a 404, a 405 and a refused CSRF check ("Not Found: /alerts/link/…/"):
+    the token of a link is a credential, and a log is read by more people than hold it."""
+
+    def __init__(self, prefixes: Iterable[str] = SECRET_PATHS) -> None:
+        super().__init__()
+        self.prefixes = tuple(prefixes)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message, self.prefixes)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
         return True

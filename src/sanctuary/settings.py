@@ -391,9 +391,17 @@ if PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"one_line_forbidden": {"()": "sanctuary.log_filters.OneLineForbidden"}},
+    "filters": {
+        "one_line_forbidden": {"()": "sanctuary.log_filters.OneLineForbidden"},
+        "redact_secret_paths": {"()": "sanctuary.log_filters.RedactSecretPaths"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
-    # Every refusal is one line, never a traceback (filters run where the record is made).
-    "loggers": {"django.request": {"filters": ["one_line_forbidden"]}},
+    # Every refusal is one line, never a traceback (filters run where the record is made); no
+    # link's token is logged with its path (gunicorn's access log: gunicorn_conf.py).
+    "loggers": {
+        "django.request": {"filters": ["one_line_forbidden", "redact_secret_paths"]},
+        "django.security.csrf": {"filters": ["redact_secret_paths"]},
+        "django.server": {"filters": ["redact_secret_paths"]},
+    },
 }

@@ -20,6 +20,7 @@ class Channel(StrEnum):
     FEED = "feed"  # a calendar app fetching a feed with its key
     COMMAND = "command"  # the `sanctuary` command line
     JOB = "job"  # a background job
+    LINK = "link"  # a person with no account, through a personal link e-mailed to them
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Actor:
     channel: Channel
     address: str | None = None  # the network address a request came from
     system_name: str = ""  # "command line", "worker": set when the system acts
+    holder_name: str = ""  # who holds the e-mailed link a person without an account acts by
 
     @classmethod
     def of(cls, request: HttpRequest, channel: Channel | None = None) -> Actor:
@@ -57,6 +59,13 @@ class Actor:
         anything, and says so in the audit log."""
         return cls(user=None, channel=channel, system_name=name)
 
+    @classmethod
+    def link_holder(cls, name: str, address: str | None = None) -> Actor:
+        """A person without an account acting through a link e-mailed to them (an alert's
+        acknowledgement link): named for the audit log, granted nothing by any door (neither a
+        user nor the system); the link itself is what lets them act, and only on what it names."""
+        return cls(user=None, channel=Channel.LINK, address=address, holder_name=name or "unnamed")
+
     @property
     def is_system(self) -> bool:
         return bool(self.system_name)
@@ -65,7 +74,9 @@ class Actor:
     def name(self) -> str:
         if self.user is not None:
             return str(self.user.get_username())
-        return f"system: {self.system_name}" if self.system_name else ""
+        if self.system_name:
+            return f"system: {self.system_name}"
+        return f"contact {self.holder_name}"[:150] if self.holder_name else ""
 
     def __str__(self) -> str:
         return self.name or "a visitor"

@@ -82,7 +82,7 @@ def _out(actor: Actor, alert: Alert) -> AlertOut:
         sites=[
             SiteStatusOut(
                 site_id=row.site_id, site_name=row.site.name, acknowledged_at=row.acknowledged_at,
-                acknowledged_by=str(row.acknowledged_by) if row.acknowledged_by else None, note=row.note,
+                acknowledged_by=row.acknowledger or None, note=row.note,
             )
             for row in rows
         ],

@@ -50,3 +50,13 @@ class AcknowledgeForm(forms.Form):
     def __init__(self, *args: Any, sites: QuerySet[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = sites  # type: ignore[attr-defined]
+
+
+class LinkAcknowledgeForm(forms.Form):
+    """A listed contact's confirmation through their e-mailed link: for every site it names."""
+
+    note = forms.CharField(
+        label="Note (optional)", required=False, max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
+        help_text="For example: “Stewards briefed after Sunday service.” At most 500 characters.",
+    )

@@ -7,6 +7,10 @@ contacts acknowledge; each address it was sent to is one `Delivery`.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 
@@ -63,6 +67,12 @@ class Alert(models.Model):
     def is_draft(self) -> bool:
         return self.status == AlertStatus.DRAFT
 
+    @property
+    def stands(self) -> bool:
+        """Sent and not withdrawn: what its acknowledgement links need (alerts are not withdrawn
+        today; a withdrawal would end the links here)."""
+        return self.status == AlertStatus.SENT
+
     def audience_label(self) -> str:
         if self.audience_chosen:
             return "Chosen sites"
@@ -85,6 +95,11 @@ class AlertSite(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     note = models.CharField(max_length=500, blank=True)
+    # Acknowledged by a listed contact through their e-mailed link (no account): the delivery
+    # names them.
+    acknowledged_via = models.ForeignKey(
+        "Delivery", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = models.Manager()
 
@@ -95,11 +110,36 @@ class AlertSite(models.Model):
     def __str__(self) -> str:
         return f"{self.alert} → {self.site}"
 
+    @property
+    def acknowledger(self) -> str:
+        """Who acknowledged, as the sender reads it: a person's account, or a listed contact's
+        name with how they did it."""
+        if self.acknowledged_by is not None:
+            return str(self.acknowledged_by)
+        if self.acknowledged_via is not None:
+            return f"{self.acknowledged_via.name or self.acknowledged_via.address} (by e-mailed link)"
+        return ""
+
 
 class DeliveryStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
+
+
+# How long after its message was sent an acknowledgement link opens (while the alert stands).
+LINK_DAYS = 30
+LINK_LIFETIME = timedelta(days=LINK_DAYS)
+
+
+def new_link_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def hash_link_token(token: str) -> str:
+    """Only the hash of a link's token is kept, as for tracking links and API tokens: a copy of
+    the database (a backup) opens no one's link."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class Delivery(models.Model):
@@ -110,6 +150,11 @@ class Delivery(models.Model):
     address = models.CharField(max_length=254)
     name = models.CharField(max_length=200, blank=True)
     site_names = models.JSONField(default=list)  # the audience's sites this address speaks for
+    site_ids = models.JSONField(default=list)  # the same sites, by id
+    # An address of no account (a site's listed contact) gets a personal acknowledgement link;
+    # only its token's hash is kept, set by the worker as it sends the message.
+    with_link = models.BooleanField(default=False)
+    link_hash = models.CharField(max_length=64, blank=True, db_index=True)
     status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED)
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)

@@ -4,6 +4,9 @@
   alert that reaches a site of their areas, drafts included, and the drafts they wrote.
 - A site contact sees the alerts sent to a site of their organisation, and acknowledges them.
 - Everyone else sees nothing of alerts; an alert not yours looks missing.
+- Anyone holding a delivery's acknowledgement link (a listed contact with no account) sees what
+  its message said and acknowledges for its sites, while the alert stands and for 30 days after
+  the message was sent; a wrong, expired or withdrawn link looks missing.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from sanctuary.access.actor import Actor
 from sanctuary.access.models import Role
@@ -21,7 +25,15 @@ from sanctuary.access.policy import (
     parse_id,
     role_areas,
 )
-from sanctuary.alerts.models import Alert, AlertSite, AlertStatus
+from sanctuary.alerts.models import (
+    LINK_LIFETIME,
+    Alert,
+    AlertSite,
+    AlertStatus,
+    Delivery,
+    DeliveryStatus,
+    hash_link_token,
+)
 from sanctuary.registry.models import Area, Site, SiteStatus
 
 SENDER_ROLES = frozenset({Role.NATIONAL_ADMIN, Role.PROGRAMME_ADMIN, Role.POLICE_SUPERVISOR})
@@ -108,7 +120,9 @@ def may_see_delivery(actor: Actor, alert: Alert) -> bool:
 
 def recipients_shown(actor: Actor, alert: Alert) -> QuerySet[AlertSite]:
     """The alert's sites a person sees: every one for its senders' side, their own for a contact."""
-    rows = AlertSite.objects.filter(alert=alert).select_related("site", "site__operator", "acknowledged_by")
+    rows = AlertSite.objects.filter(alert=alert).select_related(
+        "site", "site__operator", "acknowledged_by", "acknowledged_via"
+    )
     if may_see_delivery(actor, alert):
         return rows
     return rows.filter(site__operator__in=grants_for(actor).own_organisation_ids)
@@ -144,3 +158,26 @@ def unacknowledged_for(actor: Actor) -> QuerySet[AlertSite]:
 def reachable_for_acknowledgement(rows: QuerySet[AlertSite]) -> QuerySet[Site]:
     """The sites of those rows, for the acknowledgement form's choice."""
     return Site.objects.filter(pk__in=rows.values("site")).order_by("name")
+
+
+def get_delivery_by_token(token: str) -> Delivery:
+    """The delivery an acknowledgement link opens (the link is the credential), or NotFound:
+    found by the token's hash, its message sent, its alert standing, not past its days."""
+    if not token or len(token) > 100:
+        raise NotFound("No such page.")
+    found = (
+        Delivery.objects.select_related("alert")
+        .filter(
+            link_hash=hash_link_token(token), with_link=True, status=DeliveryStatus.SENT,
+            alert__status=AlertStatus.SENT, sent_at__gte=timezone.now() - LINK_LIFETIME,
+        )
+        .first()
+    )
+    if found is None or not found.alert.stands:
+        raise NotFound("No such page.")
+    return found
+
+
+def link_recipients(delivery: Delivery) -> QuerySet[AlertSite]:
+    """The alert's sites a delivery speaks for: all a link holder may see or acknowledge."""
+    return AlertSite.objects.filter(alert_id=delivery.alert_id, site_id__in=delivery.site_ids).select_related("site")

@@ -25,6 +25,7 @@ CHUNK = 5000
 class Recipient:
     address: str
     name: str
+    has_account: bool = False  # acknowledges in their inbox; otherwise by an e-mailed link
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class EmailProvider:
         for member in members:
             user = member.user
             by_operator.setdefault(member.organisation_id, []).append(
-                Recipient(user.email.lower(), user.get_full_name() or user.username)
+                Recipient(user.email.lower(), user.get_full_name() or user.username, has_account=True)
             )
         for site in sites:
             found[site.pk].extend(by_operator.get(site.operator_id or 0, []))

@@ -157,10 +157,14 @@ def send(actor: Actor, alert: Alert, *, site_url: str = "") -> Alert:
                 for person in reached[site.pk]:
                     key = (channel, person.address)
                     if key not in deliveries:
-                        deliveries[key] = Delivery(alert=alert, channel=channel,
-                                                   address=person.address, name=person.name)
-                    if site.name not in deliveries[key].site_names:
-                        deliveries[key].site_names.append(site.name)
+                        deliveries[key] = Delivery(alert=alert, channel=channel, address=person.address,
+                                                   name=person.name, with_link=True)
+                    delivery = deliveries[key]
+                    # one with an account acknowledges in their inbox: no link for that address
+                    delivery.with_link = delivery.with_link and not person.has_account
+                    if site.pk not in delivery.site_ids:
+                        delivery.site_ids.append(site.pk)
+                        delivery.site_names.append(site.name)
         Delivery.objects.bulk_create(deliveries.values())
         alert.status, alert.sent_at, alert.sent_by = AlertStatus.SENT, timezone.now(), actor.user
         alert.save(update_fields=["status", "sent_at", "sent_by"])
@@ -189,3 +193,35 @@ def acknowledge(actor: Actor, alert: Alert, site: Site, note: str = "") -> Alert
             "acknowledged": True, "site": site.pk, "note": row.note,
         })
     return row
+
+
+@dataclass(frozen=True)
+class LinkAcknowledgement:
+    acknowledged: list[AlertSite]  # the sites acknowledged now
+    already: list[AlertSite]  # the delivery's sites acknowledged before (kept as they were)
+
+
+def acknowledge_by_link(actor: Actor, delivery: Delivery, note: str = "") -> LinkAcknowledgement:
+    """A listed contact confirms what the alert asks for every site their message spoke for
+    (`delivery`, opened by `policy.get_delivery_by_token`); a site acknowledged before keeps its
+    acknowledgement, and a second confirmation changes nothing."""
+    note = note.strip()
+    if len(note) > 500:
+        raise ValidationError({"note": "Keep the note to 500 characters."})
+    with transaction.atomic():
+        alert = Alert.objects.select_for_update().get(pk=delivery.alert_id)
+        if not alert.stands:
+            raise NotFound("No such page.")
+        rows = list(policy.link_recipients(delivery).select_for_update(of=("self",)))
+        fresh = [row for row in rows if row.acknowledged_at is None]
+        already = [row for row in rows if row.acknowledged_at is not None]
+        if fresh:
+            now = timezone.now()
+            for row in fresh:
+                row.acknowledged_at, row.acknowledged_via, row.note = now, delivery, note
+            AlertSite.objects.bulk_update(fresh, ["acknowledged_at", "acknowledged_via", "note"])
+            record(Action.UPDATE, actor=actor, obj=alert, detail={
+                "acknowledged": True, "by_link": True, "delivery": delivery.pk,
+                "sites": [row.site_id for row in fresh], "note": note,
+            })
+    return LinkAcknowledgement(fresh, already)

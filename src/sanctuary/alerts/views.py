@@ -9,16 +9,18 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sanctuary.access.actor import Actor
 from sanctuary.alerts import policy, services
-from sanctuary.alerts.forms import AcknowledgeForm, AlertForm
+from sanctuary.alerts.forms import AcknowledgeForm, AlertForm, LinkAcknowledgeForm
 from sanctuary.alerts.models import Alert, DeliveryStatus
 from sanctuary.alerts.templates_data import templates
 
 
-def _form_errors(form: AlertForm | AcknowledgeForm, error: ValidationError) -> None:
+def _form_errors(form: AlertForm | AcknowledgeForm | LinkAcknowledgeForm, error: ValidationError) -> None:
     for name, problems in error.message_dict.items():
         form.add_error(name if name in form.fields else None, problems)
 
@@ -146,3 +148,41 @@ def alert_acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
     else:
         messages.error(request, "Choose one of your sites that has not acknowledged yet.")
     return redirect("alert", alert_id=alert.pk)
+
+
+# The link's address holds its credential: no request from its page says more than our origin in
+# its Referer (not to another site, not to our own server's logs, for the page's style sheet).
+# Not "no-referrer": browsers then send `Origin: null` with the form, and the CSRF check refuses it.
+LINK_REFERRER_POLICY = "strict-origin"
+
+
+@never_cache
+@ensure_csrf_cookie
+@require_http_methods(["GET", "POST"])
+def alert_link(request: HttpRequest, token: str) -> HttpResponse:
+    """A listed contact's acknowledgement link: what their message said, and one button that
+    confirms for every site it spoke for. No account; the link is the credential."""
+    delivery = policy.get_delivery_by_token(token)
+    form = LinkAcknowledgeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actor = Actor.link_holder(delivery.name, request.META.get("REMOTE_ADDR") or None)
+        try:
+            done = services.acknowledge_by_link(actor, delivery, form.cleaned_data["note"])
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            if done.acknowledged:
+                names = ", ".join(row.site.name for row in done.acknowledged)
+                messages.success(request, f"Acknowledged for {names}. Thank you.")
+            else:
+                messages.info(request, "This was acknowledged already: nothing has changed.")
+            response: HttpResponse = redirect(request.path)
+            response["Referrer-Policy"] = LINK_REFERRER_POLICY
+            return response
+    rows = list(policy.link_recipients(delivery))
+    response = render(request, "alerts/link.html", {
+        "alert": delivery.alert, "delivery": delivery, "rows": rows, "form": form,
+        "pending": [row for row in rows if row.acknowledged_at is None],
+    })
+    response["Referrer-Policy"] = LINK_REFERRER_POLICY
+    return response

@@ -45,7 +45,7 @@ class AuditEvent(models.Model):
         related_name="+",
     )
     actor_name = models.CharField(max_length=150, blank=True)
-    # page, api, feed, command or job (sanctuary.access.actor.Channel); empty for a visitor
+    # page, api, feed, command, job or link (sanctuary.access.actor.Channel); empty for a visitor
     channel = models.CharField(max_length=10, blank=True)
     action = models.CharField(max_length=20, choices=Action.choices, db_index=True)
     object_type = models.CharField(max_length=60, blank=True, db_index=True)

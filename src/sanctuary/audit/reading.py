@@ -40,6 +40,7 @@ CHANNELS = {
     "feed": "through a feed",
     "command": "at the command line",
     "job": "by a background job",
+    "link": "by an e-mailed link",
 }
 
 

@@ -1,0 +1,35 @@
+"""No log line carries an e-mailed link's token: Django's own lines (a 404, a refused CSRF check)
+are in tests/alerts/test_link.py; here gunicorn's access log, which `sanctuary serve` writes."""
+
+from __future__ import annotations
+
+import datetime
+from types import SimpleNamespace
+
+from gunicorn.config import Config
+
+from sanctuary.gunicorn_conf import RedactingLogger
+from sanctuary.log_filters import redact
+
+SECRET = "s3cr3t-t0ken_" + "x" * 30
+
+
+def test_redact_keeps_the_path_and_drops_the_token():
+    assert redact(f"GET /alerts/link/{SECRET}/ HTTP/1.1") == "GET /alerts/link/…/ HTTP/1.1"
+    assert redact(f"/alerts/link/{SECRET}?x=1") == "/alerts/link/…?x=1"
+    assert redact("GET /alerts/12/ HTTP/1.1") == "GET /alerts/12/ HTTP/1.1"
+
+
+def test_gunicorn_s_access_log_writes_no_token():
+    logger = RedactingLogger(Config())
+    environ = {
+        "REQUEST_METHOD": "GET", "RAW_URI": f"/alerts/link/{SECRET}/", "PATH_INFO": f"/alerts/link/{SECRET}/",
+        "QUERY_STRING": "", "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "203.0.113.9",
+        "HTTP_REFERER": f"https://sanctuary.example/alerts/link/{SECRET}/",
+    }
+    response = SimpleNamespace(status="200 OK", sent=1234, headers=[("Content-Type", "text/html")])
+    request = SimpleNamespace(headers=[("REFERER", environ["HTTP_REFERER"])])
+    atoms = logger.atoms(response, request, environ, datetime.timedelta(milliseconds=12))
+    line = logger.cfg.access_log_format % logger.atoms_wrapper_class(atoms)
+    assert "/alerts/link/…/" in line
+    assert SECRET not in line
