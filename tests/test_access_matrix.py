@@ -66,7 +66,7 @@ EXEMPT = {
     "password_reset_complete": "a page of thanks",
     "invitation_accept": "the e-mailed invitation is the credential; tests/registry/test_invitations.py",
     "report": "the public report form: open to everyone, limited per address (docs/incidents.md)",
-    "report_track": "the private tracking link is the credential; tests/incidents/test_tracking.py",
+    "report_track": "the private tracking link is the credential; tests/incidents/test_public_report.py",
     "alert_link": "a listed contact's e-mailed acknowledgement link is the credential; "
     "tests/alerts/test_link.py",
     "patrol_service_worker": "a static script (the officer's page offline); docs/access.md, Patrols",

@@ -1,4 +1,5 @@
-"""No log line carries an e-mailed link's token: Django's own lines (a 404, a refused CSRF check)
+"""No log line carries a credential written in an address (an e-mailed link's token, a tracking
+link's or a feed's key): Django's own lines (a 404, a refused CSRF check)
 are in tests/alerts/test_link.py; here gunicorn's access log, which `sanctuary serve` writes."""
 
 from __future__ import annotations
@@ -6,6 +7,8 @@ from __future__ import annotations
 import datetime
 from types import SimpleNamespace
 
+import pytest
+from django.urls import reverse
 from gunicorn.config import Config
 
 from sanctuary.gunicorn_conf import RedactingLogger
@@ -33,3 +36,15 @@ def test_gunicorn_s_access_log_writes_no_token():
     line = logger.cfg.access_log_format % logger.atoms_wrapper_class(atoms)
     assert "/alerts/link/…/" in line
     assert SECRET not in line
+
+
+@pytest.mark.parametrize(
+    "url_name", ["alert_link", "report_track", "feed_ics", "patrol_rota_ics", "partnership_feed_ics"]
+)
+def test_every_address_whose_key_is_a_credential_is_logged_without_it(url_name: str):
+    """A reporter's tracking link and every personal feed are opened by their key alone; a
+    calendar app fetches a feed every hour, so an access log would hold each key many times."""
+    address = reverse(url_name, kwargs={"token" if url_name == "alert_link" else "key": SECRET})
+    line = redact(f'GET {address} HTTP/1.1" 200 1234 "-" "Calendar/1.0"')
+    assert SECRET not in line
+    assert address.split(SECRET)[0] in line  # the page is still named

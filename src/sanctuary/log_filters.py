@@ -7,8 +7,16 @@ import logging
 import re
 from collections.abc import Iterable
 
-# Paths whose last part is a credential (an e-mailed link's token): never written to a log.
-SECRET_PATHS = ("/alerts/link/",)
+# Paths whose next part is a credential, never written to a log: an e-mailed link's token, a
+# reporter's tracking key, a personal calendar feed's key (calendar apps fetch it every hour, so
+# an access log would otherwise hold every feed's key many times over).
+SECRET_PATHS = (
+    "/alerts/link/",
+    "/report/track/",
+    "/calendar/feeds/",
+    "/patrols/rota/",
+    "/partnership/feeds/",
+)
 
 
 def redact(text: str, prefixes: Iterable[str] = SECRET_PATHS) -> str:
