@@ -9,7 +9,8 @@ import pytest
 from django.test import Client
 
 from sanctuary.access.models import Membership, Role
-from tests.conftest import Cast, log_in
+from sanctuary.registry.models import Organisation, OrganisationKind
+from tests.conftest import Cast, log_in, make_user
 from tests.matrix import read_menu_table
 
 TABLE = read_menu_table()
@@ -66,6 +67,17 @@ def test_two_roles_see_both_roles_entries_each_once(cast: Cast, client: Client):
     assert len(labels) == len(set(labels))
     assert ("Fund", "/fund/") in entries  # the assessor's way in: the fund's home
     assert "Patrols" in labels and "Risk" in labels
+
+
+def test_a_staff_role_whose_organisation_works_in_no_area_adds_no_entry(cast: Cast, client: Client):
+    nowhere = Organisation.objects.create(name="Dormant Council Service", kind=OrganisationKind.COUNCIL)
+    person = make_user("dormant", nowhere, Role.PROGRAMME_ADMIN)
+    log_in(client, person)
+    assert menu(client) == []
+    Membership.objects.create(user=person, organisation=cast.org_a, role=Role.SITE_CONTACT)
+    assert [label for label, _ in menu(client)] == [
+        row.label for row in TABLE if Role.SITE_CONTACT in row.roles
+    ]
 
 
 def test_the_page_open_is_marked_in_the_menu(cast: Cast, client: Client):
