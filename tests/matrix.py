@@ -50,6 +50,29 @@ def read_matrix() -> list[Cell]:
 MATRIX = read_matrix()
 
 
+@dataclass(frozen=True)
+class MenuRow:
+    label: str
+    url: str
+    roles: frozenset[str]
+
+
+def read_menu_table() -> list[MenuRow]:
+    """The table of docs/access.md's "The main menu": each entry, the page it opens, who sees it."""
+    lines = ACCESS_DOC.read_text().split("## The main menu", 1)[1].split("\n## ", 1)[0].splitlines()
+    header = next(line for line in lines if line.startswith("| entry | opens |"))
+    roles = [ROLE_BY_LABEL[name.strip()] for name in header.strip("|").split("|")[2:]]
+    rows = []
+    for line in lines:
+        if not line.startswith("| ") or line == header:
+            continue
+        label, url, *cells = [part.strip() for part in line.strip("|").split("|")]
+        assert len(cells) == len(roles), f"docs/access.md, the main menu: {line}"
+        assert set(cells) <= {"yes", "no"}, f"docs/access.md, the main menu: {line}"
+        rows.append(MenuRow(label, url, frozenset(r for r, c in zip(roles, cells, strict=True) if c == "yes")))
+    return rows
+
+
 def objects(cast: Cast, target: str) -> tuple[Site, Organisation]:
     """own and any: A's; other: B's, in the same area; away: C's, in another area."""
     if target == "away":
