@@ -13,6 +13,7 @@ with an empty registry, for the tests that import sites into it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -23,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from sanctuary.access.models import ApiToken, Membership, Role, User
 from sanctuary.access.policy import grants_for
 from sanctuary.registry.models import Area, Faith, Organisation, OrganisationKind, Site, Ward
+from tests import smtp
 
 # Two areas side by side, as rough boxes (not the boroughs' real boundaries): Tower Hamlets
 # holds the cast's own sites; Hackney, to the north, holds site C, in "another area".
@@ -201,3 +203,10 @@ def audit_table_may_be_flushed() -> None:
 def fast_password_hashing(settings) -> None:
     """The cast has nine accounts per test; the real hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def mailbox(settings) -> Iterator[smtp.Mailbox]:
+    """A real SMTP server on the loopback address and what it received (tests/smtp.py)."""
+    with smtp.running(settings) as box:
+        yield box

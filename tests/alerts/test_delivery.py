@@ -20,7 +20,7 @@ def _run_worker() -> None:
 
 
 def test_an_alert_to_the_borough_s_mosques_reaches_their_contacts_and_no_one_else(
-    transactional_db, mailed_cast: Cast, smtp_server
+    transactional_db, mailed_cast: Cast, mailbox
 ):
     cast = mailed_cast
     admin = log_in(Client(), cast.person(Role.PROGRAMME_ADMIN))
@@ -32,11 +32,11 @@ def test_an_alert_to_the_borough_s_mosques_reaches_their_contacts_and_no_one_els
     alert_url = response["Location"]
     assert admin.post(alert_url + "send/").status_code == 302
     _run_worker()
-    smtp_server.wait_for(2)
+    mailbox.wait_for(2)
     # site A (Islam, Tower Hamlets): its organisation's contact and its listed secretary. Not
     # site B (Christianity), not site C (Islam, but Hackney), not the staff.
-    assert smtp_server.recipients() == ["contact-a@example.org", "secretary-a@example.org"]
-    content = smtp_server.messages[0][1]
+    assert mailbox.recipients() == ["contact-a@example.org", "secretary-a@example.org"]
+    content = mailbox[0][1]
     assert "Heightened vigilance" in content and "Brief your stewards today." in content
     assert "We have briefed our stewards." in content
     assert alert_url in content  # the link to acknowledge
@@ -44,7 +44,7 @@ def test_an_alert_to_the_borough_s_mosques_reaches_their_contacts_and_no_one_els
 
 
 def test_an_alert_to_an_area_reaches_every_faith_there_and_not_the_next_area(
-    transactional_db, mailed_cast: Cast, smtp_server
+    transactional_db, mailed_cast: Cast, mailbox
 ):
     cast = mailed_cast
     sergeant = Actor.person(cast.person(Role.POLICE_SUPERVISOR), Channel.PAGE)
@@ -53,15 +53,15 @@ def test_an_alert_to_an_area_reaches_every_faith_there_and_not_the_next_area(
         services.Audience(area=cast.area),
     )
     _run_worker()
-    smtp_server.wait_for(4)
-    assert smtp_server.recipients() == [
+    mailbox.wait_for(4)
+    assert mailbox.recipients() == [
         "contact-a@example.org", "contact-b@example.org",
         "secretary-a@example.org", "secretary-b@example.org",
     ]
 
 
 def test_the_national_administrator_reaches_a_chosen_site_of_another_area_alone(
-    transactional_db, mailed_cast: Cast, smtp_server
+    transactional_db, mailed_cast: Cast, mailbox
 ):
     cast = mailed_cast
     national = Actor.person(cast.person(Role.NATIONAL_ADMIN), Channel.API)
@@ -70,11 +70,11 @@ def test_the_national_administrator_reaches_a_chosen_site_of_another_area_alone(
         services.Audience(sites=[cast.site_c]),
     )
     _run_worker()
-    smtp_server.wait_for(2)
-    assert smtp_server.recipients() == ["contact-c@example.org", "secretary-c@example.org"]
+    mailbox.wait_for(2)
+    assert mailbox.recipients() == ["contact-c@example.org", "secretary-c@example.org"]
 
 
-def test_one_address_gets_one_message_for_several_sites(transactional_db, mailed_cast: Cast, smtp_server):
+def test_one_address_gets_one_message_for_several_sites(transactional_db, mailed_cast: Cast, mailbox):
     cast = mailed_cast
     second = cast.site_a.__class__.objects.create(
         name="Alpha Annexe", operator=cast.org_a, area=cast.area, faith=Faith.ISLAM, address="2 Test St",
@@ -86,8 +86,8 @@ def test_one_address_gets_one_message_for_several_sites(transactional_db, mailed
         services.Audience(sites=[cast.site_a, second]),
     )
     _run_worker()
-    smtp_server.wait_for(2)
-    assert smtp_server.recipients() == ["contact-a@example.org", "secretary-a@example.org"]
+    mailbox.wait_for(2)
+    assert mailbox.recipients() == ["contact-a@example.org", "secretary-a@example.org"]
     delivery = Delivery.objects.get(address="contact-a@example.org")
     assert delivery.site_names == ["Alpha Annexe", "Alpha Mosque"]
 
@@ -109,7 +109,7 @@ def test_a_failed_delivery_is_recorded_and_the_others_still_go(transactional_db,
 
 
 def test_a_second_provider_gets_its_own_deliveries_through_the_seam(
-    transactional_db, mailed_cast: Cast, smtp_server, monkeypatch
+    transactional_db, mailed_cast: Cast, mailbox, monkeypatch
 ):
     """The SMS seam (docs/alerts.md): a provider outside the machine, stood in for at the one
     seam, receives the deliveries of its channel while e-mail goes on as before."""
@@ -134,16 +134,16 @@ def test_a_second_provider_gets_its_own_deliveries_through_the_seam(
         admin, services.Content("Both ways", "Lock up.", "Locked."), services.Audience(sites=[cast.site_a]),
     )
     _run_worker()
-    smtp_server.wait_for(2)
+    mailbox.wait_for(2)
     assert texts == [(f"+44 20 7946 0{cast.site_a.pk:03d}", "[Advice] Both ways")]
-    assert smtp_server.recipients() == ["contact-a@example.org", "secretary-a@example.org"]
+    assert mailbox.recipients() == ["contact-a@example.org", "secretary-a@example.org"]
     assert sorted(Delivery.objects.filter(alert=alert).values_list("channel", "status")) == [
         ("email", "sent"), ("email", "sent"), ("sms", "sent"),
     ]
 
 
 def test_an_alert_sent_from_a_page_links_to_the_public_address_when_there_is_one(
-    transactional_db, mailed_cast: Cast, smtp_server, settings
+    transactional_db, mailed_cast: Cast, mailbox, settings
 ):
     settings.SANCTUARY_PUBLIC_URL = "https://sanctuary.example.org"
     cast = mailed_cast
@@ -155,7 +155,7 @@ def test_an_alert_sent_from_a_page_links_to_the_public_address_when_there_is_one
     alert_url = response["Location"]
     assert admin.post(alert_url + "send/").status_code == 302
     _run_worker()
-    smtp_server.wait_for(2)
-    content = smtp_server.messages[0][1]
+    mailbox.wait_for(2)
+    content = mailbox[0][1]
     assert "https://sanctuary.example.org" + alert_url in content
     assert "http://testserver" not in content  # not the address the request happened to use

@@ -38,13 +38,13 @@ def _text(content: str) -> str:
     return payload.decode()
 
 
-def _mail_to(smtp_server, address: str) -> str:
-    texts = [_text(content) for to, content in smtp_server.messages if address in to]
+def _mail_to(mailbox, address: str) -> str:
+    texts = [_text(content) for to, content in mailbox if address in to]
     assert len(texts) == 1, f"{address} got {len(texts)} messages"
     return texts[0]
 
 
-def _send(cast: Cast, smtp_server, *sites) -> Alert:
+def _send(cast: Cast, mailbox, *sites) -> Alert:
     """The national administrator sends to the sites; the worker mails every contact."""
     national = Actor.person(cast.person(Role.NATIONAL_ADMIN), Channel.PAGE)
     alert = services.compose_and_send(
@@ -54,12 +54,12 @@ def _send(cast: Cast, smtp_server, *sites) -> Alert:
     )
     expected = Delivery.objects.filter(alert=alert).count()
     _run_worker()
-    smtp_server.wait_for(expected)
+    mailbox.wait_for(expected)
     return alert
 
 
-def _link(smtp_server, address: str = "secretary-a@example.org") -> str:
-    found = LINK.search(_mail_to(smtp_server, address))
+def _link(mailbox, address: str = "secretary-a@example.org") -> str:
+    found = LINK.search(_mail_to(mailbox, address))
     assert found, "the message carries no acknowledgement link"
     return found.group(1)
 
@@ -71,12 +71,12 @@ def secretary_of_two(mailed_cast: Cast) -> Cast:
     return mailed_cast
 
 
-def test_a_listed_contact_acknowledges_their_sites_by_the_link_in_their_e_mail(secretary_of_two: Cast, smtp_server):
+def test_a_listed_contact_acknowledges_their_sites_by_the_link_in_their_e_mail(secretary_of_two: Cast, mailbox):
     cast = secretary_of_two
-    alert = _send(cast, smtp_server, cast.site_a, cast.site_b, cast.site_c)
-    text = _mail_to(smtp_server, "secretary-a@example.org")
+    alert = _send(cast, mailbox, cast.site_a, cast.site_b, cast.site_c)
+    text = _mail_to(mailbox, "secretary-a@example.org")
     assert "no account needed" in text and "30 days at most" in text and "do not forward it" in text
-    path = _link(smtp_server)
+    path = _link(mailbox)
 
     visitor = Client()  # no account, no login
     page = visitor.get(path)
@@ -110,28 +110,28 @@ def test_a_listed_contact_acknowledges_their_sites_by_the_link_in_their_e_mail(s
     assert "2 of 3 sites acknowledged" in sender
 
 
-def test_only_the_token_s_hash_is_kept(mailed_cast: Cast, smtp_server):
-    _send(mailed_cast, smtp_server, mailed_cast.site_a)
-    token = _link(smtp_server).rstrip("/").rsplit("/", 1)[1]
+def test_only_the_token_s_hash_is_kept(mailed_cast: Cast, mailbox):
+    _send(mailed_cast, mailbox, mailed_cast.site_a)
+    token = _link(mailbox).rstrip("/").rsplit("/", 1)[1]
     delivery = Delivery.objects.get(address="secretary-a@example.org")
     assert delivery.link_hash == hashlib.sha256(token.encode()).hexdigest()
     stored = [str(value) for value in Delivery.objects.values_list(flat=False)]
     assert not any(token in row for row in stored)
 
 
-def test_a_person_with_an_account_gets_their_inbox_and_no_link(mailed_cast: Cast, smtp_server):
-    alert = _send(mailed_cast, smtp_server, mailed_cast.site_a)
-    text = _mail_to(smtp_server, "contact-a@example.org")
+def test_a_person_with_an_account_gets_their_inbox_and_no_link(mailed_cast: Cast, mailbox):
+    alert = _send(mailed_cast, mailbox, mailed_cast.site_a)
+    text = _mail_to(mailbox, "contact-a@example.org")
     assert "/alerts/link/" not in text
     assert f"http://testserver/alerts/{alert.pk}/" in text
     delivery = Delivery.objects.get(address="contact-a@example.org")
     assert not delivery.with_link and delivery.link_hash == ""
 
 
-def test_an_account_holder_also_listed_as_a_contact_gets_no_link(mailed_cast: Cast, smtp_server):
+def test_an_account_holder_also_listed_as_a_contact_gets_no_link(mailed_cast: Cast, mailbox):
     Contact.objects.create(site=mailed_cast.site_a, name="Contact A", email="contact-a@example.org")
-    _send(mailed_cast, smtp_server, mailed_cast.site_a)
-    assert "/alerts/link/" not in _mail_to(smtp_server, "contact-a@example.org")
+    _send(mailed_cast, mailbox, mailed_cast.site_a)
+    assert "/alerts/link/" not in _mail_to(mailbox, "contact-a@example.org")
 
 
 def _not_found_page() -> str:
@@ -148,11 +148,11 @@ def test_a_made_up_token_is_the_page_not_found(mailed_cast: Cast):
 
 
 @pytest.mark.parametrize("how", ["status", "deleted"])
-def test_the_link_of_an_alert_that_no_longer_stands_is_the_page_not_found(mailed_cast: Cast, smtp_server, how):
+def test_the_link_of_an_alert_that_no_longer_stands_is_the_page_not_found(mailed_cast: Cast, mailbox, how):
     """Alerts are not withdrawn from a page today: an alert that is no longer sent (the state a
     withdrawal would leave), or one deleted by the operator, opens no link."""
-    alert = _send(mailed_cast, smtp_server, mailed_cast.site_a)
-    path = _link(smtp_server)
+    alert = _send(mailed_cast, mailbox, mailed_cast.site_a)
+    path = _link(mailbox)
     assert Client().get(path).status_code == 200
     if how == "deleted":
         alert.delete()
@@ -164,9 +164,9 @@ def test_the_link_of_an_alert_that_no_longer_stands_is_the_page_not_found(mailed
     assert Client().post(path, {"note": "late"}).status_code == 404
 
 
-def test_a_link_opens_for_thirty_days_after_its_message_was_sent(mailed_cast: Cast, smtp_server):
-    _send(mailed_cast, smtp_server, mailed_cast.site_a)
-    path = _link(smtp_server)
+def test_a_link_opens_for_thirty_days_after_its_message_was_sent(mailed_cast: Cast, mailbox):
+    _send(mailed_cast, mailbox, mailed_cast.site_a)
+    path = _link(mailbox)
     delivery = Delivery.objects.get(address="secretary-a@example.org")
     sent = timezone.now()
     Delivery.objects.filter(pk=delivery.pk).update(sent_at=sent - timedelta(days=29, hours=23))
@@ -179,9 +179,9 @@ def test_a_link_opens_for_thirty_days_after_its_message_was_sent(mailed_cast: Ca
     assert AlertSite.objects.get(site=mailed_cast.site_a).acknowledged_at is None
 
 
-def test_acknowledging_twice_keeps_the_first_time_and_says_so(mailed_cast: Cast, smtp_server):
-    alert = _send(mailed_cast, smtp_server, mailed_cast.site_a)
-    path = _link(smtp_server)
+def test_acknowledging_twice_keeps_the_first_time_and_says_so(mailed_cast: Cast, mailbox):
+    alert = _send(mailed_cast, mailbox, mailed_cast.site_a)
+    path = _link(mailbox)
     visitor = Client()
     visitor.post(path, {"note": "First time"})
     first = AlertSite.objects.get(alert=alert)
@@ -192,12 +192,12 @@ def test_acknowledging_twice_keeps_the_first_time_and_says_so(mailed_cast: Cast,
     assert AuditEvent.objects.filter(detail__by_link=True).count() == 1
 
 
-def test_a_site_acknowledged_in_the_inbox_keeps_that_acknowledgement(secretary_of_two: Cast, smtp_server):
+def test_a_site_acknowledged_in_the_inbox_keeps_that_acknowledgement(secretary_of_two: Cast, mailbox):
     cast = secretary_of_two
-    alert = _send(cast, smtp_server, cast.site_a, cast.site_b)
+    alert = _send(cast, mailbox, cast.site_a, cast.site_b)
     contact = log_in(Client(), cast.person(Role.SITE_CONTACT))
     contact.post(f"/alerts/{alert.pk}/acknowledge/", {"site": cast.site_a.pk, "note": "Done by the imam"})
-    response = Client().post(_link(smtp_server), {"note": "Secretary's note"}, follow=True)
+    response = Client().post(_link(mailbox), {"note": "Secretary's note"}, follow=True)
     assert "Acknowledged for Bravo Church. Thank you." in response.content.decode()
     a = AlertSite.objects.get(alert=alert, site=cast.site_a)
     b = AlertSite.objects.get(alert=alert, site=cast.site_b)
@@ -206,17 +206,17 @@ def test_a_site_acknowledged_in_the_inbox_keeps_that_acknowledgement(secretary_o
     assert b.acknowledged_via is not None and b.note == "Secretary's note"
 
 
-def test_a_note_longer_than_500_characters_is_refused_naming_the_field(mailed_cast: Cast, smtp_server):
-    alert = _send(mailed_cast, smtp_server, mailed_cast.site_a)
-    response = Client().post(_link(smtp_server), {"note": "x" * 501})
+def test_a_note_longer_than_500_characters_is_refused_naming_the_field(mailed_cast: Cast, mailbox):
+    alert = _send(mailed_cast, mailbox, mailed_cast.site_a)
+    response = Client().post(_link(mailbox), {"note": "x" * 501})
     assert response.status_code == 200
     assert "note" in response.context["form"].errors
     assert AlertSite.objects.get(alert=alert).acknowledged_at is None
 
 
-def test_the_form_needs_its_csrf_token_which_the_page_sets(mailed_cast: Cast, smtp_server):
-    alert = _send(mailed_cast, smtp_server, mailed_cast.site_a)
-    path = _link(smtp_server)
+def test_the_form_needs_its_csrf_token_which_the_page_sets(mailed_cast: Cast, mailbox):
+    alert = _send(mailed_cast, mailbox, mailed_cast.site_a)
+    path = _link(mailbox)
     browser = Client(enforce_csrf_checks=True)
     assert browser.post(path, {"note": "no token"}).status_code == 403
     page = browser.get(path)

@@ -14,7 +14,7 @@ from sanctuary.access.actor import Actor, Channel
 from sanctuary.access.models import Role
 from sanctuary.alerts import services
 from sanctuary.alerts.models import AlertSite
-from tests.alerts.conftest import mailed_cast, smtp_server  # noqa: F401 (fixtures)
+from tests.alerts.conftest import mailed_cast  # noqa: F401 (a fixture)
 from tests.browser.home import HOME
 from tests.browser.test_every_page import AXE, WCAG
 from tests.browser.test_journeys import log_in_with_password
@@ -37,7 +37,7 @@ def axe_violations(page) -> list[str]:
 
 
 def test_a_secretary_without_an_account_acknowledges_by_the_e_mailed_link_on_a_phone(
-    browser, live_server, settings, mailed_cast: Cast, smtp_server  # noqa: F811 (fixtures)
+    browser, live_server, settings, mailed_cast: Cast, mailbox  # noqa: F811 (fixtures)
 ):
     settings.SANCTUARY_REQUIRE_2FA = False
     settings.SANCTUARY_TILE_URL = ""
@@ -49,8 +49,8 @@ def test_a_secretary_without_an_account_acknowledges_by_the_e_mailed_link_on_a_p
         services.Audience(sites=[cast.site_b]), site_url=live_server.url,
     )
     call_command("db_worker", batch=True, interval=0.1, reload=False)
-    smtp_server.wait_for(2)
-    (content,) = [content for to, content in smtp_server.messages if "secretary-b@example.org" in to]
+    mailbox.wait_for(2)
+    (content,) = [content for to, content in mailbox if "secretary-b@example.org" in to]
     payload = email.message_from_string(content).get_payload(decode=True)
     link = re.search(re.escape(live_server.url) + r"/alerts/link/[\w-]+/", payload.decode()).group(0)
 

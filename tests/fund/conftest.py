@@ -27,7 +27,6 @@ from sanctuary.fund.models import (
 )
 from sanctuary.registry.models import Organisation, OrganisationKind, Site
 from tests.conftest import Cast, make_user
-from tests.partnership.conftest import mailbox  # noqa: F401 (a real SMTP server, for the notices)
 
 MEASURES = ["cctv_fixed", "fencing", "gates", "door_hardening", "glazing_protection"]
 

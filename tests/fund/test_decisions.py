@@ -4,13 +4,11 @@ by their text) are e-mailed by the worker to exactly the applicants; appeals in 
 from __future__ import annotations
 
 import io
-import socket
 import time as clock
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
@@ -103,30 +101,8 @@ def test_the_decline_letter_gives_the_reasons_against_the_cut_off(cast: Cast):
     assert "Award letter" not in text
 
 
-@pytest.fixture
-def smtp_server(settings):
-    received: list[tuple[list[str], str]] = []
-
-    class Collect:
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-            received.append((list(envelope.rcpt_tos), envelope.content.decode("utf-8", "replace")))
-            return "250 OK"
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(Collect(), hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield received
-    controller.stop()
-
-
 def test_the_worker_mails_each_letter_to_its_applicant_and_no_one_else(
-    transactional_db, cast: Cast, smtp_server
+    transactional_db, cast: Cast, mailbox
 ):
     contact_a, contact_b = cast.person(Role.SITE_CONTACT), cast.person("contact_b")
     contact_a.email, contact_b.email = "a@mosque.example.org", "b@church.example.org"
@@ -139,13 +115,13 @@ def test_the_worker_mails_each_letter_to_its_applicant_and_no_one_else(
     services.confirm_allocation(as_(cast.person(Role.PROGRAMME_ADMIN)), run)
     call_command("db_worker", batch=True, interval=0.1, reload=False, startup_delay=False)
     for _ in range(50):
-        if len(smtp_server) >= 2:
+        if len(mailbox) >= 2:
             break
         clock.sleep(0.05)
-    assert sorted(r for rcpts, _ in smtp_server for r in rcpts) == [
+    assert sorted(r for rcpts, _ in mailbox for r in rcpts) == [
         "a@mosque.example.org", "b@church.example.org"
     ]
-    for _recipients, content in smtp_server:
+    for _recipients, content in mailbox:
         assert "application/pdf" in content
     assert Decision.objects.filter(application__round=round_, emailed_at__isnull=False).count() == 2
     assert all(d.letter for d in Decision.objects.filter(application__round=round_))

@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import csv
 import io
-import socket
 import time as clock
 from datetime import date, timedelta
 
-import pytest
-from aiosmtpd.controller import Controller
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -120,31 +117,8 @@ def test_a_critical_case_is_due_sooner(cast: Cast):
     assert incident.acknowledge_by - incident.created_at == timedelta(hours=4)
 
 
-@pytest.fixture
-def smtp_server(settings):
-    """A real SMTP server on the loopback address, collecting what it is sent."""
-    received: list[str] = []
-
-    class Collect:
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-            received.append(envelope.content.decode("utf-8", "replace"))
-            return "250 OK"
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(Collect(), hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield received
-    controller.stop()
-
-
 def test_a_message_reaches_a_consenting_reporter_by_email_through_the_worker(
-    transactional_db, cast: Cast, smtp_server
+    transactional_db, cast: Cast, mailbox
 ):
     """Committed for real, as the worker (which opens and closes its own connections) needs."""
     incident = make(cast, site=cast.site_a, email="victim@example.org")
@@ -152,17 +126,17 @@ def test_a_message_reaches_a_consenting_reporter_by_email_through_the_worker(
     handler.post(f"/incidents/{incident.pk}/messages/", {"body": "An officer will visit on Friday.", "to": "all"})
     call_command("db_worker", batch=True, interval=0.1, reload=False)
     for _ in range(50):
-        if smtp_server:
+        if mailbox:
             break
         clock.sleep(0.05)
-    assert len(smtp_server) == 1
-    assert "victim@example.org" in smtp_server[0]
-    assert "An officer will visit on Friday." in smtp_server[0]
-    assert incident.reference in smtp_server[0]
+    assert len(mailbox) == 1
+    assert "victim@example.org" in mailbox[0][1]
+    assert "An officer will visit on Friday." in mailbox[0][1]
+    assert incident.reference in mailbox[0][1]
     assert Message.objects.get(body="An officer will visit on Friday.").emailed_at is not None
 
 
-def test_handlers_are_reminded_of_overdue_cases_by_email(transactional_db, cast: Cast, smtp_server):
+def test_handlers_are_reminded_of_overdue_cases_by_email(transactional_db, cast: Cast, mailbox):
     late = make(cast, site=cast.site_a)
     make(cast, site=cast.site_a)
     Incident.objects.filter(pk=late.pk).update(acknowledge_by=timezone.now() - timedelta(hours=2))
@@ -174,12 +148,12 @@ def test_handlers_are_reminded_of_overdue_cases_by_email(transactional_db, cast:
     remind_handlers.enqueue()
     call_command("db_worker", batch=True, interval=0.1, reload=False)
     for _ in range(50):
-        if smtp_server:
+        if mailbox:
             break
         clock.sleep(0.05)
-    assert len(smtp_server) == 1
-    assert "handler@example.org" in smtp_server[0] and late.reference in smtp_server[0]
-    assert smtp_server[0].count("SR-") == 1
+    assert len(mailbox) == 1
+    assert "handler@example.org" in mailbox[0][1] and late.reference in mailbox[0][1]
+    assert mailbox[0][1].count("SR-") == 1
 
 
 def test_a_surge_raises_an_alert_shown_to_police_supervisors_with_its_evidence(cast: Cast):
