@@ -136,7 +136,10 @@ def test_a_message_reaches_a_consenting_reporter_by_email_through_the_worker(
     assert Message.objects.get(body="An officer will visit on Friday.").emailed_at is not None
 
 
-def test_handlers_are_reminded_of_overdue_cases_by_email(transactional_db, cast: Cast, mailbox):
+def test_handlers_are_reminded_of_overdue_cases_by_email(
+    transactional_db, cast: Cast, mailbox, settings
+):
+    settings.SANCTUARY_PUBLIC_URL = "https://sanctuary.example.org"
     late = make(cast, site=cast.site_a)
     make(cast, site=cast.site_a)
     Incident.objects.filter(pk=late.pk).update(acknowledge_by=timezone.now() - timedelta(hours=2))
@@ -154,6 +157,10 @@ def test_handlers_are_reminded_of_overdue_cases_by_email(transactional_db, cast:
     assert len(mailbox) == 1
     assert "handler@example.org" in mailbox[0][1] and late.reference in mailbox[0][1]
     assert mailbox[0][1].count("SR-") == 1
+    # the case opens from the message, on the address people reach Sanctuary at
+    assert f"https://sanctuary.example.org/incidents/{late.pk}/" in mailbox[0][1]
+    handler_page = log_in(Client(), handler).get(f"/incidents/{late.pk}/")
+    assert handler_page.status_code == 200
 
 
 def test_a_surge_raises_an_alert_shown_to_police_supervisors_with_its_evidence(cast: Cast):

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -22,6 +23,7 @@ from sanctuary.audit.services import record
 from sanctuary.incidents import surge
 from sanctuary.incidents.models import Incident, Message, SurgeAlertRecord, SurgeScope
 from sanctuary.incidents.policy import overdue
+from sanctuary.links import absolute_url
 
 WORKER = Actor.system("worker", Channel.JOB)
 
@@ -62,7 +64,11 @@ def remind_handlers() -> int:
         handlers = Membership.objects.filter(
             organisation_id=organisation_id, role=Role.CASE_HANDLER, user__is_active=True
         ).exclude(user__email="").select_related("user")
-        lines = "\n".join(f"- {i.reference}: {i.get_category_display()}, {i.get_status_display()}" for i in incidents)
+        lines = "\n".join(
+            f"- {i.reference}: {i.get_category_display()}, {i.get_status_display()}\n  "
+            + absolute_url(reverse("incident_detail", kwargs={"incident_id": i.pk}))
+            for i in incidents
+        )
         for membership in handlers:
             send_mail(
                 _("%(count)s overdue incident cases") % {"count": len(incidents)},
