@@ -283,6 +283,6 @@ def withdraw(actor: Actor, alert: Alert, reason: str, *, correct: bool = False,
             "withdrawn": True, "reason": reason, "notices": notices,
             "correction": correction.pk if correction is not None else None,
         })
-        alert_id, corrected = alert.pk, correction is not None
-        transaction.on_commit(lambda: deliver_withdrawal.enqueue(alert_id, site_url, corrected))
+        alert_id = alert.pk
+        transaction.on_commit(lambda: deliver_withdrawal.enqueue(alert_id, site_url))
     return Withdrawal(alert, notices, correction)

@@ -62,7 +62,7 @@ def deliver_alert(alert_id: int, site_url: str = "") -> int:
     alert = Alert.objects.select_related("replaces").filter(pk=alert_id).first()
     if alert is None:
         return 0
-    sent = 0
+    sent, late = 0, False
     for delivery in Delivery.objects.filter(alert=alert, status=DeliveryStatus.QUEUED):
         if not Alert.objects.filter(pk=alert_id, status=AlertStatus.SENT).exists():
             break  # withdrawn meanwhile: what is left is cancelled, not sent
@@ -82,10 +82,19 @@ def deliver_alert(alert_id: int, site_url: str = "") -> int:
                 status=DeliveryStatus.FAILED, error=str(error)[:300], link_hash=""
             )
             continue
-        Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.SENT, sent_at=now)
         sent += 1
+        if not Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.QUEUED).update(
+            status=DeliveryStatus.SENT, sent_at=now
+        ):
+            # withdrawn while this message was leaving: it went, so its address is told too
+            Delivery.objects.filter(pk=delivery.pk).update(
+                status=DeliveryStatus.SENT, sent_at=now, notice_status=DeliveryStatus.QUEUED
+            )
+            late = True
     with transaction.atomic():
         record(Action.UPDATE, actor=WORKER, obj=alert, detail={"delivered": sent})
+    if late:
+        deliver_withdrawal.enqueue(alert_id, site_url)
     return sent
 
 
@@ -110,12 +119,13 @@ def withdrawal_notice(alert: Alert, delivery: Delivery, site_url: str = "", *, c
 
 
 @task()
-def deliver_withdrawal(alert_id: int, site_url: str = "", corrected: bool = False) -> int:
+def deliver_withdrawal(alert_id: int, site_url: str = "") -> int:
     """Tell every address a withdrawn alert reached that it is withdrawn; a failure is recorded on
     its delivery and the others are still told."""
     alert = Alert.objects.filter(pk=alert_id, status=AlertStatus.WITHDRAWN).first()
     if alert is None:
         return 0
+    corrected = alert.corrections.exists()
     told = 0
     for delivery in Delivery.objects.filter(alert=alert, notice_status=DeliveryStatus.QUEUED):
         provider = PROVIDERS.get(delivery.channel)
