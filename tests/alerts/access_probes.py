@@ -88,6 +88,20 @@ def probe_send(client: Client, user: User, cast: Cast, target: str) -> bool:
     return _done(response, Alert.objects.get(pk=alert.pk).status == AlertStatus.SENT)
 
 
+def probe_withdraw(client: Client, user: User, cast: Cast, target: str) -> bool:
+    alert = make_alert(_site(cast, target))
+    response = client.post(f"/alerts/{alert.pk}/withdraw/", {"reason": "Sent in error."})
+    return _done(response, Alert.objects.get(pk=alert.pk).status == AlertStatus.WITHDRAWN)
+
+
+def probe_api_withdraw(client: Client, user: User, cast: Cast, target: str) -> bool:
+    alert = make_alert(_site(cast, target))
+    response = api_client_for(user).post(
+        f"/api/alerts/{alert.pk}/withdraw", {"reason": "Sent in error."}, content_type="application/json",
+    )
+    return _done(response, Alert.objects.get(pk=alert.pk).status == AlertStatus.WITHDRAWN)
+
+
 def probe_acknowledge(client: Client, user: User, cast: Cast, target: str) -> bool:
     site = _site(cast, target)
     alert = make_alert(site)
@@ -157,9 +171,11 @@ PROBES: dict[str, Probe] = {
     "GET /alerts/{id}/": alert_page("/alerts/{id}/"),
     "POST /alerts/{id}/edit/": probe_edit,
     "POST /alerts/{id}/send/": probe_send,
+    "POST /alerts/{id}/withdraw/": probe_withdraw,
     "POST /alerts/{id}/acknowledge/": probe_acknowledge,
     "POST /api/alerts": probe_api_new,
     "GET /api/alerts/{id}": probe_api_alert,
+    "POST /api/alerts/{id}/withdraw": probe_api_withdraw,
     "GET /risk/heightened/": probe_heightened_list,
     "POST /risk/heightened/": probe_heightened_new,
     "GET /risk/heightened/{id}/": probe_heightened_page,

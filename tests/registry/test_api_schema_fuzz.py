@@ -42,6 +42,8 @@ CROSS_PARAMETER_RULES = {
     "GET /api/overview/{code}/monthly",
     # an audience of wards, areas, faiths and sites that exist and lie in the sender's areas
     "POST /api/alerts",
+    # a reason that is not only spaces, for an alert that still stands
+    "POST /api/alerts/{alert_id}/withdraw",
 }
 
 

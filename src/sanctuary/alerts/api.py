@@ -1,5 +1,5 @@
 """Alert endpoints: send an alert to an audience, read an alert with its delivery and
-acknowledgements — through the same doors as the pages."""
+acknowledgements, withdraw (or correct) a sent one — through the same doors as the pages."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from sanctuary.access.actor import Actor
 from sanctuary.access.policy import MAX_ID
 from sanctuary.alerts import policy, services
 from sanctuary.alerts.models import Alert, DeliveryStatus, Urgency
-from sanctuary.api_schemas import Error, FieldError, ValidationFailure
+from sanctuary.api_schemas import Body, Error, FieldError, Text, ValidationFailure
 from sanctuary.registry.models import Faith
 
 router = Router(tags=["alerts"])
@@ -67,6 +67,21 @@ class AlertOut(Schema):
     acknowledged: int
     not_acknowledged: int
     deliveries: DeliveryCounts | None = Field(None, description="Messages by status; senders only.")
+    withdrawn_at: datetime | None = Field(None, description="When it was withdrawn; none while it stands.")
+    withdrawn_reason: str = Field("", description="Why it was withdrawn, as its recipients were told.")
+    replaces: int | None = Field(None, description="The withdrawn alert this one corrects.")
+
+
+class WithdrawIn(Body):
+    reason: Text = Field(..., max_length=500, description="Why; every recipient is told it.")
+    correct: bool = Field(False, description="Also draft a corrected alert (same audience, same "
+                          "text to edit) that names this one; its id is in `correction`.")
+
+
+class WithdrawalOut(Schema):
+    alert: AlertOut
+    notices: int = Field(..., description="Addresses to be told of the withdrawal.")
+    correction: int | None = Field(None, description="The draft correcting it, when asked for.")
 
 
 def _out(actor: Actor, alert: Alert) -> AlertOut:
@@ -87,6 +102,7 @@ def _out(actor: Actor, alert: Alert) -> AlertOut:
             for row in rows
         ],
         acknowledged=done, not_acknowledged=len(rows) - done, deliveries=counts,
+        withdrawn_at=alert.withdrawn_at, withdrawn_reason=alert.withdrawn_reason, replaces=alert.replaces_id,
     )
 
 
@@ -134,3 +150,25 @@ def get_alert(request: HttpRequest, alert_id: int) -> AlertOut:
     not yours to see."""
     actor = Actor.of(request)
     return _out(actor, policy.get_alert(actor, alert_id))
+
+
+@router.post(
+    "/alerts/{alert_id}/withdraw",
+    response={200: WithdrawalOut, 401: Error, 404: Error, 422: ValidationFailure},
+)
+def withdraw_alert(request: HttpRequest, alert_id: int, withdrawal: WithdrawIn) -> Status[WithdrawalOut] | Status[ValidationFailure]:
+    """Withdraw a sent alert with a reason (or correct it): its acknowledgement links stop and
+    every address it was sent to is told why. Its senders' side only (an administrator or
+    police supervisor of every area it reaches); 404 for an alert not yours, 422 naming the field
+    for a missing reason or an alert withdrawn already."""
+    actor = Actor.of(request)
+    alert = policy.get_alert(actor, alert_id, for_withdrawal=True)
+    try:
+        done = services.withdraw(actor, alert, withdrawal.reason, correct=withdrawal.correct,
+                                 site_url=request.build_absolute_uri("/"))
+    except ValidationError as error:
+        return Status(422, ValidationFailure(detail="The withdrawal is not valid.", errors=_problems(error)))
+    return Status(200, WithdrawalOut(
+        alert=_out(actor, done.alert), notices=done.notices,
+        correction=done.correction.pk if done.correction is not None else None,
+    ))

@@ -1,4 +1,4 @@
-"""The forms of the alerts pages: compose (or revise) an alert, acknowledge it."""
+"""The forms of the alerts pages: compose (or revise) an alert, acknowledge it, withdraw it."""
 
 from __future__ import annotations
 
@@ -59,4 +59,19 @@ class LinkAcknowledgeForm(forms.Form):
         label="Note (optional)", required=False, max_length=500,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
         help_text="For example: “Stewards briefed after Sunday service.” At most 500 characters.",
+    )
+
+
+class WithdrawForm(forms.Form):
+    """Withdraw a sent alert, or correct it (withdraw it and draft its correction)."""
+
+    reason = forms.CharField(
+        label="Why it is withdrawn", max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
+        help_text="Every recipient reads this, e.g. “Sent to the wrong area.” At most 500 characters.",
+        error_messages={"required": "Say why the alert is withdrawn: its recipients read it."},
+    )
+    correct = forms.BooleanField(
+        label="Draft a corrected alert to send in its place", required=False,
+        help_text="The recipients are told a corrected alert follows; you edit and send it next.",
     )

@@ -26,6 +26,7 @@ class Urgency(models.TextChoices):
 class AlertStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     SENT = "sent", "Sent"
+    WITHDRAWN = "withdrawn", "Withdrawn"
 
 
 class Alert(models.Model):
@@ -54,6 +55,16 @@ class Alert(models.Model):
     )
     sent_at = models.DateTimeField(null=True, blank=True)
     sites = models.ManyToManyField(Site, through="AlertSite", related_name="+")
+    # A sent alert withdrawn (sent in error, or corrected): who, when, why; its recipients are told.
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.CharField(max_length=500, blank=True)
+    # A correction names the withdrawn alert it replaces.
+    replaces = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="corrections"
+    )
 
     objects = models.Manager()
 
@@ -69,9 +80,12 @@ class Alert(models.Model):
 
     @property
     def stands(self) -> bool:
-        """Sent and not withdrawn: what its acknowledgement links need (alerts are not withdrawn
-        today; a withdrawal would end the links here)."""
+        """Sent and not withdrawn: what its acknowledgement links need (a withdrawal ends them)."""
         return self.status == AlertStatus.SENT
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == AlertStatus.WITHDRAWN
 
     def audience_label(self) -> str:
         if self.audience_chosen:
@@ -125,6 +139,8 @@ class DeliveryStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
+    # queued when its alert was withdrawn: never sent
+    CANCELLED = "cancelled", "Not sent (withdrawn)"
 
 
 # How long after its message was sent an acknowledgement link opens (while the alert stands).
@@ -158,6 +174,10 @@ class Delivery(models.Model):
     status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED)
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)
+    # The notice of the alert's withdrawal to this address (blank: none due), sent by the worker.
+    notice_status = models.CharField(max_length=10, choices=DeliveryStatus.choices, blank=True)
+    notice_sent_at = models.DateTimeField(null=True, blank=True)
+    notice_error = models.CharField(max_length=300, blank=True)
 
     objects = models.Manager()
 

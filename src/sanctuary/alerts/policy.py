@@ -2,7 +2,9 @@
 
 - Administrators and police supervisors of an area send alerts to its sites; they see every
   alert that reaches a site of their areas, drafts included, and the drafts they wrote.
-- A site contact sees the alerts sent to a site of their organisation, and acknowledges them.
+- The same senders withdraw (or correct) a sent alert whose sites all lie in their areas.
+- A site contact sees the alerts sent to a site of their organisation (withdrawn ones marked
+  so), and acknowledges those that stand.
 - Everyone else sees nothing of alerts; an alert not yours looks missing.
 - Anyone holding a delivery's acknowledgement link (a listed contact with no account) sees what
   its message said and acknowledges for its sites, while the alert stands and for 30 days after
@@ -11,6 +13,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -72,7 +75,7 @@ def _audience_of(actor: Actor) -> Q:
     own = grants_for(actor).own_organisation_ids
     if not own:
         return Q(pk__in=[])
-    return Q(status=AlertStatus.SENT, recipients__site__operator__in=own)
+    return Q(status__in=(AlertStatus.SENT, AlertStatus.WITHDRAWN), recipients__site__operator__in=own)
 
 
 def _sent_into(actor: Actor) -> Q:
@@ -88,25 +91,41 @@ def _sent_into(actor: Actor) -> Q:
 
 def visible_alerts(actor: Actor) -> QuerySet[Alert]:
     if actor.is_system or sender_areas(actor).every:
-        return Alert.objects.select_related("created_by", "sent_by", "audience_area")
+        return Alert.objects.select_related("created_by", "sent_by", "audience_area", "withdrawn_by", "replaces")
     ids = Alert.objects.filter(_sent_into(actor) | _audience_of(actor)).values("pk")
-    return Alert.objects.filter(pk__in=ids).select_related("created_by", "sent_by", "audience_area")
+    return Alert.objects.filter(pk__in=ids).select_related("created_by", "sent_by", "audience_area", "withdrawn_by", "replaces")
 
 
-def editable_alerts(actor: Actor) -> QuerySet[Alert]:
-    """Drafts a sender may change and send: the alert must not reach beyond their areas."""
+def managed_alerts(actor: Actor) -> QuerySet[Alert]:
+    """Alerts a sender may act on (revise and send a draft, withdraw a sent one): the alert must
+    not reach beyond their areas."""
     areas = sender_areas(actor)
     if not areas:
         return Alert.objects.none()
-    drafts = Alert.objects.filter(status=AlertStatus.DRAFT)
     if areas.every:
-        return drafts
+        return Alert.objects.all()
     beyond = AlertSite.objects.exclude(site__area__in=areas.ids).values("alert")
-    return drafts.filter(_sent_into(actor)).exclude(pk__in=beyond).distinct()
+    return Alert.objects.filter(_sent_into(actor)).exclude(pk__in=beyond).distinct()
 
 
-def get_alert(actor: Actor, alert_id: Any, *, for_edit: bool = False) -> Alert:
-    alerts = editable_alerts(actor) if for_edit else visible_alerts(actor)
+def editable_alerts(actor: Actor) -> QuerySet[Alert]:
+    """Drafts a sender may change and send."""
+    return managed_alerts(actor).filter(status=AlertStatus.DRAFT)
+
+
+def withdrawable_alerts(actor: Actor) -> QuerySet[Alert]:
+    """Sent alerts a sender may withdraw or correct (and withdrawn ones, so that a second
+    withdrawal is told it came too late rather than that the alert is missing)."""
+    return managed_alerts(actor).filter(status__in=(AlertStatus.SENT, AlertStatus.WITHDRAWN))
+
+
+def get_alert(actor: Actor, alert_id: Any, *, for_edit: bool = False, for_withdrawal: bool = False) -> Alert:
+    """One alert the actor sees; `for_edit`: a draft they may revise and send; `for_withdrawal`:
+    a sent alert they may withdraw. Anything else is NotFound."""
+    if for_withdrawal:
+        alerts = withdrawable_alerts(actor)
+    else:
+        alerts = editable_alerts(actor) if for_edit else visible_alerts(actor)
     try:
         return alerts.get(pk=parse_id(alert_id))
     except Alert.DoesNotExist:
@@ -153,6 +172,17 @@ def unacknowledged_for(actor: Actor) -> QuerySet[AlertSite]:
     return AlertSite.objects.filter(
         alert__status=AlertStatus.SENT, site__operator__in=own, acknowledged_at__isnull=True
     ).select_related("alert", "site")
+
+
+def withdrawn_for(actor: Actor, since: datetime) -> QuerySet[AlertSite]:
+    """A contact's inbox, struck through: alerts to their organisation's sites withdrawn since
+    `since` (so that a volunteer who had not acted yet learns to stop, not that it vanished)."""
+    own = grants_for(actor).own_organisation_ids
+    if not own:
+        return AlertSite.objects.none()
+    return AlertSite.objects.filter(
+        alert__status=AlertStatus.WITHDRAWN, alert__withdrawn_at__gte=since, site__operator__in=own,
+    ).select_related("alert", "site").order_by("-alert__withdrawn_at", "site__name")
 
 
 def reachable_for_acknowledgement(rows: QuerySet[AlertSite]) -> QuerySet[Site]:

@@ -1,5 +1,7 @@
-"""Every change to alerts: draft, revise, send, acknowledge — each one transaction with its audit
-record. Sending queues one delivery per address (`tasks.deliver_alert`, run by the worker)."""
+"""Every change to alerts: draft, revise, send, acknowledge, withdraw, correct — each one
+transaction with its audit record. Sending queues one delivery per address
+(`tasks.deliver_alert`, run by the worker); withdrawing queues a notice to each address the alert
+reached (`tasks.deliver_withdrawal`)."""
 
 from __future__ import annotations
 
@@ -13,9 +15,9 @@ from django.utils import timezone
 from sanctuary.access.actor import Actor
 from sanctuary.access.policy import NotFound
 from sanctuary.alerts import policy
-from sanctuary.alerts.models import Alert, AlertSite, AlertStatus, Delivery, Urgency
+from sanctuary.alerts.models import Alert, AlertSite, AlertStatus, Delivery, DeliveryStatus, Urgency
 from sanctuary.alerts.providers import PROVIDERS
-from sanctuary.alerts.tasks import deliver_alert
+from sanctuary.alerts.tasks import deliver_alert, deliver_withdrawal
 from sanctuary.audit.models import Action
 from sanctuary.audit.services import record, snapshot
 from sanctuary.registry.models import Area, Faith, Site
@@ -98,7 +100,8 @@ def _audience_of(alert: Alert) -> Audience:
     return Audience(alert.audience_faith, alert.audience_area, alert.audience_ward)
 
 
-def draft(actor: Actor, content: Content, audience: Audience, *, origin: str = "") -> Alert:
+def draft(actor: Actor, content: Content, audience: Audience, *, origin: str = "",
+          replaces: Alert | None = None) -> Alert:
     """An alert kept as a draft for its sender to review and send."""
     if not policy.may_send(actor):
         raise NotFound("No such page.")
@@ -108,13 +111,15 @@ def draft(actor: Actor, content: Content, audience: Audience, *, origin: str = "
         alert = Alert(
             title=content.title.strip(), body=content.body.strip(), ask=content.ask.strip(),
             urgency=content.urgency, template=content.template, origin=origin[:200],
-            created_by=actor.user,
+            created_by=actor.user, replaces=replaces,
         )
         _set_audience(alert, audience, sites)
         alert.save()
         AlertSite.objects.bulk_create(AlertSite(alert=alert, site=site) for site in sites)
-        record(Action.CREATE, actor=actor, obj=alert, after=snapshot(alert),
-               detail={"sites": [site.pk for site in sites]})
+        detail: dict[str, object] = {"sites": [site.pk for site in sites]}
+        if replaces is not None:
+            detail["replaces"] = replaces.pk
+        record(Action.CREATE, actor=actor, obj=alert, after=snapshot(alert), detail=detail)
     return alert
 
 
@@ -122,6 +127,8 @@ def revise(actor: Actor, alert: Alert, content: Content, audience: Audience) -> 
     _check(content)
     with transaction.atomic():
         alert = policy.get_alert(actor, alert.pk, for_edit=True)
+        if not alert.is_draft:  # the door lets drafts alone through; said again beside the write
+            raise ValidationError({"status": "Only a draft can be revised."})
         before = snapshot(alert)
         sites = audience_sites(actor, audience)
         alert.title, alert.body, alert.ask = content.title.strip(), content.body.strip(), content.ask.strip()
@@ -225,3 +232,57 @@ def acknowledge_by_link(actor: Actor, delivery: Delivery, note: str = "") -> Lin
                 "sites": [row.site_id for row in fresh], "note": note,
             })
     return LinkAcknowledgement(fresh, already)
+
+
+REASON_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    alert: Alert  # the alert withdrawn
+    notices: int  # addresses told
+    correction: Alert | None = None  # the draft that corrects it, for its sender to edit and send
+
+
+def withdraw(actor: Actor, alert: Alert, reason: str, *, correct: bool = False,
+             site_url: str = "") -> Withdrawal:
+    """Withdraw a sent alert (sent in error, wrong facts, an all-clear): its acknowledgement links
+    stop, it asks no site to acknowledge any more, and every address it was sent to is told, with
+    the reason, by the worker. `correct`: also draft a new alert from it (same audience, its text
+    to edit) that names the one it replaces; the notice says a corrected alert follows."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the alert is withdrawn: its recipients read it."})
+    if len(reason) > REASON_LIMIT:
+        raise ValidationError({"reason": f"Keep the reason to {REASON_LIMIT} characters."})
+    with transaction.atomic():
+        alert = policy.get_alert(actor, alert.pk, for_withdrawal=True)
+        alert = Alert.objects.select_for_update().get(pk=alert.pk)
+        if alert.is_withdrawn:
+            raise ValidationError({"status": "This alert has been withdrawn already."})
+        if not alert.stands:
+            raise ValidationError({"status": "Only a sent alert can be withdrawn."})
+        before = snapshot(alert)
+        alert.status, alert.withdrawn_at = AlertStatus.WITHDRAWN, timezone.now()
+        alert.withdrawn_by, alert.withdrawn_reason = actor.user, reason
+        alert.save(update_fields=["status", "withdrawn_at", "withdrawn_by", "withdrawn_reason"])
+        # messages still waiting for the worker never leave; those that left get a notice
+        Delivery.objects.filter(alert=alert, status=DeliveryStatus.QUEUED).update(
+            status=DeliveryStatus.CANCELLED, link_hash=""
+        )
+        notices = Delivery.objects.filter(alert=alert, status=DeliveryStatus.SENT).update(
+            notice_status=DeliveryStatus.QUEUED
+        )
+        correction = None
+        if correct:
+            correction = draft(
+                actor, Content(alert.title, alert.body, alert.ask, alert.urgency, alert.template),
+                _audience_of(alert), origin=f"a correction of “{alert.title}”", replaces=alert,
+            )
+        record(Action.UPDATE, actor=actor, obj=alert, before=before, after=snapshot(alert), detail={
+            "withdrawn": True, "reason": reason, "notices": notices,
+            "correction": correction.pk if correction is not None else None,
+        })
+        alert_id = alert.pk
+        transaction.on_commit(lambda: deliver_withdrawal.enqueue(alert_id, site_url))
+    return Withdrawal(alert, notices, correction)

@@ -1,6 +1,9 @@
-"""Alert pages: the inbox and the senders' list, composing and sending, acknowledging."""
+"""Alert pages: the inbox and the senders' list, composing and sending, acknowledging,
+withdrawing and correcting."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,18 +12,20 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sanctuary.access.actor import Actor
 from sanctuary.alerts import policy, services
-from sanctuary.alerts.forms import AcknowledgeForm, AlertForm, LinkAcknowledgeForm
+from sanctuary.alerts.figures import IN_FORCE_DAYS
+from sanctuary.alerts.forms import AcknowledgeForm, AlertForm, LinkAcknowledgeForm, WithdrawForm
 from sanctuary.alerts.models import Alert, DeliveryStatus
 from sanctuary.alerts.templates_data import templates
 
 
-def _form_errors(form: AlertForm | AcknowledgeForm | LinkAcknowledgeForm, error: ValidationError) -> None:
+def _form_errors(form: AlertForm | AcknowledgeForm | LinkAcknowledgeForm | WithdrawForm, error: ValidationError) -> None:
     for name, problems in error.message_dict.items():
         form.add_error(name if name in form.fields else None, problems)
 
@@ -38,6 +43,7 @@ def alerts_page(request: HttpRequest) -> HttpResponse:
     return render(request, "alerts/alerts.html", {
         "page": page,
         "waiting": policy.unacknowledged_for(actor),
+        "withdrawn": policy.withdrawn_for(actor, timezone.now() - timedelta(days=IN_FORCE_DAYS)),
         "may_send": policy.may_send(actor),
         "templates": templates().values(),
     })
@@ -98,11 +104,7 @@ def alert_edit(request: HttpRequest, alert_id: int) -> HttpResponse:
     return render(request, "alerts/alert_form.html", {"form": form, "alert": alert, "templates": ()})
 
 
-@login_required
-@require_GET
-def alert_page(request: HttpRequest, alert_id: int) -> HttpResponse:
-    actor = Actor.of(request)
-    alert = policy.get_alert(actor, alert_id)
+def _alert_page(request: HttpRequest, actor: Actor, alert: Alert, withdraw_form: WithdrawForm | None = None) -> HttpResponse:
     senders_side = policy.may_see_delivery(actor, alert)
     rows = list(policy.recipients_shown(actor, alert))
     pending = policy.to_acknowledge(actor, alert)
@@ -117,7 +119,43 @@ def alert_page(request: HttpRequest, alert_id: int) -> HttpResponse:
         "failed": sum(1 for d in deliveries if d.status == DeliveryStatus.FAILED),
         "acknowledged": sum(1 for row in rows if row.acknowledged_at),
         "form": AcknowledgeForm(sites=policy.reachable_for_acknowledgement(pending)) if pending.exists() else None,
+        "withdraw_form": withdraw_form or (
+            WithdrawForm() if alert.stands and policy.withdrawable_alerts(actor).filter(pk=alert.pk).exists()
+            else None
+        ),
+        "corrections": list(alert.corrections.filter(pk__in=policy.visible_alerts(actor).values("pk"))),
     })
+
+
+@login_required
+@require_GET
+def alert_page(request: HttpRequest, alert_id: int) -> HttpResponse:
+    actor = Actor.of(request)
+    return _alert_page(request, actor, policy.get_alert(actor, alert_id))
+
+
+@login_required
+@require_POST
+def alert_withdraw(request: HttpRequest, alert_id: int) -> HttpResponse:
+    """Withdraw a sent alert with a reason, or correct it: then on to the correction's draft."""
+    actor = Actor.of(request)
+    alert = policy.get_alert(actor, alert_id, for_withdrawal=True)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            done = services.withdraw(actor, alert, form.cleaned_data["reason"],
+                                     correct=form.cleaned_data["correct"],
+                                     site_url=request.build_absolute_uri("/"))
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            told = f"{done.notices} address{'es' if done.notices != 1 else ''} will be told why"
+            if done.correction is not None:
+                messages.success(request, f"Withdrawn; {told}. Edit the correction, then send it.")
+                return redirect("alert_edit", alert_id=done.correction.pk)
+            messages.success(request, f"Withdrawn; {told}.")
+            return redirect("alert", alert_id=alert.pk)
+    return _alert_page(request, actor, alert, form)
 
 
 @login_required
