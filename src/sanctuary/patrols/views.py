@@ -379,8 +379,8 @@ def unit_fill(request: HttpRequest, unit_id: int) -> HttpResponse:
         messages.success(request, (
             f"Added {len(filled.shifts)} shifts from {filled.first:%a %d %b} to "
             f"{filled.last:%a %d %b}, covering {len(filled.cover.chosen)} gatherings within "
-            f"{filled.hours_per_week:.2f} hours a week; {len(filled.cover.dropped)} smaller ones "
-            "left uncovered."
+            f"{filled.hours_per_week:.2f} hours a week ({len(filled.cover.already)} already "
+            f"covered by its shifts; {len(filled.cover.dropped)} left: the hours do not reach them)."
         ))
     return redirect("patrol_unit", unit_id=unit.pk)
 
