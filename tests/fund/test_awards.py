@@ -120,6 +120,51 @@ def test_funded_guarding_becomes_a_guard_unit_in_patrol_planning(cast: Cast):
     assert award.guard_unit == unit
 
 
+def test_signed_off_guarding_comes_with_shifts_over_the_site_s_largest_gatherings(cast: Cast):
+    """£5,000 of guarding at £26 an hour for each of two officers is 110 minutes a week: at
+    Alpha Mosque (the calendar's defaults) that is Friday's Jumu'ah, the week's largest
+    gathering, from 15 minutes before until 15 minutes after, at the site, for four weeks."""
+    from datetime import timedelta
+
+    from sanctuary.calendars import services as calendars
+    from sanctuary.fund.guarding import guarding_hours_per_week
+
+    award = guarded_award(cast)
+    assert guarding_hours_per_week(award.package) == 110 / 60
+    services.sign_off(as_(cast.person(Role.SECURITY_ADVISER)), installed(cast, award))
+    award.refresh_from_db()
+    shifts = list(award.guard_unit.shifts.order_by("start"))
+    assert len(shifts) == 4
+    first = timezone.localtime(shifts[0].start).date()
+    monday = first - timedelta(days=first.weekday())
+    found = calendars.gatherings([cast.site_a], monday, monday + timedelta(days=27))
+    fridays = [g.gathering for g in found if g.gathering.kind == "jumuah"]
+    assert [(s.start, s.end) for s in shifts] == [
+        (g.start - timedelta(minutes=15), g.end + timedelta(minutes=15)) for g in fridays
+    ]
+    assert all(max(g.gathering.expected_attendance for g in found) == g.expected_attendance
+               for g in fridays)
+    assert all((s.base_latitude, s.base_longitude) == (cast.site_a.latitude, cast.site_a.longitude)
+               for s in shifts)
+    assert all((s.end - s.start).total_seconds() <= 110 * 60 for s in shifts)
+
+
+def guarded_award(cast: Cast) -> Award:
+    """An award of a package of guarding alone (£5,000) for site A."""
+    from sanctuary.fund import tasks
+    from sanctuary.fund.models import Allocation
+    from tests.fund.awards_setup import apply, make_round
+
+    round_ = make_round(cast, budget="4000")
+    apply(round_, cast.site_a, cast.person(Role.SITE_CONTACT),
+          packages={"full": ([{"measure": "guards"}], Decimal("5000"))})
+    manager = as_(cast.person(Role.PROGRAMME_ADMIN))
+    started = services.start_allocation(manager, round_)
+    tasks.allocate_round.call(started.pk)
+    services.confirm_allocation(manager, Allocation.objects.get(pk=started.pk))
+    return Award.objects.get(application__round=round_)
+
+
 def claim(award: Award, amount: str):
     return services.submit_claim(
         as_(award.application.applicant), award, Decimal(amount), SimpleUploadedFile("invoice.pdf", pdf())

@@ -29,6 +29,7 @@ CORES = (
     "sanctuary.overview.chart",
     "sanctuary.fund.eligibility",
     "sanctuary.fund.scoring",
+    "sanctuary.patrols.guard_cover",
 )
 CORE_COMMANDS = ("sanctuary.solvers.commands",)
 # Shared by everyone, importing nothing of ours.

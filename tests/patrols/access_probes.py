@@ -181,6 +181,24 @@ def probe_shift_remove(client: Client, user: User, cast: Cast, target: str) -> b
     return not Shift.objects.filter(pk=shift.pk).exists()
 
 
+def probe_unit_fill(client: Client, user: User, cast: Cast, target: str) -> bool:
+    """Guards a fund award pays for, posted at site A (own) or site C (away)."""
+    from decimal import Decimal
+
+    from sanctuary.fund.models import Award
+    from tests.fund.awards_setup import apply, make_round
+
+    site = _site_of(cast, target)
+    unit = PatrolUnit.objects.create(name="Matrix funded guards", area=site.area, kind="guard",
+                                     mode="foot", organisation=site.operator, site=site)
+    application = apply(make_round(cast), site, cast.person(Role.SITE_CONTACT),
+                        packages={"full": ([{"measure": "guards"}], Decimal("8000"))})
+    Award.objects.create(application=application, package=application.packages.get(),
+                         amount=Decimal("6400"), guard_unit=unit)
+    response = client.post(f"/patrols/units/{unit.pk}/fill/", {"weeks": 1})
+    return _refused_or_done(response, unit.shifts.exists())
+
+
 def _delivered_at(cast: Cast, site: Site) -> None:
     """A published plan's past visit at the site, checked in and accepted."""
     plan = Plan.objects.create(week_start=timezone.localdate(), status=PlanStatus.PUBLISHED)
@@ -269,6 +287,7 @@ PROBES: dict[str, Probe] = {
     "GET /patrols/units/import/": function_page("/patrols/units/import/"),
     "GET /patrols/units/{id}/": unit_page,
     "POST /patrols/units/{id}/": probe_shift_add,
+    "POST /patrols/units/{id}/fill/": probe_unit_fill,
     "POST /patrols/shifts/{id}/remove/": probe_shift_remove,
     "GET /patrols/today/": function_page("/patrols/today/"),
     "GET /patrols/sites/{id}/visits/": probe_site_visits,

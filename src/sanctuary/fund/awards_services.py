@@ -32,6 +32,7 @@ from sanctuary.audit.services import snapshot as _snapshot
 from sanctuary.fund import allocating
 from sanctuary.fund import awards_policy as policy
 from sanctuary.fund import benefit as benefits
+from sanctuary.fund.guarding import GUARDING_MEASURES, guarding_hours_per_week
 from sanctuary.fund.models import (
     Allocation,
     AllocationMethod,
@@ -50,11 +51,11 @@ from sanctuary.fund.models import (
     RoundStatus,
 )
 from sanctuary.fund.tasks import allocate_round, send_letter
+from sanctuary.patrols.services import NoGatherings, fill_guard_shifts
 from sanctuary.uploads import clean_document, clean_photo
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_INVOICE_BYTES = 10 * 1024 * 1024
-GUARDING_MEASURES = frozenset({"guards"})
 MAINTENANCE_DAYS = 365
 # A run still waiting or running after this long was lost (a worker stopped): another may start.
 STALE_RUN = timedelta(minutes=30)
@@ -347,6 +348,11 @@ def _guard_unit(actor: Actor, award: Award) -> Any:
     if made:
         record(Action.CREATE, actor=actor, obj=unit, after=snapshot(unit),
                detail={"funded_by_award": award.pk})
+    try:
+        fill_guard_shifts(actor, unit, guarding_hours_per_week(award.package))
+    except NoGatherings as refused:
+        # Signing off does not wait for the calendar: the unit stays without shifts, and says why.
+        record(Action.UPDATE, actor=actor, obj=unit, detail={"shifts": str(refused)})
     return unit
 
 

@@ -41,6 +41,14 @@ class ShiftForm(forms.ModelForm):
         widgets = {"start": DateTimeInput(), "end": DateTimeInput()}
 
 
+class FillShiftsForm(forms.Form):
+    weeks = forms.IntegerField(
+        label="Weeks to fill", min_value=1, max_value=12, initial=4,
+        help_text="From next Monday: the site's largest gatherings first, within the hours a week "
+        "the fund award pays for. Shifts already there stay.",
+    )
+
+
 class ShiftImportForm(forms.Form):
     area: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, label="Area the units work in")
     organisation: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, label="Organisation of new units")

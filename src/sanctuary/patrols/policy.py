@@ -35,12 +35,15 @@ from sanctuary.patrols.models import (
     PlanStatus,
     RotaFeed,
     Shift,
+    UnitKind,
 )
 from sanctuary.registry import policy as registry_policy
 from sanctuary.registry.models import Site
 
 PATROL_ROLES = frozenset({Role.POLICE_SUPERVISOR, Role.PATROL_OFFICER, Role.ENFORCEMENT_OFFICER})
 PLANNER_ROLES = frozenset({Role.POLICE_SUPERVISOR})
+# Who signs off funded guarding (docs/fund-decisions.md, 4) and so gives its unit first shifts.
+FUNDED_GUARD_ROLES = frozenset({Role.SECURITY_ADVISER})
 
 
 def patrol_areas(actor: Actor) -> Areas:
@@ -88,6 +91,23 @@ def get_unit(actor: Actor, unit_id: Any, *, for_edit: bool = False) -> PatrolUni
         return units.get(pk=parse_id(unit_id))
     except PatrolUnit.DoesNotExist:
         raise NotFound("No such patrol unit.") from None
+
+
+def get_unit_to_fill(actor: Actor, unit_id: Any) -> PatrolUnit:
+    """A unit posted at one site, to give shifts from that site's gatherings: by a police
+    supervisor of its area, or, for guards (the guarding a fund award pays for, made at the
+    installation's sign-off), by the area's security adviser who signs it off."""
+    try:
+        unit = PatrolUnit.objects.select_related("site", "area").get(
+            pk=parse_id(unit_id), site__isnull=False
+        )
+    except PatrolUnit.DoesNotExist:
+        raise NotFound("No such patrol unit.") from None
+    if planning_areas(actor).covers(unit.area_id):
+        return unit
+    if unit.kind == UnitKind.GUARD and role_areas(actor, FUNDED_GUARD_ROLES).covers(unit.area_id):
+        return unit
+    raise NotFound("No such patrol unit.")
 
 
 def visible_shifts(actor: Actor) -> QuerySet[Shift]:

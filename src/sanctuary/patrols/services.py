@@ -26,7 +26,9 @@ from sanctuary.access.actor import Actor
 from sanctuary.access.policy import NotFound
 from sanctuary.audit.models import Action
 from sanctuary.audit.services import record, snapshot
-from sanctuary.patrols import policy
+from sanctuary.calendars import services as calendar_services
+from sanctuary.fund.guarding import funded_hours
+from sanctuary.patrols import guard_cover, policy
 from sanctuary.patrols.models import (
     CheckIn,
     CheckInKind,
@@ -41,7 +43,7 @@ from sanctuary.patrols.models import (
     UnitKind,
 )
 from sanctuary.patrols.tasks import plan_week
-from sanctuary.registry.models import Area, Organisation
+from sanctuary.registry.models import Area, Organisation, Site
 from sanctuary.solvers.travel import haversine_km
 from sanctuary.surveys import assess
 
@@ -86,6 +88,83 @@ def remove_shift(actor: Actor, shift: Shift) -> None:
         before = snapshot(shift)
         record(Action.DELETE, actor=actor, obj=shift, before=before)
         shift.delete()
+
+
+# --- funded guards: shifts from the site's gatherings ------------------------------------------------
+
+FILL_WEEKS = 4
+
+
+class NoGatherings(Exception):
+    """The unit's site has no gatherings in the period: nothing for its guards to cover."""
+
+
+@dataclass(frozen=True)
+class Filled:
+    shifts: list[Shift]
+    cover: guard_cover.Cover
+    hours_per_week: float
+    first: date
+    last: date
+
+
+def fill_guard_shifts(
+    actor: Actor,
+    unit: PatrolUnit,
+    hours_per_week: float | None = None,
+    *,
+    weeks: int = FILL_WEEKS,
+    first: date | None = None,
+) -> Filled:
+    """Shifts for a unit posted at one site, from the site's gatherings over `weeks` weeks from
+    `first` (next Monday): the largest gatherings first within `hours_per_week` (by default what
+    the fund award that made the unit pays for), each from a little before to a little after,
+    based at the site (guard_cover.py; docs/patrols.md). Shifts the unit already has in the
+    period stay, count against their week's hours and are never overlapped."""
+    if not 1 <= weeks <= 12:
+        raise ValidationError({"weeks": "Fill from 1 to 12 weeks at a time."})
+    with transaction.atomic():
+        unit = policy.get_unit_to_fill(actor, unit.pk)
+        site = unit.site
+        assert site is not None  # the door gives only units posted at a site
+        if hours_per_week is None:
+            hours_per_week = funded_hours(unit)
+            if hours_per_week is None:
+                raise ValidationError(
+                    {"weeks": f"No fund award pays for {unit.name}: enter its shifts by hand."}
+                )
+        today = timezone.localdate()
+        first = first or today + timedelta(days=7 - today.weekday())  # the planner's next week
+        last = first + timedelta(days=7 * weeks - 1)
+        calendars = calendar_services.across_sites(
+            calendar_services.with_schedules(Site.objects.filter(pk=site.pk)), first, last
+        )
+        found = [item.gathering for item in calendars.gatherings()]
+        if not found:
+            why = "".join(f" ({item.reason})" for item in calendars.skipped)
+            raise NoGatherings(
+                f"{site.name} has no gatherings from {first:%a %d %b} to {last:%a %d %b %Y} in "
+                f"its calendar{why}: add its services or events to the site's calendar, then "
+                "fill the shifts again."
+            )
+        weeks_from = datetime.combine(first, datetime.min.time(), ZoneInfo(settings.TIME_ZONE))
+        until = weeks_from + timedelta(days=7 * weeks + 1)
+        fixed = [
+            guard_cover.Interval(s.start, s.end)
+            for s in unit.shifts.filter(end__gt=weeks_from - timedelta(days=1), start__lt=until)
+        ]
+        cover = guard_cover.choose_shifts(found, hours_per_week, weeks_from, fixed=fixed)
+        made = Shift.objects.bulk_create(
+            Shift(unit=unit, start=i.start, end=i.end, base_latitude=site.latitude,
+                  base_longitude=site.longitude)
+            for i in cover.shifts
+        )
+        record(Action.UPDATE, actor=actor, obj=unit, detail={
+            "shifts_filled": [[i.start.isoformat(), i.end.isoformat()] for i in cover.shifts],
+            "hours_per_week": hours_per_week, "from": first.isoformat(), "to": last.isoformat(),
+            "gatherings_covered": len(cover.chosen), "gatherings_left": len(cover.dropped),
+        })
+    return Filled(made, cover, hours_per_week, first, last)
 
 
 SHIFT_COLUMNS = ("unit", "kind", "mode", "start", "end", "base_latitude", "base_longitude")

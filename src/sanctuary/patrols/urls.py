@@ -23,6 +23,7 @@ urlpatterns = [
     path("patrols/units/", views.units_page, name="patrol_units"),
     path("patrols/units/import/", views.shifts_import, name="patrol_shifts_import"),
     path("patrols/units/<int:unit_id>/", views.unit_page, name="patrol_unit"),
+    path("patrols/units/<int:unit_id>/fill/", views.unit_fill, name="patrol_unit_fill"),
     path("patrols/shifts/<int:shift_id>/remove/", views.shift_remove, name="patrol_shift_remove"),
     path("patrols/today/", views.today_page, name="patrol_today"),
     path("patrols/sw.js", views.service_worker, name="patrol_service_worker"),

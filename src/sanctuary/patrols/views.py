@@ -23,8 +23,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sanctuary.access.actor import Actor, Channel
 from sanctuary.access.policy import NotFound
-from sanctuary.patrols import forms, policy, reports, services
-from sanctuary.patrols.models import Plan, PlanStatus
+from sanctuary.patrols import forms, guard_cover, policy, reports, services
+from sanctuary.patrols.models import Plan, PlanStatus, UnitKind
 from sanctuary.registry import policy as registry_policy
 from sanctuary.spreadsheet_cells import safe_cell
 
@@ -327,6 +327,8 @@ def unit_page(request: HttpRequest, unit_id: int) -> HttpResponse:
     editable = policy.editable_units(actor).filter(pk=unit.pk).exists()
     unit_form = _unit_form(actor, instance=unit) if editable else None
     shift_form = forms.ShiftForm() if editable else None
+    funded = unit.kind == UnitKind.GUARD and unit.site_id is not None
+    fill_form = forms.FillShiftsForm() if editable and funded else None
     status = 200
     if request.method == "POST":
         unit = policy.get_unit(actor, unit_id, for_edit=True)
@@ -352,8 +354,35 @@ def unit_page(request: HttpRequest, unit_id: int) -> HttpResponse:
     shifts = Paginator(unit.shifts.order_by("-start"), 50).get_page(request.GET.get("page"))
     return render(request, "patrols/unit.html", {
         "unit": unit, "unit_form": unit_form, "shift_form": shift_form, "shifts": shifts,
-        "editable": editable,
+        "editable": editable, "fill_form": fill_form,
+        "margins": (guard_cover.BEFORE.seconds // 60, guard_cover.AFTER.seconds // 60),
     }, status=status)
+
+
+@login_required
+@require_POST
+def unit_fill(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Fill the shifts of a unit posted at one site from its gatherings (funded guards)."""
+    actor = Actor.of(request)
+    unit = policy.get_unit(actor, unit_id, for_edit=True)
+    form = forms.FillShiftsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Weeks to fill: " + " ".join(str(e) for e in form.errors.get("weeks", [])))
+        return redirect("patrol_unit", unit_id=unit.pk)
+    try:
+        filled = services.fill_guard_shifts(actor, unit, weeks=form.cleaned_data["weeks"])
+    except services.NoGatherings as refused:
+        messages.error(request, str(refused))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, (
+            f"Added {len(filled.shifts)} shifts from {filled.first:%a %d %b} to "
+            f"{filled.last:%a %d %b}, covering {len(filled.cover.chosen)} gatherings within "
+            f"{filled.hours_per_week:.2f} hours a week ({len(filled.cover.already)} already "
+            f"covered by its shifts; {len(filled.cover.dropped)} left: the hours do not reach them)."
+        ))
+    return redirect("patrol_unit", unit_id=unit.pk)
 
 
 @login_required
