@@ -126,3 +126,23 @@ def test_a_guard_unit_no_award_pays_for_is_refused_in_words(patrols: Patrols):
     client = log_in(Client(), cast.person(Role.POLICE_SUPERVISOR))
     response = client.post(f"/patrols/units/{unit.pk}/fill/", {"weeks": 1}, follow=True)
     assert "No fund award pays for Hired guards" in response.content.decode()
+
+
+def test_a_supervisor_renames_the_funded_guards_from_their_page(patrols: Patrols):
+    """Guards posted at a site are saved like any unit (the rule once allowed stewards alone)."""
+    cast = patrols.cast
+    guards = funded_guards(patrols, cast.site_a)
+    client = log_in(Client(), cast.person(Role.POLICE_SUPERVISOR))
+    response = client.post(f"/patrols/units/{guards.pk}/", {
+        "form": "unit", "name": "Alpha Mosque guards", "kind": "guard", "mode": guards.mode,
+        "organisation": guards.organisation_id, "area": guards.area_id,
+        "site": cast.site_a.pk, "active": "on"})
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    guards.refresh_from_db()
+    assert guards.name == "Alpha Mosque guards" and guards.site_id == cast.site_a.pk
+    police = client.post(f"/patrols/units/{guards.pk}/", {
+        "form": "unit", "name": "Alpha Mosque guards", "kind": "police", "mode": guards.mode,
+        "organisation": guards.organisation_id, "area": guards.area_id,
+        "site": cast.site_a.pk, "active": "on"})
+    assert police.status_code == 422
+    assert "Only stewards and guards are posted at one site" in police.content.decode()

@@ -68,8 +68,11 @@ class PatrolUnit(models.Model):
     def clean(self) -> None:
         if self.kind == UnitKind.STEWARD and self.site_id is None:
             raise ValidationError({"site": "A steward covers their own site: choose it."})
-        if self.kind != UnitKind.STEWARD and self.site_id is not None:
-            raise ValidationError({"site": "Only a steward is tied to one site; leave it empty."})
+        # guards may be posted at one site (funded guarding: fund.awards_services) or patrol
+        if self.kind in (UnitKind.POLICE, UnitKind.ENFORCEMENT) and self.site_id is not None:
+            raise ValidationError(
+                {"site": "Only stewards and guards are posted at one site; leave it empty."}
+            )
 
 
 class Shift(models.Model):
