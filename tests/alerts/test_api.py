@@ -51,6 +51,15 @@ def test_a_site_id_beyond_64_bits_is_refused_not_an_error(cast: Cast):
     assert not Alert.objects.exists()
 
 
+def test_a_nul_character_in_the_text_is_refused_naming_the_field(cast: Cast):
+    """PostgreSQL cannot store it (found by the API fuzz test: it was a 500 there)."""
+    response = _post(api_client_for(cast.person(Role.PROGRAMME_ADMIN)), ask="Checked.\x00")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"].endswith("ask")
+    assert "NUL" in response.json()["errors"][0]["message"]
+    assert not Alert.objects.exists()
+
+
 def test_a_draft_is_kept_for_review(cast: Cast):
     response = _post(api_client_for(cast.person(Role.PROGRAMME_ADMIN)), send=False)
     assert response.json()["status"] == "draft"

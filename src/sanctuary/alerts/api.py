@@ -22,8 +22,8 @@ router = Router(tags=["alerts"])
 
 class AudienceIn(Schema):
     faith: Faith | None = Field(None, description="Only sites of this faith.")
-    area: str | None = Field(None, description="An area's code (ONS), one you cover.")
-    ward: str | None = Field(None, description="A ward's name, within `area`.")
+    area: Text | None = Field(None, description="An area's code (ONS), one you cover.")
+    ward: Text | None = Field(None, description="A ward's name, within `area`.")
     # ids are 64-bit: a larger number is refused by name (422), never sent to the database
     site_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
         default_factory=list, max_length=10_000,
@@ -32,9 +32,9 @@ class AudienceIn(Schema):
 
 
 class AlertIn(Schema):
-    title: str = Field(..., max_length=200)
-    body: str = Field(..., max_length=10_000)
-    ask: str = Field(..., max_length=300, description="What each site acknowledges.")
+    title: Text = Field(..., max_length=200)
+    body: Text = Field(..., max_length=10_000)
+    ask: Text = Field(..., max_length=300, description="What each site acknowledges.")
     urgency: Urgency = Urgency.ADVICE
     audience: AudienceIn | None = Field(None, description="None or empty: every site you cover.")
     send: bool = Field(True, description="False keeps it as a draft to review on its page.")

@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from sanctuary.access.actor import Actor
-from sanctuary.api_schemas import Error, FieldError, ValidationFailure
+from sanctuary.api_schemas import Error, FieldError, Text, ValidationFailure
 from sanctuary.fund import policy, services
 from sanctuary.fund.models import Application
 
@@ -145,10 +145,10 @@ def create_application(request: HttpRequest, body: ApplicationIn) -> object:
 
 
 class DraftIn(Schema):
-    need: str | None = Field(None, max_length=5000)
-    plan: str | None = Field(None, max_length=5000)
-    sustain: str | None = Field(None, max_length=5000)
-    charity_number: str | None = Field(None, max_length=20)
+    need: Text | None = Field(None, max_length=5000)
+    plan: Text | None = Field(None, max_length=5000)
+    sustain: Text | None = Field(None, max_length=5000)
+    charity_number: Text | None = Field(None, max_length=20)
     charity_exempt: bool | None = None
     funded_before_year: int | None = Field(None, ge=1990, le=2100)
 
